@@ -1,0 +1,40 @@
+# jobmatch: `make run` serves the demo city on localhost:8000; `make test` runs the checks.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test test-slow lint typecheck postgres clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/jobmatch db upgrade
+	$(BIN)/jobmatch serve --host $(HOST) --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy matching features training serving tests
+
+test: lint typecheck
+	$(BIN)/pytest -q
+
+test-slow: install
+	$(BIN)/pytest -q -m slow
+
+postgres:
+	bash .ci/start-postgres
+
+clean:
+	rm -rf $(VENV) var/*.db var/reports .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,59 @@
+"""One error family for jobmatch.
+
+Every message says what was wrong and what is allowed. The serving layer maps these classes to
+HTTP statuses in one place; the CLI prints them without a traceback.
+
+    JobmatchError
+    ├── ConfigError            settings or environment that cannot work
+    ├── ValidationError        one value is wrong (field, reason code, Chinese message)
+    │   └── UnknownCodeError   a value is not in a code list
+    ├── ImportFileError        a whole import file is unusable (encoding, columns, empty, format)
+    ├── NotFoundError          a record does not exist (or is outside the caller's scope)
+    └── ConflictError          a write clashes with stored state
+"""
+
+from __future__ import annotations
+
+
+class JobmatchError(Exception):
+    """Base of every error jobmatch raises on purpose."""
+
+
+class ConfigError(JobmatchError):
+    """Settings or environment that cannot work."""
+
+
+class ValidationError(JobmatchError, ValueError):
+    """One value is wrong.
+
+    ``code`` is a stable machine-readable reason (e.g. ``id_checksum``); ``message_zh`` is what a
+    counselor reads; the exception text (English) is for logs and developers. Neither may contain a
+    full ID or certificate number.
+    """
+
+    def __init__(self, code: str, message: str, message_zh: str, field: str | None = None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.message_zh = message_zh
+        self.field = field
+
+
+class UnknownCodeError(ValidationError):
+    """A value is not in a code list; the message lists what is allowed."""
+
+
+class ImportFileError(JobmatchError):
+    """A whole import file is unusable; ``message_zh`` is shown to the office that sent it."""
+
+    def __init__(self, message: str, message_zh: str):
+        super().__init__(message)
+        self.message_zh = message_zh
+
+
+class NotFoundError(JobmatchError):
+    """A record does not exist, or lies outside the caller's county scope."""
+
+
+class ConflictError(JobmatchError):
+    """A write clashes with stored state."""

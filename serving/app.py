@@ -1,0 +1,47 @@
+"""The FastAPI app factory: ``create_app(settings)``; importing this module does no work."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from matching.settings import Settings
+from matching.storage import make_engine, make_sessionmaker
+from serving.errors import install_error_handlers
+from serving.routers import health
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the app; the lifespan opens the database and disposes of it on shutdown."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(settings.resolved_database_url)
+        app.state.settings = settings
+        app.state.engine = engine
+        app.state.sessions = make_sessionmaker(engine)
+        try:
+            yield
+        finally:
+            engine.dispose()
+
+    app = FastAPI(
+        title="jobmatch",
+        description="聊城市残疾人就业岗位与培训匹配服务 API",
+        version=_version(),
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    app.include_router(health.router, prefix="/api")
+    return app
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("jobmatch")
+    except PackageNotFoundError:
+        return "0+unknown"

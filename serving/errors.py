@@ -1,0 +1,40 @@
+"""The one place where jobmatch errors become HTTP answers (never a bare 500)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from matching.errors import (
+    ConflictError,
+    ImportFileError,
+    JobmatchError,
+    NotFoundError,
+    ValidationError,
+)
+
+STATUS_BY_ERROR: list[tuple[type[JobmatchError], int]] = [
+    (ValidationError, 422),
+    (ImportFileError, 422),
+    (NotFoundError, 404),
+    (ConflictError, 409),
+]
+
+
+def status_for(error: JobmatchError) -> int:
+    for kind, status in STATUS_BY_ERROR:
+        if isinstance(error, kind):
+            return status
+    return 400
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(JobmatchError)
+    async def _jobmatch_error(_request: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, JobmatchError)
+        body: dict[str, str | None] = {"error": type(error).__name__, "message": str(error)}
+        if isinstance(error, ValidationError):
+            body |= {"code": error.code, "field": error.field, "message_zh": error.message_zh}
+        elif isinstance(error, ImportFileError):
+            body["message_zh"] = error.message_zh
+        return JSONResponse(status_code=status_for(error), content=body)

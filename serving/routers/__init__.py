@@ -1,0 +1,1 @@
+"""API routers, mounted under /api by serving.app.create_app."""

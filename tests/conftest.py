@@ -1,0 +1,52 @@
+"""Shared fixtures: a migrated database on SQLite and, when configured, on PostgreSQL.
+
+PostgreSQL tests read ``JOBMATCH_TEST_POSTGRES_URL`` (``make postgres`` prints one). Locally they
+skip without it; under CI (``CI=true``) a missing server is a failure, never a silent skip.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from matching.storage import make_engine, make_sessionmaker, upgrade_database
+
+POSTGRES_URL_VARIABLE = "JOBMATCH_TEST_POSTGRES_URL"
+
+
+def postgres_url() -> str:
+    url = os.environ.get(POSTGRES_URL_VARIABLE, "")
+    if url:
+        return url
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{POSTGRES_URL_VARIABLE} is not set under CI: .ci/run must start PostgreSQL")
+    pytest.skip(f"{POSTGRES_URL_VARIABLE} not set (run `make postgres` to get one)")
+
+
+def _reset_postgres(engine: Engine) -> None:
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A freshly migrated, empty database of each kind."""
+    if request.param == "sqlite":
+        created = make_engine(f"sqlite:///{tmp_path / 'jobmatch.db'}")
+    else:
+        created = make_engine(postgres_url())
+        _reset_postgres(created)
+    upgrade_database(created)
+    yield created
+    created.dispose()
+
+
+@pytest.fixture
+def sessions(engine: Engine) -> sessionmaker[Session]:
+    return make_sessionmaker(engine)
