@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import pydantic
+from typing import Annotated
+
 import typer
 
 from matching.errors import JobmatchError
-from matching.settings import Settings
 from matching.storage import make_engine, upgrade_database
+from serving.cli_imports import import_command, template_command
+from serving.settings_cli import load_settings
 
 app = typer.Typer(
     help="jobmatch: job and training matching for persons with disabilities in Liaocheng.",
@@ -16,17 +18,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-
-
-def load_settings() -> Settings:
-    """Settings from the environment, or a clear message naming the bad variable."""
-    try:
-        return Settings()
-    except pydantic.ValidationError as error:
-        for problem in error.errors():
-            name = "JOBMATCH_" + "_".join(str(part) for part in problem["loc"]).upper()
-            typer.secho(f"error: {name}: {problem['msg']}", err=True, fg="red")
-        raise typer.Exit(2) from None
+app.command("import")(import_command)
+app.command("template")(template_command)
 
 
 @db_app.command("upgrade")
@@ -43,8 +36,8 @@ def db_upgrade() -> None:
 
 @app.command()
 def serve(
-    host: str = typer.Option("127.0.0.1", help="Address to bind."),
-    port: int = typer.Option(8000, help="Port to listen on."),
+    host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
 ) -> None:
     """Serve the API and the counselors' pages."""
     import uvicorn

@@ -1,0 +1,18 @@
+"""Validated imports of CSV and .xlsx files with Chinese or English headers."""
+
+from matching.imports.persons import SPEC as PERSONS
+from matching.imports.runner import ImportResult, default_report_path, import_file
+from matching.imports.spec import EntitySpec, Field
+from matching.imports.templates import write_template
+
+SPECS: dict[str, EntitySpec] = {spec.name: spec for spec in (PERSONS,)}
+
+__all__ = [
+    "SPECS",
+    "EntitySpec",
+    "Field",
+    "ImportResult",
+    "default_report_path",
+    "import_file",
+    "write_template",
+]

@@ -1,0 +1,169 @@
+"""Cell parsers for imports: each turns one non-empty cell text into a value or raises
+``ValidationError`` with a reason code and a Chinese message that says what is allowed."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from matching.codelist import CodeList
+from matching.errors import ValidationError
+
+Parser = Callable[[str], object]
+
+LIST_SEPARATORS = re.compile(r"[、,，;；/|]+")
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
+    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+TRUE_WORDS = frozenset({"是", "有", "y", "yes", "true", "1", "√"})
+FALSE_WORDS = frozenset({"否", "无", "n", "no", "false", "0", "×"})
+
+
+def clean(text: str) -> str:
+    """NFKC (full-width digits and letters to ASCII) and trimmed."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def text(max_length: int) -> Parser:
+    def parse(value: str) -> str:
+        value = value.strip()
+        if len(value) > max_length:
+            raise ValidationError(
+                "too_long",
+                f"at most {max_length} characters, got {len(value)}",
+                f"内容过长：最多{max_length}个字，实际{len(value)}个字",
+            )
+        return value
+
+    return parse
+
+
+def parse_date(value: str) -> date:
+    value = clean(value)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?", value):
+        value = value[:10]
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(value)
+        if match:
+            try:
+                return date(*(int(part) for part in match.groups()))
+            except ValueError:
+                break
+    raise ValidationError(
+        "bad_date",
+        f"not a real date in a known format: {value[:20]!r}",
+        f"日期“{value[:20]}”无效，应为真实日期，如 2024-03-01、2024/3/1 或 2024年3月1日",
+    )
+
+
+def date_between(earliest: date, latest: Callable[[], date]) -> Parser:
+    def parse(value: str) -> date:
+        day = parse_date(value)
+        if not earliest <= day <= latest():
+            raise ValidationError(
+                "date_out_of_range",
+                f"date {day} outside {earliest}..{latest()}",
+                f"日期{day.isoformat()}超出范围：应在{earliest.isoformat()}至{latest().isoformat()}之间",
+            )
+        return day
+
+    return parse
+
+
+def integer(low: int, high: int) -> Parser:
+    def parse(value: str) -> int:
+        number = decimal_number(Decimal(low), Decimal(high))(value)
+        assert isinstance(number, Decimal)
+        if number != number.to_integral_value():
+            raise ValidationError(
+                "not_integer", f"{number} is not a whole number", f"“{number}”应为整数"
+            )
+        return int(number)
+
+    return parse
+
+
+def decimal_number(low: Decimal, high: Decimal, places: int | None = None) -> Parser:
+    def parse(value: str) -> Decimal:
+        cleaned = clean(value).replace(",", "").replace("，", "")
+        try:
+            number = Decimal(cleaned)
+        except InvalidOperation:
+            raise ValidationError(
+                "not_number", f"not a number: {cleaned[:20]!r}", f"“{cleaned[:20]}”不是数字"
+            ) from None
+        if not number.is_finite() or not low <= number <= high:
+            raise ValidationError(
+                "number_out_of_range",
+                f"{number} outside {low}..{high}",
+                f"数值{number}超出范围：应在{low}至{high}之间",
+            )
+        return number if places is None else number.quantize(Decimal(1).scaleb(-places))
+
+    return parse
+
+
+def boolean(value: str) -> bool:
+    word = clean(value).lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValidationError(
+        "bad_boolean", f"not yes/no: {word[:10]!r}", f"“{word[:10]}”无效，应填“是”或“否”"
+    )
+
+
+def code(codes: CodeList) -> Parser:
+    return codes.parse
+
+
+def code_set(codes: CodeList) -> Parser:
+    """Several codes in one cell, separated by 、 , ， ; ； / or |; stored sorted and unique."""
+
+    def parse(value: str) -> list[str]:
+        parts = [part for part in LIST_SEPARATORS.split(value) if part.strip()]
+        return sorted({codes.parse(part) for part in parts}, key=codes.codes.index)
+
+    return parse
+
+
+def words(max_items: int, max_length: int = 40) -> Parser:
+    """Free-text items (skills, certificates) separated like ``code_set``."""
+
+    def parse(value: str) -> list[str]:
+        items = list(dict.fromkeys(part.strip() for part in LIST_SEPARATORS.split(value)))
+        items = [item for item in items if item]
+        if len(items) > max_items or any(len(item) > max_length for item in items):
+            raise ValidationError(
+                "too_many_items",
+                f"at most {max_items} items of {max_length} characters",
+                f"最多填写{max_items}项，每项不超过{max_length}个字",
+            )
+        return items
+
+    return parse
+
+
+def phone(value: str) -> str:
+    number = clean(value).replace(" ", "")
+    if _MOBILE.match(number) or _LANDLINE.match(number):
+        return number
+    raise ValidationError(
+        "bad_phone",
+        "not an 11-digit mobile number or a landline with area code",
+        "联系电话无效：应为11位手机号或带区号的固定电话（如 0635-8888888）",
+    )
+
+
+def today() -> date:
+    return datetime.now().date()

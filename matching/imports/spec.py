@@ -1,0 +1,87 @@
+"""What an import file of one entity looks like: its columns (``Field``) and how rows are stored."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from matching.errors import ValidationError
+from matching.imports.fields import Parser
+from matching.storage import Base
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column: Chinese header (canonical), English key, parser and what is allowed."""
+
+    key: str
+    zh: str
+    parse: Parser
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    example: str = ""
+    allowed_zh: str = ""
+    sensitive: bool = False
+
+
+@dataclass
+class ParsedRow:
+    """One data row: sheet row number, parsed values, and every problem found so far."""
+
+    number: int
+    raw: dict[str, str]
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: list[tuple[str, ValidationError]] = field(default_factory=list)
+    record: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def reject(self, field_key: str, error: ValidationError) -> None:
+        self.errors.append((field_key, error))
+
+
+CrossCheck = Callable[[Mapping[str, Any]], list[tuple[str, ValidationError]]]
+Prepare = Callable[[Session, list[ParsedRow]], None]
+
+
+def no_cross_check(_values: Mapping[str, Any]) -> list[tuple[str, ValidationError]]:
+    return []
+
+
+def copy_values(session: Session, rows: list[ParsedRow]) -> None:
+    """Default ``prepare``: the record is the parsed values as they are."""
+    del session
+    for row in rows:
+        row.record = dict(row.values)
+
+
+@dataclass(frozen=True)
+class EntitySpec:
+    """An importable entity.
+
+    ``check`` validates across columns of one row; ``prepare`` runs in the import's transaction,
+    resolves references (an assessment's person, a vacancy's employer), rejects rows whose
+    reference does not exist and fills ``row.record`` with the model's column values;
+    ``record_key`` names the record columns of the natural key used to upsert.
+    """
+
+    name: str
+    zh: str
+    fields: tuple[Field, ...]
+    model: type[Base]
+    record_key: tuple[str, ...]
+    key_fields: tuple[str, ...]
+    check: CrossCheck = no_cross_check
+    prepare: Prepare = copy_values
+
+    def field(self, key: str) -> Field:
+        return next(item for item in self.fields if item.key == key)
+
+    @property
+    def required(self) -> tuple[Field, ...]:
+        return tuple(item for item in self.fields if item.required)
