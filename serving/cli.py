@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from matching.errors import JobmatchError
+from matching.logs import configure_logging
 from matching.storage import make_engine, upgrade_database
 from serving.cli_imports import import_command, template_command
 from serving.settings_cli import load_settings
@@ -49,6 +50,7 @@ def serve(
 
 def main() -> None:
     """Entry point: jobmatch errors end with their message and exit code 1, not a traceback."""
+    configure_logging()
     try:
         app()
     except JobmatchError as error:
