@@ -179,3 +179,21 @@ def test_each_import_is_audited_without_sensitive_numbers(
     assert (entry.action, entry.entity, entry.actor) == ("import", "persons", "tester")
     assert entry.detail["accepted"] == 1
     assert row["身份证号"] not in str(entry.detail)
+
+
+def test_a_column_missing_from_the_file_leaves_stored_values_alone(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    rows = [person_row(index) for index in range(2)]
+    run(sessions, write_csv(tmp_path / "full.csv", PERSON_HEADERS, rows), tmp_path / "r.csv")
+    fewer = [header for header in PERSON_HEADERS if header not in ("联系电话", "期望月薪")]
+    trimmed = [{key: row[key] for key in fewer} for row in rows]
+    result = import_file(
+        sessions, SPEC, write_csv(tmp_path / "part.csv", fewer, trimmed), actor="t",
+        report_path=tmp_path / "r.csv",
+    )  # fmt: skip
+    assert (result.updated, result.unchanged) == (0, 2)
+    with sessions() as session:
+        stored = session.scalars(select(Person).order_by(Person.id)).first()
+    assert stored is not None
+    assert (stored.phone, stored.expected_pay_min) == (rows[0]["联系电话"], 2000)

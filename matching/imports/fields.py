@@ -14,7 +14,7 @@ from matching.errors import ValidationError
 
 Parser = Callable[[str], object]
 
-LIST_SEPARATORS = re.compile(r"[、,，;；/|]+")
+LIST_SEPARATORS = re.compile(r"[、,，;；]+")
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
     re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
@@ -107,7 +107,16 @@ def decimal_number(low: Decimal, high: Decimal, places: int | None = None) -> Pa
                 f"{number} outside {low}..{high}",
                 f"数值{number}超出范围：应在{low}至{high}之间",
             )
-        return number if places is None else number.quantize(Decimal(1).scaleb(-places))
+        if places is None:
+            return number
+        exponent = number.normalize().as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -places:
+            raise ValidationError(
+                "too_many_decimals",
+                f"{number} has more than {places} decimal places",
+                f"数值{number}最多保留{places}位小数",
+            )
+        return number.quantize(Decimal(1).scaleb(-places))
 
     return parse
 
@@ -128,7 +137,7 @@ def code(codes: CodeList) -> Parser:
 
 
 def code_set(codes: CodeList) -> Parser:
-    """Several codes in one cell, separated by 、 , ， ; ； / or |; stored sorted and unique."""
+    """Several codes in one cell, separated by 、 , ， ; or ；; stored in list order, unique."""
 
     def parse(value: str) -> list[str]:
         parts = [part for part in LIST_SEPARATORS.split(value) if part.strip()]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from matching.errors import ImportFileError
+from matching.errors import ConfigError, ImportFileError
 from matching.imports.spec import EntitySpec
 
 HEADER_SEARCH_ROWS = 10
@@ -21,7 +21,11 @@ def header_lookup(spec: EntitySpec) -> dict[str, str]:
     lookup: dict[str, str] = {}
     for field in spec.fields:
         for spelling in (field.zh, field.key, *field.aliases):
-            lookup[header_key(spelling)] = field.key
+            owner = lookup.setdefault(header_key(spelling), field.key)
+            if owner != field.key:
+                raise ConfigError(
+                    f"{spec.name}: header {spelling!r} of {field.key!r} already names {owner!r}"
+                )
     return lookup
 
 

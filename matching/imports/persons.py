@@ -7,10 +7,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from matching import codes
 from matching.errors import ValidationError
 from matching.imports import fields as f
-from matching.imports.spec import EntitySpec, Field
+from matching.imports.spec import EntitySpec, Field, ParsedRow
 from matching.storage import Person
 from matching.validators import parse_certificate, parse_resident_id
 
@@ -103,7 +105,7 @@ def _mismatch(message_zh: str) -> ValidationError:
     return ValidationError("inconsistent", "value disagrees with the ID or certificate", message_zh)
 
 
-def prepare(session: Any, rows: list[Any]) -> None:
+def prepare(session: Session, rows: list[ParsedRow]) -> None:
     del session
     for row in rows:
         values = row.values
@@ -130,4 +132,5 @@ SPEC = EntitySpec(
     key_fields=("id_number",),
     check=check,
     prepare=prepare,
+    derived=frozenset({"sex", "disability_category", "disability_level"}),
 )

@@ -72,7 +72,9 @@ def import_file(
     with sessions.begin() as session:
         spec.prepare(session, [row for row in rows if row.ok])
         reject_duplicates(spec, rows)
-        inserted, updated, unchanged = upsert(session, spec, [row for row in rows if row.ok])
+        absent = {field.key for field in spec.fields if field.key not in columns} - spec.derived
+        valid = [row for row in rows if row.ok]
+        inserted, updated, unchanged = upsert(session, spec, valid, keep_stored=absent)
         rejects = rejects_of(spec, rows)
         result = ImportResult(
             entity=spec.name,
@@ -150,8 +152,17 @@ def reject_duplicates(spec: EntitySpec, rows: Sequence[ParsedRow]) -> None:
             first_seen[key] = row.number
 
 
-def upsert(session: Session, spec: EntitySpec, rows: Sequence[ParsedRow]) -> tuple[int, int, int]:
-    """Insert new records, update changed ones, leave identical ones alone (idempotent)."""
+def upsert(
+    session: Session,
+    spec: EntitySpec,
+    rows: Sequence[ParsedRow],
+    *,
+    keep_stored: set[str] | frozenset[str] = frozenset(),
+) -> tuple[int, int, int]:
+    """Insert new records, update changed ones, leave identical ones alone (idempotent).
+
+    Record columns in ``keep_stored`` (columns absent from the file) are not overwritten.
+    """
     model = spec.model
     key_columns = [getattr(model, name) for name in spec.record_key]
     existing: dict[tuple[Any, ...], Any] = {}
@@ -171,7 +182,11 @@ def upsert(session: Session, spec: EntitySpec, rows: Sequence[ParsedRow]) -> tup
         if stored is None:
             new_records.append(row.record)
             continue
-        changes = {k: v for k, v in row.record.items() if getattr(stored, k) != v}
+        changes = {
+            name: value
+            for name, value in row.record.items()
+            if name not in keep_stored and getattr(stored, name) != value
+        }
         if changes:
             for name, value in changes.items():
                 setattr(stored, name, value)
@@ -188,10 +203,10 @@ def rejects_of(spec: EntitySpec, rows: Sequence[ParsedRow]) -> list[Reject]:
     return [
         Reject(
             row=row.number,
-            column=spec.field(key).zh,
+            column=spec.column_name(key),
             code=error.code,
             message_zh=error.message_zh,
-            value=masked_excerpt(row.raw.get(key, ""), sensitive=spec.field(key).sensitive),
+            value=masked_excerpt(row.raw.get(key, ""), sensitive=is_sensitive(spec, key)),
         )
         for row in rows
         for key, error in row.errors
@@ -199,6 +214,10 @@ def rejects_of(spec: EntitySpec, rows: Sequence[ParsedRow]) -> list[Reject]:
 
 
 T = TypeVar("T")
+
+
+def is_sensitive(spec: EntitySpec, key: str) -> bool:
+    return any(field.key == key and field.sensitive for field in spec.fields)
 
 
 def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:

@@ -67,7 +67,9 @@ class EntitySpec:
     ``check`` validates across columns of one row; ``prepare`` runs in the import's transaction,
     resolves references (an assessment's person, a vacancy's employer), rejects rows whose
     reference does not exist and fills ``row.record`` with the model's column values;
-    ``record_key`` names the record columns of the natural key used to upsert.
+    ``record_key`` names the record columns of the natural key used to upsert; ``derived`` names
+    record columns computed from other cells (kept even when a column of that name is absent).
+    A column absent from the file leaves the stored value unchanged on update.
     """
 
     name: str
@@ -78,9 +80,17 @@ class EntitySpec:
     key_fields: tuple[str, ...]
     check: CrossCheck = no_cross_check
     prepare: Prepare = copy_values
+    derived: frozenset[str] = frozenset()
 
     def field(self, key: str) -> Field:
-        return next(item for item in self.fields if item.key == key)
+        for item in self.fields:
+            if item.key == key:
+                return item
+        raise KeyError(f"{self.name} has no field {key!r}")
+
+    def column_name(self, key: str) -> str:
+        """The Chinese header for a field key (or the key itself for a derived column)."""
+        return next((item.zh for item in self.fields if item.key == key), key)
 
     @property
     def required(self) -> tuple[Field, ...]:
