@@ -22,6 +22,7 @@ __all__ = [
     "COUNTIES",
     "COURSE_STAGES",
     "COURSE_STAGE_ORDER",
+    "COURSE_STATUSES",
     "DISABILITY_CATEGORIES",
     "DISABILITY_LEVELS",
     "EDUCATION_LEVELS",
@@ -42,6 +43,7 @@ __all__ = [
     "SEXES",
     "USER_ROLES",
     "VACANCY_CHANNELS",
+    "VACANCY_STATUSES",
     "WORK_MODES",
     "ZONE_CODES",
     "Code",
@@ -293,6 +295,16 @@ USER_ROLES = CodeList("user_role", "用户角色", [
     _c("case_worker", "高校毕业生个案专员", "graduate case worker", "个案专员"),
 ])  # fmt: skip
 
+VACANCY_STATUSES = CodeList("vacancy_status", "岗位状态", [
+    Code("open", "招聘中", "open", ("在招", "开放", "招聘")),
+    Code("closed", "已关闭", "closed", ("关闭", "已结束", "停止招聘", "已停招")),
+    Code("filled", "已招满", "filled", ("招满", "已满", "满员")),
+])  # fmt: skip
+COURSE_STATUSES = CodeList("course_status", "课程状态", [
+    Code("open", "招生中", "open", ("在招", "开放", "招生")),
+    Code("closed", "已停招", "closed", ("停招", "关闭", "已关闭", "停止招生")),
+])  # fmt: skip
+
 ALL_CODE_LISTS: dict[str, CodeList] = {
     cl.name: cl
     for cl in (
@@ -300,6 +312,6 @@ ALL_CODE_LISTS: dict[str, CodeList] = {
         EMPLOYMENT_STATUSES, EMPLOYER_KINDS, VACANCY_CHANNELS, EMPLOYMENT_FORMS, WORK_MODES,
         ASSESSMENT_DIMENSIONS, SCORE_LEVELS, ACCOMMODATIONS, OUTCOME_STAGES, COURSE_STAGES,
         REFUSAL_REASONS, REFERRAL_SOURCES, GRADUATE_STATUSES, LEDGER_SERVICES, FOLLOWUP_CHANNELS,
-        USER_ROLES,
+        USER_ROLES, VACANCY_STATUSES, COURSE_STATUSES,
     )
 }  # fmt: skip

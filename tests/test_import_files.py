@@ -127,3 +127,13 @@ def test_cli_names_the_allowed_entities(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["template", "people", str(tmp_path / "t.csv")])
     assert result.exit_code == 2
     assert "persons" in result.output
+
+
+@pytest.mark.parametrize("entity", sorted(SPECS))
+def test_the_readme_documents_every_column(entity: str) -> None:
+    from matching.imports.describe import describe_markdown
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert describe_markdown(SPECS[entity]) in readme, (
+        "README column reference is stale: paste `python -m matching.imports.describe`"
+    )

@@ -33,6 +33,16 @@ def clean(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
+def identifier(value: str) -> str:
+    """A natural key such as a vacancy or course code: NFKC-folded, at most 40 characters."""
+    folded = clean(value)
+    if len(folded) > 40:
+        raise ValidationError(
+            "too_long", f"at most 40 characters, got {len(folded)}", "编号过长：最多40个字符"
+        )
+    return folded
+
+
 def text(max_length: int) -> Parser:
     def parse(value: str) -> str:
         value = value.strip()

@@ -70,8 +70,8 @@ def import_file(
         raise ImportFileError("the file has a header but no data rows", "文件只有表头，没有数据行")
     rows = [parse_row(spec, columns, number, cells) for number, cells in data]
     with sessions.begin() as session:
-        spec.prepare(session, [row for row in rows if row.ok])
         reject_duplicates(spec, rows)
+        spec.prepare(session, [row for row in rows if row.ok])
         absent = {field.key for field in spec.fields if field.key not in columns} - spec.derived
         valid = [row for row in rows if row.ok]
         inserted, updated, unchanged = upsert(session, spec, valid, keep_stored=absent)
@@ -132,13 +132,16 @@ def parse_row(
 
 
 def reject_duplicates(spec: EntitySpec, rows: Sequence[ParsedRow]) -> None:
-    """A natural key repeated inside one file: the first row wins, later ones are rejected."""
+    """A natural key repeated inside one file: the first row wins, later ones are rejected.
+
+    Runs before ``prepare``, so a ``prepare`` that writes (training bases) never sees duplicates.
+    """
     first_seen: dict[tuple[Any, ...], int] = {}
     key_names = "、".join(spec.field(key).zh for key in spec.key_fields)
     for row in rows:
         if not row.ok:
             continue
-        key = tuple(row.record[name] for name in spec.record_key)
+        key = tuple(row.values[name] for name in spec.key_fields)
         if key in first_seen:
             row.reject(
                 spec.key_fields[0],
