@@ -18,6 +18,7 @@ install: $(STAMP)
 
 run: install
 	$(BIN)/jobmatch db upgrade
+	$(BIN)/jobmatch synth --seed 7 --if-empty
 	$(BIN)/jobmatch serve --host $(HOST) --port $(PORT)
 
 lint: install

@@ -10,6 +10,7 @@ from matching.errors import JobmatchError
 from matching.logs import configure_logging
 from matching.storage import make_engine, upgrade_database
 from serving.cli_imports import import_command, template_command
+from serving.cli_synth import stats_command, synth_command
 from serving.settings_cli import load_settings
 
 app = typer.Typer(
@@ -21,6 +22,8 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.command("import")(import_command)
 app.command("template")(template_command)
+app.command("synth")(synth_command)
+app.command("stats")(stats_command)
 
 
 @db_app.command("upgrade")

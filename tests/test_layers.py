@@ -46,3 +46,56 @@ def test_experiments_are_imported_by_nothing() -> None:
     for layer in LAYERS:
         for source in (ROOT / layer).rglob("*.py"):
             assert "experiments" not in imported_top_packages(source), source
+
+
+TRUTH = "matching.synth.truth"
+TRUTH_READERS = ("matching/synth/", "training/oracle")
+
+
+def imported_modules(source: Path) -> set[str]:
+    tree = ast.parse(source.read_text(encoding="utf-8"), filename=str(source))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def truth_readers(root: Path = ROOT) -> list[str]:
+    """Product modules that import the hidden ground truth, other than the allowed ones."""
+    found = []
+    for layer in LAYERS:
+        for source in sorted((root / layer).rglob("*.py")):
+            relative = source.relative_to(root).as_posix()
+            reaches = any(
+                name == TRUTH or name.startswith(TRUTH + ".") for name in imported_modules(source)
+            )
+            if reaches and not relative.startswith(TRUTH_READERS):
+                found.append(relative)
+    return found
+
+
+def test_the_ground_truth_is_unreachable_from_features_training_and_serving() -> None:
+    assert truth_readers() == []
+
+
+def test_the_truth_check_catches_a_feature_that_peeks(tmp_path: Path) -> None:
+    for layer in LAYERS:
+        (tmp_path / layer).mkdir()
+    (tmp_path / "features" / "peek.py").write_text("from matching.synth.truth import JobTruth\n")
+    (tmp_path / "training" / "oracle.py").write_text("from matching.synth import truth\n")
+    assert truth_readers(tmp_path) == ["features/peek.py"]
+
+
+def test_no_table_holds_a_latent_of_the_ground_truth() -> None:
+    from matching.storage import Base
+
+    latent_names = {"motivation", "openness", "quality", "sustainable_hours_true"}
+    for table in Base.metadata.tables.values():
+        for column in table.columns:
+            assert column.name not in latent_names and not column.name.startswith("true_"), (
+                f"{table.name}.{column.name}"
+            )
