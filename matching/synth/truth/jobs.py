@@ -22,6 +22,7 @@ from matching.synth.truth.latents import (
 )
 
 ACCOMMODATION_CODES = codes.ACCOMMODATIONS.codes
+MODES = codes.WORK_MODES.codes
 CLOSES = np.array(
     [[dim in codes.ACCOMMODATION_CLOSES[acc] for dim in DIMENSIONS] for acc in ACCOMMODATION_CODES],
     dtype=float,
@@ -69,7 +70,12 @@ class JobTruth:
         self.p_lat, self.p_lon = person["latitude"].to_numpy(), person["longitude"].to_numpy()
         self.commute = np.maximum(person["commute_km"].to_numpy().astype(float), 1.0)
         self.expected_pay = person["expected_pay_min"].to_numpy().astype(float)
-        self.modes = person["preferred_work_modes"].to_list()
+        self.mode_bits = np.array(
+            [
+                sum(1 << MODES.index(m) for m in modes or ())
+                for modes in person["preferred_work_modes"].to_list()
+            ]
+        )
         self.education = _ranks(person["education"])
         self.graduate = person["is_graduate"].to_numpy().astype(bool)
         self.birth_year = person["birth_date"].dt.year().to_numpy()
@@ -90,7 +96,7 @@ class JobTruth:
         self.toilet = offered[:, ACCOMMODATION_CODES.index("accessible_toilet")]
         self.v_lat, self.v_lon = vacancies["latitude"].to_numpy(), vacancies["longitude"].to_numpy()
         self.home = (vacancies["work_mode"] == "home_based").to_numpy()
-        self.work_mode = vacancies["work_mode"].to_list()
+        self.work_mode_bit = np.array([1 << MODES.index(m) for m in vacancies["work_mode"]])
         self.pay = ((vacancies["pay_min"] + vacancies["pay_max"]) / 2).to_numpy().astype(float)
         self.v_hours = vacancies["hours_per_day"].cast(pl.Float64).to_numpy()
         self.education_min = _ranks(vacancies["education_min"])
@@ -126,12 +132,7 @@ class JobTruth:
         far = -1.8 * np.maximum(0.0, ratio - 1.0) - 0.6 * np.minimum(ratio, 1.0)
         pay = 1.2 * np.clip((self.pay[v] - self.expected_pay[p]) / self.expected_pay[p], -1.0, 0.6)
         hours = -0.7 * np.maximum(0.0, self.v_hours[v] - self.hours[p])
-        mode = np.array(
-            [
-                0.5 if self.work_mode[j] in (self.modes[i] or ()) else -0.3
-                for i, j in zip(p, v, strict=True)
-            ]
-        )
+        mode = np.where((self.mode_bits[p] & self.work_mode_bit[v]) > 0, 0.5, -0.3)
         education = np.where(self.education[p] < self.education_min[v], -1.5, 0.0)
         age = self.opened_year[v] - self.birth_year[p]
         age_term = np.where((age < self.age_min[v]) | (age > self.age_max[v]), -2.5, 0.0)
