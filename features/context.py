@@ -8,7 +8,7 @@ import polars as pl
 
 from features.course import course_table
 from features.histories import course_history, employer_history, person_history, vacancy_history
-from features.person import known_assessments
+from features.person import known_assessments, typical_scores
 from features.sources import Snapshot
 from features.vacancy import open_vacancies, vacancy_table
 
@@ -24,6 +24,7 @@ class FeatureContext:
     courses: pl.DataFrame
     course_history: pl.DataFrame
     open_vacancies: pl.DataFrame
+    typical_scores: pl.DataFrame
     snapshot: Snapshot
 
     @classmethod
@@ -39,5 +40,8 @@ class FeatureContext:
             courses=course_table(snapshot.courses.lazy(), snapshot.bases.lazy()).collect(),
             course_history=course_history(snapshot).sort("at").collect(),
             open_vacancies=open_vacancies(vacancies),
+            typical_scores=typical_scores(
+                snapshot.persons.lazy(), snapshot.assessments.lazy()
+            ).collect(),
             snapshot=snapshot,
         )

@@ -35,6 +35,23 @@ def known_assessments(assessments: pl.LazyFrame) -> pl.LazyFrame:
     ).rename({"id": "assessment_id", "skills": "assessed_skills"})
 
 
+def typical_scores(persons: pl.LazyFrame, assessments: pl.LazyFrame) -> pl.LazyFrame:
+    """Mean assessed scores per disability category and level ("41" = physical, level 1).
+
+    Only a prior for ranking candidates of a person never assessed; never a reason to exclude.
+    """
+    latest = assessments.sort("assessed_on").group_by("person_id").last()
+    return (
+        latest.join(
+            persons.select("id", "disability_category", "disability_level"),
+            left_on="person_id",
+            right_on="id",
+        )
+        .group_by(_disability=pl.col("disability_category") + pl.col("disability_level"))
+        .agg(*(pl.col(d).cast(pl.Float64).mean().alias(f"_typical_{d}") for d in DIMENSIONS))
+    )
+
+
 def person_features(
     queries: pl.LazyFrame,
     persons: pl.LazyFrame,
@@ -86,6 +103,7 @@ def person_features(
         _latitude=pl.col("latitude"),
         _longitude=pl.col("longitude"),
         _county=pl.col("county"),
+        _disability=pl.col("disability_category") + pl.col("disability_level"),
         _modes=pl.col("preferred_work_modes").fill_null([]),
         _needed=pl.col("accommodations_needed").fill_null([]),
         _skills=pl.col("assessed_skills").fill_null([]),

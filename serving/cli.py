@@ -9,6 +9,7 @@ import typer
 from matching.errors import JobmatchError
 from matching.logs import configure_logging
 from matching.storage import make_engine, upgrade_database
+from serving.cli_features import features_app
 from serving.cli_imports import import_command, template_command
 from serving.cli_synth import stats_command, synth_command
 from serving.settings_cli import load_settings
@@ -20,6 +21,7 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(features_app, name="features")
 app.command("import")(import_command)
 app.command("template")(template_command)
 app.command("synth")(synth_command)

@@ -1,1 +1,1 @@
-"""training layer."""
+"""Training layer: rankers, baselines, metrics, evaluation against the ground truth, MLflow."""

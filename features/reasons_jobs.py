@@ -1,0 +1,234 @@
+"""Phrases for the person–vacancy pair features (``x_*``) of the jobs ranker.
+
+Each function takes the whole feature row and the direction (True: a reason for the vacancy,
+False: a caution) and returns a short Chinese phrase, or None when the value says nothing in that
+direction. The vacancy's own features are phrased in :mod:`features.reasons_vacancy`.
+"""
+
+from __future__ import annotations
+
+from features.reasons_format import (
+    DIMENSIONS,
+    SIMILAR,
+    PhraseFn,
+    Row,
+    ability,
+    code_label,
+    commute_speaks,
+    count,
+    decimal_text,
+    either_phrase,
+    flag,
+    km_text,
+    num,
+    percent,
+    share,
+    trip_text,
+    worst_dimension,
+    yes_phrase,
+)
+from matching import codes
+
+PAY_SAME = 0.05  # pay within ±5% of the expectation counts as equal
+HOME = "居家就业，无需通勤"
+
+
+def congestion_note(referred: int, openings: int) -> str | None:
+    """The note "该岗位已推荐12人（招3人）" once referrals reach the openings, else None."""
+    try:
+        referred, openings = int(referred), int(openings)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if referred < 1:
+        return None
+    if openings < 1:
+        return f"该岗位已推荐{referred}人"
+    return f"该岗位已推荐{referred}人（招{openings}人）" if referred >= openings else None
+
+
+def _margin(dimension: str) -> PhraseFn:
+    def phrase(row: Row, supportive: bool) -> str | None:
+        margin = num(row, f"x_margin_{dimension}")
+        if margin is None or (margin >= 0) != supportive:
+            return None
+        return f"{ability(dimension)}{'满足' if supportive else '低于'}岗位要求"
+
+    return phrase
+
+
+def _worst_margin(row: Row, supportive: bool) -> str | None:
+    margin = num(row, "x_worst_margin")
+    if margin is None or (margin >= 0) != supportive:
+        return None
+    if supportive:
+        return "各项能力均满足岗位要求"
+    worst = worst_dimension(row, "x_margin_")
+    return f"部分能力低于岗位要求，如{ability(worst)}" if worst else "部分能力低于岗位要求"
+
+
+def _still_short(row: Row) -> str:
+    short = count(row, "x_dimensions_short")
+    return f"提供便利后仍有{short}项能力不足" if short else "提供便利后仍有能力差距"
+
+
+def _worst_accommodated(row: Row, supportive: bool) -> str | None:
+    margin = num(row, "x_worst_margin_accommodated")
+    if margin is None or (margin >= 0) != supportive:
+        return None
+    if not supportive:
+        return _still_short(row)
+    raw = num(row, "x_worst_margin")
+    return (
+        "单位提供的便利可弥补能力差距" if raw is not None and raw < 0 else "各项能力均满足岗位要求"
+    )
+
+
+def _dimensions_short(row: Row, supportive: bool) -> str | None:
+    short = count(row, "x_dimensions_short")
+    if short is None or (short == 0) != supportive:
+        return None
+    return "考虑便利后各项能力均满足要求" if supportive else _still_short(row)
+
+
+def _coverage(row: Row, supportive: bool) -> str | None:
+    needed = count(row, "p_accommodations_needed")
+    coverage = share(row, "x_accommodation_coverage")
+    if coverage is None or needed == 0:
+        return None
+    if coverage >= 1:
+        return "所需合理便利单位均可提供" if supportive else None
+    if coverage == 0:
+        return None if supportive else "单位未提供所需合理便利"
+    given = round(coverage * needed) if needed else 0
+    if needed is None or not 0 < given < needed:
+        return "单位可提供部分所需便利" if supportive else "部分所需便利单位未提供"
+    if supportive:
+        return f"所需便利单位可提供{given}项（共{needed}项）"
+    return f"尚有{needed - given}项所需便利单位未提供"
+
+
+def _skills(row: Row, supportive: bool) -> str | None:
+    held = count(row, "x_skills_overlap")
+    if held is None or (held > 0) != supportive:
+        return None
+    return f"具备岗位所需技能{held}项" if supportive else "暂不具备岗位所需技能"
+
+
+def _similarity(row: Row, supportive: bool) -> str | None:
+    similarity = num(row, "x_text_similarity")
+    if similarity is None or (similarity >= SIMILAR) != supportive:
+        return None
+    return "所学专业/技能与岗位相关" if supportive else "所学专业/技能与岗位关联不大"
+
+
+def is_home_based(row: Row) -> bool:
+    mode = num(row, "v_work_mode")
+    return bool(flag(row, "v_home_based")) or mode == codes.WORK_MODES.codes.index("home_based")
+
+
+def _distance(row: Row, supportive: bool) -> str | None:
+    if is_home_based(row):
+        return HOME if supportive else None
+    km, ratio = num(row, "x_distance_km"), num(row, "x_commute_ratio")
+    if km is None or km < 0:
+        return None
+    if not commute_speaks(km, ratio, supportive):
+        return None
+    same = flag(row, "x_same_county")
+    if supportive:
+        return f"{'同县，' if same else ''}{trip_text(km)}"
+    return f"{'跨县，' if same is False else ''}{trip_text(km)}"
+
+
+def _commute_ratio(row: Row, supportive: bool) -> str | None:
+    ratio = num(row, "x_commute_ratio")
+    if ratio is None or ratio < 0 or (ratio <= 1) != supportive:
+        return None
+    if is_home_based(row):
+        return HOME if supportive else None
+    km = num(row, "x_distance_km")
+    where = f"（{km_text(km)}）" if km is not None and km >= 0 else ""
+    return f"在可接受通勤范围内{where}" if supportive else f"超出可接受通勤距离{where}"
+
+
+def _same_county(row: Row, supportive: bool) -> str | None:
+    same = flag(row, "x_same_county")
+    if same is None or same != supportive:
+        return None
+    if is_home_based(row):
+        return HOME if supportive else None
+    km = num(row, "x_distance_km")
+    if km is None or km < 0:
+        return "岗位在本县" if same else "岗位不在本县"
+    return f"{'同县' if same else '跨县'}，{trip_text(km)}"
+
+
+def pay_vs_expectation(row: Row, supportive: bool) -> str | None:
+    ratio = num(row, "x_pay_vs_expectation")
+    if ratio is None or (ratio > -PAY_SAME) != supportive:
+        return None
+    if not supportive:
+        return f"月薪低于期望约{percent(min(-ratio, 1), 0)}"
+    if ratio < PAY_SAME:
+        return "月薪与期望相当"
+    return f"月薪高于期望约{percent(ratio, 0)}" if ratio <= 2 else "月薪远高于期望"
+
+
+def hours_excess(row: Row, supportive: bool) -> str | None:
+    excess = num(row, "x_hours_excess")
+    if excess is None or (excess <= 0) != supportive:
+        return None
+    if supportive:
+        return "每日工时在可承受范围内"
+    half_hours = round(excess * 2) / 2
+    return (
+        f"每日工时超出可承受时长{decimal_text(half_hours)}小时"
+        if half_hours
+        else "每日工时略超可承受时长"
+    )
+
+
+def mode_fit(row: Row, supportive: bool) -> str | None:
+    fit, mode = flag(row, "x_mode_fit"), code_label(codes.WORK_MODES, row, "v_work_mode")
+    if fit is None or fit != supportive:
+        return None
+    if supportive:
+        return f"工作方式符合意愿（{mode}）" if mode else "工作方式符合意愿"
+    return f"工作方式（{mode}）与意愿不符" if mode else "工作方式与意愿不符"
+
+
+def _congestion(row: Row, supportive: bool) -> str | None:
+    per_opening = num(row, "x_congestion")
+    if per_opening is None or per_opening < 0:
+        return None
+    if supportive:
+        if per_opening >= 0.5:
+            return None
+        return "尚无人推荐，竞争较小" if per_opening == 0 else "已推荐人数少，竞争较小"
+    if per_opening < 1:
+        return None
+    openings = count(row, "v_openings")
+    note = congestion_note(round(per_opening * openings), openings) if openings else None
+    return note or "已推荐人数较多，竞争较大"
+
+
+PAIR_PHRASES: dict[str, PhraseFn] = {
+    **{f"x_margin_{d}": _margin(d) for d in DIMENSIONS},
+    "x_worst_margin": _worst_margin,
+    "x_worst_margin_accommodated": _worst_accommodated,
+    "x_dimensions_short": _dimensions_short,
+    "x_accommodation_coverage": _coverage,
+    "x_skills_overlap": _skills,
+    "x_text_similarity": _similarity,
+    "x_distance_km": _distance,
+    "x_commute_ratio": _commute_ratio,
+    "x_same_county": _same_county,
+    "x_pay_vs_expectation": pay_vs_expectation,
+    "x_hours_excess": hours_excess,
+    "x_mode_fit": mode_fit,
+    "x_education_ok": either_phrase(
+        "x_education_ok", "文化程度符合岗位要求", "文化程度未达岗位要求"
+    ),
+    "x_graduate_match": yes_phrase("x_graduate_match", "面向高校毕业生的岗位"),
+    "x_congestion": _congestion,
+}
