@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-slow lint typecheck postgres clean
+.PHONY: install run test test-slow lint typecheck postgres clean mlflow-ui
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ install: $(STAMP)
 run: install
 	$(BIN)/jobmatch db upgrade
 	$(BIN)/jobmatch synth --seed 7 --if-empty
+	$(BIN)/jobmatch train jobs --if-no-champion
+	$(BIN)/jobmatch promote jobs --if-no-champion
+	$(BIN)/jobmatch train courses --if-no-champion
+	$(BIN)/jobmatch promote courses --if-no-champion
 	$(BIN)/jobmatch serve --host $(HOST) --port $(PORT)
 
 lint: install
@@ -39,6 +43,10 @@ test: lint typecheck
 # pytest exits 5 when no test carries the marker; that is not a failure here.
 test-slow: install
 	@$(WITH_POSTGRES) $(BIN)/pytest -q -m slow || [ $$? -eq 5 ]
+
+mlflow-ui: install
+	$(BIN)/mlflow ui --backend-store-uri $${JOBMATCH_MLFLOW_TRACKING_URI:-sqlite:///var/mlflow.db} \
+		--host 127.0.0.1 --port 5000
 
 postgres:
 	bash .ci/start-postgres

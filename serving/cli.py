@@ -12,6 +12,7 @@ from matching.storage import make_engine, upgrade_database
 from serving.cli_features import features_app
 from serving.cli_imports import import_command, template_command
 from serving.cli_synth import stats_command, synth_command
+from serving.cli_training import promote_command, rollback_command, train_command
 from serving.settings_cli import load_settings
 
 app = typer.Typer(
@@ -26,6 +27,9 @@ app.command("import")(import_command)
 app.command("template")(template_command)
 app.command("synth")(synth_command)
 app.command("stats")(stats_command)
+app.command("train")(train_command)
+app.command("promote")(promote_command)
+app.command("rollback")(rollback_command)
 
 
 @db_app.command("upgrade")

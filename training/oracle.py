@@ -15,7 +15,18 @@ from features.candidates import DEFAULT_LIMIT, DEFAULT_MARGIN, job_candidates
 from features.context import FeatureContext
 from features.jobs import people_at
 from features.sources import UTC_MICROS
-from matching.synth.truth import JobTruth, Latents
+from matching.synth.truth import CourseTruth, JobTruth, Latents
+
+__all__ = [
+    "CandidateEvaluation",
+    "Latents",
+    "RecallReport",
+    "candidate_recall",
+    "candidate_set_evaluation",
+    "course_oracle_scores",
+    "job_oracle_scores",
+    "load_latents",
+]
 
 CHUNK = 100
 
@@ -92,4 +103,92 @@ def candidate_recall(
         mean_candidates=float(np.mean(sizes)),
         max_candidates=int(max(sizes)),
         limit=limit,
+    )
+
+
+def job_oracle_scores(context: FeatureContext, latents: Latents, frame: pl.DataFrame) -> np.ndarray:
+    """The best possible ordering of logged items: the truth's expected graded relevance."""
+    outcome = job_truth(context, latents).outcome(
+        frame["person_id"].to_numpy(), frame["vacancy_id"].to_numpy()
+    )
+    return outcome.expected_grade
+
+
+def course_oracle_scores(
+    context: FeatureContext, latents: Latents, frame: pl.DataFrame
+) -> np.ndarray:
+    snapshot = context.snapshot
+    truth = CourseTruth(latents, snapshot.persons, snapshot.courses, snapshot.bases)
+    outcome = truth.outcome(frame["person_id"].to_numpy(), frame["course_id"].to_numpy())
+    return outcome.expected_grade
+
+
+Scorer = Callable[[pl.DataFrame], np.ndarray]
+
+
+@dataclass(frozen=True)
+class CandidateEvaluation:
+    """Models ranking each sampled person's whole candidate set, judged by the ground truth."""
+
+    metrics: dict[str, dict[str, float]]
+    frame: pl.DataFrame  # query_id, person_id, vacancy_id, grade (= true expected grade)
+    scores: dict[str, np.ndarray]
+    exposure_gini: float
+    never_recommended: float
+
+
+def candidate_set_evaluation(
+    context: FeatureContext,
+    latents: Latents,
+    scorers: dict[str, Scorer],
+    person_ids: list[int],
+    *,
+    k: int = 10,
+) -> CandidateEvaluation:
+    """Rank every candidate vacancy of each person at the city's as-of date; the gain of an item
+    is its true expected grade, so the oracle's NDCG is 1 and nothing is limited to logged lists."""
+    from features.jobs import job_features
+    from training.metrics import exposure_gini, ranking_report, share_never_recommended
+
+    at = datetime(latents.as_of.year, latents.as_of.month, latents.as_of.day, tzinfo=UTC)
+    queries = pl.LazyFrame(
+        {"query_id": person_ids, "person_id": person_ids, "at": [at] * len(person_ids)},
+        schema={"query_id": pl.Int64, "person_id": pl.Int64, "at": UTC_MICROS},
+    )
+    people = people_at(context, queries).collect()
+    candidates = job_candidates(context, people.lazy()).collect()
+    frame = (
+        job_features(context, people.lazy(), candidates.lazy().select("query_id", "vacancy_id"))
+        .collect()
+        .sort("query_id", "vacancy_id")
+    )
+    truth = job_truth(context, latents)
+    relevance = truth.outcome(frame["person_id"].to_numpy(), frame["vacancy_id"].to_numpy())
+    frame = frame.with_columns(grade=pl.Series(relevance.expected_grade))
+    scores = {name: np.asarray(score(frame), dtype=np.float64) for name, score in scorers.items()}
+    scores["oracle"] = frame["grade"].to_numpy()
+    query_ids = frame["query_id"].to_numpy()
+    metrics = {
+        name: {
+            key: value
+            for key, value in ranking_report(values, scores["oracle"], query_ids, (5, k)).items()
+            if key.startswith("ndcg")
+        }
+        for name, values in scores.items()
+    }
+    top = (
+        frame.select("query_id", "vacancy_id")
+        .with_columns(score=pl.Series(scores["ranker"]) if "ranker" in scores else pl.lit(0.0))
+        .sort("score", descending=True)
+        .group_by("query_id", maintain_order=True)
+        .head(k)["vacancy_id"]
+        .to_numpy()
+    )
+    open_ids = open_at(context, at)
+    return CandidateEvaluation(
+        metrics=metrics,
+        frame=frame.select("query_id", "person_id", "vacancy_id", "grade"),
+        scores=scores,
+        exposure_gini=float(exposure_gini(top, open_ids)),
+        never_recommended=float(share_never_recommended(top, open_ids)),
     )

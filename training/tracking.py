@@ -1,0 +1,104 @@
+"""The one door to MLflow: runs, parameters, metrics, artifacts, the model registry and aliases.
+
+No other module imports mlflow. Models are logged as LightGBM Boosters (native format): MLflow 3
+refuses to load an LGBMRanker logged through the scikit-learn flavour unless its type is trusted.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import mlflow
+import mlflow.lightgbm
+import polars as pl
+from mlflow import MlflowClient
+from mlflow.exceptions import MlflowException
+
+JOBS_MODEL = "jobmatch-jobs"
+COURSES_MODEL = "jobmatch-courses"
+CHAMPION = "champion"
+CHALLENGER = "challenger"
+PREVIOUS_CHAMPION = "previous-champion"
+
+
+class Tracking:
+    """An MLflow tracking store and registry at one URI, with artifacts under one folder."""
+
+    def __init__(self, tracking_uri: str, artifact_root: Path) -> None:
+        self.tracking_uri = tracking_uri
+        self.artifact_root = artifact_root
+        mlflow.set_tracking_uri(tracking_uri)
+        mlflow.set_registry_uri(tracking_uri)
+        self.client = MlflowClient(tracking_uri=tracking_uri, registry_uri=tracking_uri)
+        for noisy in ("mlflow", "alembic"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
+
+    def experiment_id(self, name: str) -> str:
+        found = self.client.get_experiment_by_name(name)
+        if found is not None:
+            return str(found.experiment_id)
+        self.artifact_root.mkdir(parents=True, exist_ok=True)
+        location = (self.artifact_root / name).resolve().as_uri()
+        return str(self.client.create_experiment(name, artifact_location=location))
+
+    @contextmanager
+    def run(self, experiment: str, run_name: str) -> Iterator[str]:
+        with mlflow.start_run(
+            experiment_id=self.experiment_id(experiment), run_name=run_name
+        ) as run:
+            yield str(run.info.run_id)
+
+    def log_params(self, params: Mapping[str, Any]) -> None:
+        mlflow.log_params({key: str(value)[:500] for key, value in params.items()})
+
+    def log_metrics(self, metrics: Mapping[str, float]) -> None:
+        mlflow.log_metrics({key: float(value) for key, value in metrics.items()})
+
+    def set_tags(self, tags: Mapping[str, str]) -> None:
+        mlflow.set_tags(dict(tags))
+
+    def log_dict(self, data: Mapping[str, Any], path: str) -> None:
+        mlflow.log_dict(dict(data), path)
+
+    def log_figure(self, figure: Any, path: str) -> None:
+        mlflow.log_figure(figure, path)
+
+    def log_booster(self, booster: Any, example: pl.DataFrame, registered_model: str) -> str:
+        """Log and register the Booster; the new version gets the alias 'challenger'."""
+        sample = example.head(5).to_pandas()
+        signature = mlflow.models.infer_signature(sample, booster.predict(sample))
+        info = mlflow.lightgbm.log_model(
+            booster,
+            name="model",
+            signature=signature,
+            input_example=sample,
+            registered_model_name=registered_model,
+        )
+        version = str(info.registered_model_version)
+        self.set_alias(registered_model, CHALLENGER, version)
+        return version
+
+    def set_alias(self, model: str, alias: str, version: str) -> None:
+        self.client.set_registered_model_alias(model, alias, version)
+
+    def version_of(self, model: str, alias: str) -> str | None:
+        try:
+            return str(self.client.get_model_version_by_alias(model, alias).version)
+        except MlflowException:
+            return None
+
+    def run_of(self, model: str, version: str) -> str:
+        return str(self.client.get_model_version(model, version).run_id)
+
+    def run_metrics(self, run_id: str) -> dict[str, float]:
+        return dict(self.client.get_run(run_id).data.metrics)
+
+    def run_tags(self, run_id: str) -> dict[str, str]:
+        return dict(self.client.get_run(run_id).data.tags)
+
+    def load_booster(self, model: str, version: str) -> Any:
+        return mlflow.lightgbm.load_model(f"models:/{model}/{version}")
