@@ -16,6 +16,7 @@ from features.reasons_format import (
     commute_speaks,
     count,
     km_text,
+    margin_phrase,
     num,
     percent,
     share,
@@ -27,16 +28,6 @@ from features.reasons_format import (
 SHORT_COURSE_DAYS = 30
 SMALL_CLASS = 10  # places per intake at or below this are a caution
 GOOD_RATE = 0.5  # past completion/job rates from which the rate is a reason for
-
-
-def _margin(dimension: str) -> PhraseFn:
-    def phrase(row: Row, supportive: bool) -> str | None:
-        margin = num(row, f"y_margin_{dimension}")
-        if margin is None or (margin >= 0) != supportive:
-            return None
-        return f"{ability(dimension)}{'满足' if supportive else '低于'}课程对应职业要求"
-
-    return phrase
 
 
 def _worst_margin(row: Row, supportive: bool) -> str | None:
@@ -159,7 +150,7 @@ def _congestion(row: Row, supportive: bool) -> str | None:
 
 
 COURSE_PHRASES: dict[str, PhraseFn] = {
-    **{f"y_margin_{d}": _margin(d) for d in DIMENSIONS},
+    **{f"y_margin_{d}": margin_phrase("y_margin_", d, "课程对应职业要求") for d in DIMENSIONS},
     "c_duration_days": _duration,
     "c_capacity": _capacity,
     "c_accessibility": _accessibility,

@@ -85,6 +85,18 @@ def worst_dimension(row: Row, prefix: str) -> str | None:
     return negative[0][2] if negative else None
 
 
+def margin_phrase(prefix: str, dimension: str, target: str) -> PhraseFn:
+    """ "<ability>满足/低于<target>" for one dimension's margin feature (``prefix`` + dimension)."""
+
+    def phrase(row: Row, supportive: bool) -> str | None:
+        margin = num(row, f"{prefix}{dimension}")
+        if margin is None or (margin >= 0) != supportive:
+            return None
+        return f"{ability(dimension)}{'满足' if supportive else '低于'}{target}"
+
+    return phrase
+
+
 def decimal_text(value: float) -> str:
     """One decimal, without a trailing ``.0``: 2.0 → "2", 1.5 → "1.5"."""
     return f"{value:.1f}".removesuffix(".0")

@@ -20,6 +20,7 @@ from features.reasons_format import (
     either_phrase,
     flag,
     km_text,
+    margin_phrase,
     num,
     percent,
     share,
@@ -44,16 +45,6 @@ def congestion_note(referred: int, openings: int) -> str | None:
     if openings < 1:
         return f"该岗位已推荐{referred}人"
     return f"该岗位已推荐{referred}人（招{openings}人）" if referred >= openings else None
-
-
-def _margin(dimension: str) -> PhraseFn:
-    def phrase(row: Row, supportive: bool) -> str | None:
-        margin = num(row, f"x_margin_{dimension}")
-        if margin is None or (margin >= 0) != supportive:
-            return None
-        return f"{ability(dimension)}{'满足' if supportive else '低于'}岗位要求"
-
-    return phrase
 
 
 def _worst_margin(row: Row, supportive: bool) -> str | None:
@@ -213,7 +204,7 @@ def _congestion(row: Row, supportive: bool) -> str | None:
 
 
 PAIR_PHRASES: dict[str, PhraseFn] = {
-    **{f"x_margin_{d}": _margin(d) for d in DIMENSIONS},
+    **{f"x_margin_{d}": margin_phrase("x_margin_", d, "岗位要求") for d in DIMENSIONS},
     "x_worst_margin": _worst_margin,
     "x_worst_margin_accommodated": _worst_accommodated,
     "x_dimensions_short": _dimensions_short,

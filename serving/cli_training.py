@@ -49,6 +49,13 @@ def _context(settings: Settings) -> FeatureContext:
         engine.dispose()
 
 
+def _has_champion(settings: Settings, kind: Kind) -> bool:
+    version = _tracking(settings).version_of(model_name(kind), CHAMPION)
+    if version is not None:
+        typer.echo(f"{model_name(kind)} 已有冠军模型（版本 {version}），跳过")
+    return version is not None
+
+
 def _audit(settings: Settings, action: str, entity: str, detail: dict[str, object]) -> None:
     engine = make_engine(settings.resolved_database_url)
     with make_sessionmaker(engine).begin() as session:
@@ -67,8 +74,7 @@ def train_command(
     """Train, compare with baselines and the oracle, log to MLflow, register as challenger."""
     chosen = _kind(kind)
     settings = load_settings()
-    if if_no_champion and _tracking(settings).version_of(model_name(chosen), CHAMPION):
-        typer.echo(f"{model_name(chosen)} 已有冠军模型，跳过训练")
+    if if_no_champion and _has_champion(settings, chosen):
         return
     settings_config = TrainConfig.from_toml(config)
     console = Console(stderr=as_json)
@@ -123,8 +129,7 @@ def promote_command(
     """Run the promotion gate; on success the challenger becomes champion."""
     chosen = _kind(kind)
     settings = load_settings()
-    if if_no_champion and _tracking(settings).version_of(model_name(chosen), CHAMPION):
-        typer.echo(f"{model_name(chosen)} 已有冠军模型，跳过")
+    if if_no_champion and _has_champion(settings, chosen):
         return
     context = _context(settings)
     feature_set = JOB_FEATURES if chosen == "jobs" else COURSE_FEATURE_SET
