@@ -53,6 +53,13 @@ def check_booster(
     return result.check("finite scores", finite, f"{probe.height} probe rows")
 
 
+def booster_problems(booster: Any, feature_set: FeatureSet, probe: pl.DataFrame) -> list[str]:
+    """The gate's model checks without the comparison to a champion: [] when usable."""
+    result = GateResult(model="", candidate=None, champion=None, passed=False)
+    check_booster(booster, feature_set, probe, result)
+    return [f"{name}: {detail}" for name, ok, detail in result.checks if not ok]
+
+
 def gate(
     tracking: Tracking,
     model: str,

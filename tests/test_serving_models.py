@@ -1,0 +1,122 @@
+"""The serving model ladder (champion → last good on disk → rule) and the recommendation lines."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from features.context import FeatureContext
+from features.schema import JOB_FEATURES
+from features.sources import snapshot_from_frames
+from features.training_frames import job_training_frame
+from matching.synth.city import SCALES, build_city
+from serving.models import ModelHolder
+from serving.recommend import recommend_jobs
+from training.config import TrainConfig
+from training.pipeline import train
+from training.promotion import gate, promote, rollback
+from training.registry import model_name, record
+from training.tracking import Tracking
+
+NOW = datetime(2026, 11, 1, tzinfo=UTC)
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture(scope="module")
+def context() -> FeatureContext:
+    city = build_city(41, SCALES["test"], date(2026, 11, 1))
+    return FeatureContext.from_snapshot(snapshot_from_frames(city.frames))
+
+
+@pytest.fixture(scope="module")
+def registry(context: FeatureContext, tmp_path_factory: pytest.TempPathFactory) -> Tracking:
+    folder = tmp_path_factory.mktemp("mlflow")
+    tracking = Tracking(f"sqlite:///{folder / 'mlflow.db'}", folder / "artifacts")
+    config = TrainConfig(n_estimators=40, num_threads=1)
+    for _ in range(2):
+        result = train("jobs", context, config)
+        record(tracking, result, config)
+        promote(
+            tracking,
+            gate(tracking, model_name("jobs"), JOB_FEATURES, probe(context), tolerance=1.0),
+        )
+    return tracking
+
+
+def probe(context: FeatureContext) -> pl.DataFrame:
+    return job_training_frame(context).tail(100).collect()
+
+
+def holder(context: FeatureContext, cache: Path, tracking: object) -> ModelHolder:
+    def factory() -> Tracking:
+        if isinstance(tracking, Exception):
+            raise tracking
+        assert isinstance(tracking, Tracking)
+        return tracking
+
+    return ModelHolder("jobs", model_name("jobs"), JOB_FEATURES, probe(context), cache, factory)
+
+
+def test_the_champion_serves_lines_with_chinese_reasons(
+    context: FeatureContext, registry: Tracking, tmp_path: Path
+) -> None:
+    served = holder(context, tmp_path, registry).refresh()
+    assert (served.source, served.degraded, served.version) == ("champion", False, "2")
+    answer = recommend_jobs(context, served, 1, NOW, k=10)
+    assert len(answer.lines) == 10
+    assert [line.score for line in answer.lines] == sorted(
+        (line.score for line in answer.lines), reverse=True
+    )
+    assert answer.feature_set == JOB_FEATURES.version and answer.model == "champion:2"
+    assert any(line.reasons for line in answer.lines)
+    for line in answer.lines:
+        assert 1 <= len(line.reasons) + len(line.cautions) <= 3
+        assert all(
+            CHINESE.search(text) for text in [*line.reasons, *line.cautions, *line.statements]
+        )
+
+
+def test_registry_down_falls_back_to_the_last_good_model_then_the_rule(
+    context: FeatureContext, registry: Tracking, tmp_path: Path
+) -> None:
+    holder(context, tmp_path, registry).refresh()  # leaves the champion on disk
+    down = ConnectionError("registry unreachable")
+    served = holder(context, tmp_path, down).refresh()
+    assert (served.source, served.version, served.degraded) == ("last-good", "2", True)
+    assert recommend_jobs(context, served, 1, NOW).lines
+
+    (tmp_path / "jobs.txt").write_text("not a model")
+    ruled = holder(context, tmp_path, down).refresh()
+    assert (ruled.source, ruled.degraded) == ("rule", True)
+    answer = recommend_jobs(context, ruled, 1, NOW)
+    assert answer.degraded and answer.lines and answer.model == "rule"
+
+
+def test_a_loaded_champion_stays_while_the_registry_is_away_and_rollback_is_followed(
+    context: FeatureContext, registry: Tracking, tmp_path: Path
+) -> None:
+    state: dict[str, object] = {"tracking": registry}
+
+    def factory() -> Tracking:
+        current = state["tracking"]
+        if isinstance(current, Exception):
+            raise current
+        assert isinstance(current, Tracking)
+        return current
+
+    models = ModelHolder(
+        "jobs", model_name("jobs"), JOB_FEATURES, probe(context), tmp_path, factory
+    )
+    assert models.refresh().version == "2"
+    state["tracking"] = ConnectionError("gone")
+    assert models.refresh().source == "champion"
+    state["tracking"] = registry
+    rollback(registry, model_name("jobs"))
+    try:
+        assert models.refresh().version == "1"
+    finally:
+        rollback(registry, model_name("jobs"))
