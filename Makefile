@@ -19,6 +19,7 @@ install: $(STAMP)
 run: install
 	$(BIN)/jobmatch db upgrade
 	$(BIN)/jobmatch synth --seed 7 --if-empty
+	$(BIN)/jobmatch user demo --url http://$(HOST):$(PORT)
 	$(BIN)/jobmatch train jobs --if-no-champion
 	$(BIN)/jobmatch promote jobs --if-no-champion
 	$(BIN)/jobmatch train courses --if-no-champion

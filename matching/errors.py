@@ -9,7 +9,9 @@ HTTP statuses in one place; the CLI prints them without a traceback.
     │   └── UnknownCodeError   a value is not in a code list
     ├── ImportFileError        a whole import file is unusable (encoding, columns, empty, format)
     ├── NotFoundError          a record does not exist (or is outside the caller's scope)
-    └── ConflictError          a write clashes with stored state
+    ├── ConflictError          a write clashes with stored state
+    ├── AuthError              no valid login: missing, malformed, tampered or expired token
+    └── ForbiddenError         logged in, but the role may not do this
 """
 
 from __future__ import annotations
@@ -57,3 +59,12 @@ class NotFoundError(JobmatchError):
 
 class ConflictError(JobmatchError):
     """A write clashes with stored state."""
+
+
+class AuthError(JobmatchError):
+    """No valid login: the token is missing, malformed, tampered with, expired or its user gone."""
+
+
+class ForbiddenError(JobmatchError):
+    """The caller is logged in but their role may not do this (records of another county are
+    reported as ``NotFoundError`` instead, so their existence is not revealed)."""

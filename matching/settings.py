@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from pathlib import Path
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from matching.errors import ConfigError
+
 DEFAULT_DATA_DIR = Path("var")
+SECRET_KEY_MIN_LENGTH = 32
+SECRET_KEY_FILE = "secret_key"
 
 
 class Settings(BaseSettings):
@@ -30,6 +36,21 @@ class Settings(BaseSettings):
     working_age_min: int = Field(default=16, ge=0, le=100)
     working_age_max: int = Field(default=59, ge=0, le=100)
     quota_rate: str = Field(default="0.015", description="Shandong quota rate (Decimal text).")
+    load_models: bool = Field(
+        default=True, description="Load the snapshot and models at start-up (off in unit tests)."
+    )
+    model_poll_seconds: float = Field(
+        default=30.0, gt=0, description="How often the champion alias is polled."
+    )
+    secret_key: str = Field(
+        default="",
+        repr=False,
+        description="Key that signs login tokens (32+ characters); empty means one generated "
+        "and kept in <data_dir>/secret_key.",
+    )
+    token_minutes: int = Field(
+        default=480, ge=1, le=10080, description="Minutes a login token stays valid."
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -43,6 +64,38 @@ class Settings(BaseSettings):
             )
         return value
 
+    @field_validator("secret_key")
+    @classmethod
+    def _long_secret_key(cls, value: str) -> str:
+        if value and len(value) < SECRET_KEY_MIN_LENGTH:
+            raise ValueError(
+                f"JOBMATCH_SECRET_KEY must be at least {SECRET_KEY_MIN_LENGTH} characters "
+                f"(got {len(value)}); generate one with `python -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))'`, or leave it empty to keep a generated key "
+                f"in <data_dir>/{SECRET_KEY_FILE}"
+            )
+        return value
+
+    def signing_key(self) -> str:
+        """The token signing key: the configured one, else ``<data_dir>/secret_key``.
+
+        The file is created on first use with mode 0600, so a fresh ``make run`` works and tokens
+        survive restarts; deleting the file logs everybody out.
+        """
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / SECRET_KEY_FILE
+        try:
+            key = path.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            key = _create_key_file(path)
+        if len(key) < SECRET_KEY_MIN_LENGTH:
+            raise ConfigError(
+                f"{path} holds a key shorter than {SECRET_KEY_MIN_LENGTH} characters; "
+                "delete the file to have a new one generated, or set JOBMATCH_SECRET_KEY"
+            )
+        return key
+
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'jobmatch.db'}"
@@ -54,3 +107,16 @@ class Settings(BaseSettings):
     @property
     def reports_dir(self) -> Path:
         return self.data_dir / "reports"
+
+
+def _create_key_file(path: Path) -> str:
+    """Write a new random key readable by the owner only; a concurrent creator's key wins."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="utf-8").strip()
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(key + "\n")
+    return key

@@ -10,7 +10,8 @@ from fastapi import FastAPI
 from matching.settings import Settings
 from matching.storage import make_engine, make_sessionmaker
 from serving.errors import install_error_handlers
-from serving.routers import health
+from serving.routers import auth, health, recommendations
+from serving.state import ServiceState
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -22,9 +23,15 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.settings = settings
         app.state.engine = engine
         app.state.sessions = make_sessionmaker(engine)
+        service = ServiceState()
+        if settings.load_models:
+            service.load(engine, settings.resolved_mlflow_tracking_uri, settings.data_dir)
+            service.poll(settings.model_poll_seconds)
+        app.state.service = service
         try:
             yield
         finally:
+            service.stop.set()
             engine.dispose()
 
     app = FastAPI(
@@ -35,6 +42,8 @@ def create_app(settings: Settings) -> FastAPI:
     )
     install_error_handlers(app)
     app.include_router(health.router, prefix="/api")
+    app.include_router(auth.router, prefix="/api")
+    app.include_router(recommendations.router, prefix="/api")
     return app
 
 

@@ -13,6 +13,7 @@ from serving.cli_features import features_app
 from serving.cli_imports import import_command, template_command
 from serving.cli_synth import stats_command, synth_command
 from serving.cli_training import promote_command, rollback_command, train_command
+from serving.cli_users import users_app
 from serving.settings_cli import load_settings
 
 app = typer.Typer(
@@ -23,6 +24,7 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(features_app, name="features")
+app.add_typer(users_app, name="user")
 app.command("import")(import_command)
 app.command("template")(template_command)
 app.command("synth")(synth_command)

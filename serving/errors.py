@@ -6,7 +6,9 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from matching.errors import (
+    AuthError,
     ConflictError,
+    ForbiddenError,
     ImportFileError,
     JobmatchError,
     NotFoundError,
@@ -18,6 +20,8 @@ STATUS_BY_ERROR: list[tuple[type[JobmatchError], int]] = [
     (ImportFileError, 422),
     (NotFoundError, 404),
     (ConflictError, 409),
+    (AuthError, 401),
+    (ForbiddenError, 403),
 ]
 
 

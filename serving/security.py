@@ -1,0 +1,174 @@
+"""Who is calling: bearer tokens (OAuth2 password flow, HS256 JWT), principals and role checks.
+
+Deny by default: a route is public exactly when it does not depend on ``CurrentPrincipal`` (or on
+``require_roles``, which depends on it). The public set is kept to ``/api/health`` and the login
+routes of ``serving.routers.auth``; every other router must take ``CurrentPrincipal`` or declare
+``dependencies=[Depends(require_roles(...))]``, and must filter records with
+``Principal.can_see_county`` (a record of another county is answered as not found).
+
+A token names its user; each request re-reads that user, so deactivating a user or changing their
+role or county takes effect at once, not when the token expires.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
+
+import jwt
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import OAuth2PasswordBearer
+
+from matching.accounts import COUNTY_ROLES
+from matching.codes import USER_ROLES
+from matching.errors import AuthError, ConfigError
+from matching.settings import Settings
+from matching.storage import User
+
+__all__ = [
+    "ALGORITHM",
+    "CurrentPrincipal",
+    "Principal",
+    "issue_token",
+    "oauth2_scheme",
+    "principal_from_token",
+    "require_roles",
+]
+
+ALGORITHM = "HS256"
+TOKEN_URL = "/api/auth/token"
+NOT_LOGGED_IN_ZH = "未登录：请先登录再访问"
+TOKEN_INVALID_ZH = "登录已失效或已过期，请重新登录"
+USER_GONE_ZH = "账号不存在或已停用，请联系管理员"
+
+# auto_error=False: a missing token gets the same bilingual 401 as a bad one.
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl=TOKEN_URL, auto_error=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The logged-in user as routes see it; ``county`` None means city-wide."""
+
+    user_id: int
+    username: str
+    role: str
+    county: str | None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def is_city_wide(self) -> bool:
+        return self.county is None and self.role not in COUNTY_ROLES
+
+    def can_see_county(self, county: str | None) -> bool:
+        """Whether records of ``county`` are visible: city-wide users see every county, everyone
+        else only their own (a counselor or case worker without a county sees nothing)."""
+        if self.is_city_wide:
+            return True
+        return self.county is not None and county == self.county
+
+
+def issue_token(user: User, settings: Settings, *, now: datetime | None = None) -> str:
+    """A signed token for ``user`` valid for ``settings.token_minutes``."""
+    issued = now or datetime.now(UTC)
+    claims = {
+        "sub": user.username,
+        "uid": user.id,
+        "role": user.role,
+        "county": user.county,
+        "iat": issued,
+        "exp": issued + timedelta(minutes=settings.token_minutes),
+    }
+    return jwt.encode(claims, settings.signing_key(), algorithm=ALGORITHM)
+
+
+def principal_from_token(token: str, settings: Settings) -> Principal:
+    """The principal a token names; ``AuthError`` when it is malformed, tampered or expired."""
+    try:
+        claims: dict[str, Any] = jwt.decode(
+            token,
+            settings.signing_key(),
+            algorithms=[ALGORITHM],
+            options={"require": ["sub", "uid", "role", "exp", "iat"]},
+        )
+    except jwt.ExpiredSignatureError:
+        raise AuthError("the token has expired; log in again at POST " + TOKEN_URL) from None
+    except jwt.PyJWTError as error:
+        raise AuthError(f"invalid token ({type(error).__name__}); log in again") from None
+    user_id, username = claims["uid"], claims["sub"]
+    role, county = claims["role"], claims.get("county")
+    if (
+        not isinstance(user_id, int)
+        or not isinstance(username, str)
+        or role not in USER_ROLES
+        or not (county is None or isinstance(county, str))
+    ):
+        raise AuthError("invalid token (unexpected claims); log in again")
+    return Principal(user_id=user_id, username=username, role=role, county=county)
+
+
+def unauthorized(message: str, message_zh: str) -> HTTPException:
+    """The 401 every login failure gets, with the ``WWW-Authenticate`` header OAuth2 asks for."""
+    return HTTPException(
+        status_code=401,
+        detail={"error": "AuthError", "message": message, "message_zh": message_zh},
+        headers={"WWW-Authenticate": "Bearer"},
+    )
+
+
+def current_principal(
+    request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> Principal:
+    """The caller, from the bearer token and the current state of their user row."""
+    if not token:
+        raise unauthorized(
+            f"not logged in: send 'Authorization: Bearer <token>' from POST {TOKEN_URL}",
+            NOT_LOGGED_IN_ZH,
+        )
+    try:
+        claimed = principal_from_token(token, request.app.state.settings)
+    except AuthError as error:
+        raise unauthorized(str(error), TOKEN_INVALID_ZH) from None
+    with request.app.state.sessions() as session:
+        user = session.get(User, claimed.user_id)
+    if user is None or not user.active or user.username != claimed.username:
+        raise unauthorized("the user of this token no longer exists or is inactive", USER_GONE_ZH)
+    return Principal(user_id=user.id, username=user.username, role=user.role, county=user.county)
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+def require_roles(*roles: str) -> Callable[[Principal], Principal]:
+    """A dependency that lets only ``roles`` through (403 otherwise) and returns the principal.
+
+    Use as ``dependencies=[Depends(require_roles("counselor", "admin"))]`` or as a parameter
+    ``principal: Annotated[Principal, Depends(require_roles(...))]``.
+    """
+    unknown = [role for role in roles if role not in USER_ROLES]
+    if not roles or unknown:
+        raise ConfigError(
+            f"require_roles needs roles from {', '.join(USER_ROLES.codes)}, got {roles!r}"
+        )
+    allowed = frozenset(roles)
+    allowed_zh = "、".join(USER_ROLES.label(role) for role in roles)
+
+    def check_role(principal: CurrentPrincipal) -> Principal:
+        if principal.role not in allowed:
+            raise HTTPException(
+                status_code=403,
+                detail={
+                    "error": "ForbiddenError",
+                    "message": f"role {principal.role!r} may not do this; allowed: "
+                    + ", ".join(roles),
+                    "message_zh": f"当前角色（{USER_ROLES.label(principal.role)}）无权进行此操作，"
+                    f"仅限：{allowed_zh}",
+                },
+            )
+        return principal
+
+    return check_role
