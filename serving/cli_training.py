@@ -96,7 +96,7 @@ def train_command(
     for column in METRIC_COLUMNS:
         table.add_column(column, justify="right")
     for name, values in result.metrics.items():
-        table.add_row(name, *(f"{values[column]:.4f}" for column in METRIC_COLUMNS))
+        table.add_row(name, *(f"{values[c]:.4f}" if c in values else "—" for c in METRIC_COLUMNS))
     console.print(table)
     for key, value in result.extra.items():
         console.print(f"{key}: {value:.4f}")
