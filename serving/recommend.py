@@ -17,6 +17,19 @@ from serving.models import ServedModel
 from training.baselines import job_rule_scores
 
 MAX_REASONS = 3
+# Features that speak about the same thing: one phrase per topic on a line.
+TOPICS = {
+    "x_distance_km": "distance",
+    "x_commute_ratio": "distance",
+    "x_same_county": "distance",
+    "v_pay_min": "pay",
+    "v_pay_max": "pay",
+    "x_pay_vs_expectation": "pay",
+    "v_employer_quota_gap": "quota",
+    "v_employer_disabled_rate": "quota",
+    "v_channel": "channel",
+    "v_reserved": "channel",
+}
 
 
 @dataclass(frozen=True)
@@ -51,14 +64,17 @@ def reasons_of(
     order = np.argsort(-np.abs(contributions[: len(names)]))
     reasons: list[str] = []
     cautions: list[str] = []
+    topics: set[str] = set()
     for index in order:
         name = names[index]
-        if not explainable(name) or len(reasons) + len(cautions) >= MAX_REASONS:
+        topic = TOPICS.get(name, name)
+        if not explainable(name) or topic in topics or len(reasons) + len(cautions) >= MAX_REASONS:
             continue
         supportive = bool(contributions[index] > 0)
         found = phrase(name, row, supportive=supportive)
         if found is not None and found.text not in reasons + cautions:
             (reasons if supportive else cautions).append(found.text)
+            topics.add(topic)
     return reasons, cautions
 
 

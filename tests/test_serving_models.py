@@ -75,6 +75,9 @@ def test_the_champion_serves_lines_with_chinese_reasons(
     assert any(line.reasons for line in answer.lines)
     for line in answer.lines:
         assert 1 <= len(line.reasons) + len(line.cautions) <= 3
+        assert (
+            sum("公里" in text for text in line.reasons + line.cautions) <= 1
+        )  # one distance phrase
         assert all(
             CHINESE.search(text) for text in [*line.reasons, *line.cautions, *line.statements]
         )
