@@ -4,32 +4,87 @@ Hard rules (never the disability category alone): the vacancy is open at the mom
 age is within its limits, no assessed incapacity remains that no offered accommodation closes,
 and the workplace is within reach of the person's commute unless the work is home-based. The
 survivors are cut to the ``limit`` best by a cheap, transparent pre-score.
+
+The cheap rules run first on a narrow person × vacancy frame; the columns the later rules and the
+pre-score read are fetched for the survivors only.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
 import polars as pl
 
-from features.context import FeatureContext
-from features.geo import haversine_km
-from features.histories import as_of
+from features.geo import pair_distance_km
+from features.person import MASSAGE_SKILL, TOILET
 from features.schema import DIMENSIONS
-from features.vacancy import ACCOMMODATION_BOOST_POINTS
+from features.sets import MODE_BITS, SKILL_BITS, V_MODE_BITS, WANTED_BITS, Vocabularies
+from features.vacancy import ACCOMMODATION_BOOST_POINTS, CANDIDATE_COLUMNS, EMPLOYER_COUNTS
 from matching import codes
+
+if TYPE_CHECKING:
+    from features.context import FeatureContext
 
 DEFAULT_LIMIT = 800
 DEFAULT_MARGIN = 4.2  # keep items within this pre-score distance of the best (*tuned for recall*)
 REACH_FACTOR = 2.0  # workplaces up to twice the acceptable commute stay in (*tuned for recall*)
 MIN_REACH_KM = 10.0
-INCAPACITY = -3.0
-MASSAGE_SKILL = "盲人医疗按摩"  # licensed blind medical massage: the job needs the licence
-EMPLOYER_COUNTS = ["employer_referrals", "employer_hires"]
+INCAPACITY = -3.0  # a gap of three points or more after accommodations excludes the job
 # Employers built around disabled workers (如康家园, massage places) hire them far more readily.
 EMPLOYER_LEANING = {
     codes.EMPLOYER_KINDS.codes.index("auxiliary_center"): 1.0,
     codes.EMPLOYER_KINDS.codes.index("blind_massage"): 1.0,
     codes.EMPLOYER_KINDS.codes.index("social_org"): 0.3,
-}  # a gap of three points or more after accommodations excludes the job
+}
+OPEN_ROW = "_open_row"
+PLACE = ("_opened_on", "_deadline", "_age_min", "_age_max", "v_home_based")
+WHERE = ("_v_phi", "_v_cos_phi", "_v_longitude")
+FIT = tuple(f"{prefix}_{d}" for prefix in ("v_demand", "_closes") for d in DIMENSIONS)
+SCORES = tuple(f"_score_{d}" for d in DIMENSIONS)
+SCORED = (  # what the pre-score reads of the vacancy
+    "vacancy_id",
+    "employer_id",
+    "_pay_mid",
+    "v_hours",
+    "_education_min",
+    "v_reserved",
+    "v_employer_quota_gap",
+    "v_employer_disabled_rate",
+    "_wants_massage",
+    "_offers_toilet",
+    "v_graduate_oriented",
+    "_leaning",
+)
+GAPS = tuple(f"_gap_{d}" for d in DIMENSIONS)
+PERSON = (
+    "at",
+    "p_commute_km",
+    "p_expected_pay",
+    "p_sustainable_hours",
+    "p_education_rank",
+    "p_graduate",
+    "_has_massage",
+    "_needs_toilet",
+)
+
+
+def candidate_vacancies(vacancy_table: pl.DataFrame) -> pl.DataFrame:
+    """Vacancies still open, with the columns candidate generation reads and the vacancy-only
+    parts of its pre-score, once per snapshot; ``_open_row`` numbers them."""
+    return (
+        vacancy_table.filter(pl.col("_status") == "open")
+        .select(*CANDIDATE_COLUMNS, pl.col(f"^({WANTED_BITS}|{V_MODE_BITS})[0-9]+$"))
+        .with_row_index(OPEN_ROW)
+        .with_columns(
+            _pay_mid=(pl.col("v_pay_min") + pl.col("v_pay_max")) / 2,
+            _wants_massage=pl.col("_wanted").list.contains(MASSAGE_SKILL),
+            _offers_toilet=pl.col("_offered").list.contains(TOILET),
+            _leaning=pl.col("v_employer_kind").replace_strict(
+                EMPLOYER_LEANING, default=0.0, return_dtype=pl.Float64
+            ),
+        )
+    )
 
 
 def job_candidates(
@@ -41,105 +96,146 @@ def job_candidates(
 ) -> pl.LazyFrame:
     """people (``features.jobs.people_at``) → (query_id, vacancy_id, prescore), at most
     ``limit`` per query."""
-    people = people.select(
-        "query_id",
-        "at",
-        "p_age",
-        "p_commute_km",
-        "p_expected_pay",
-        "p_sustainable_hours",
-        "p_education_rank",
-        "_modes",
-        "_skills",
-        "_needed",
-        "p_graduate",
-        "_latitude",
-        "_longitude",
-        "_county",
-        *(f"p_{d}" for d in DIMENSIONS),
-        "_disability",
-    )
-    prior = context.typical_scores.lazy()
-    people = people.join(prior, on="_disability", how="left").with_columns(
-        pl.coalesce(f"p_{d}", f"_typical_{d}").alias(f"_score_{d}") for d in DIMENSIONS
-    )
-    pairs = people.join(context.open_vacancies.lazy(), how="cross")
-    day = pl.col("at").dt.date()
-    distance = (
-        pl.when(pl.col("v_home_based") == 1)
-        .then(0.0)
-        .otherwise(
-            haversine_km(
-                pl.col("_latitude"),
-                pl.col("_longitude"),
-                pl.col("_v_latitude"),
-                pl.col("_v_longitude"),
-            )
+    vacancies = context.open_vacancy_table
+    sets = context.sets
+    rules = _rules(sets)
+    person = [*PERSON, *sets.skills.columns(SKILL_BITS), *sets.modes.columns(MODE_BITS)]
+    reachable = (
+        people.select(
+            "query_id", "p_age", "_phi", "_cos_phi", "_longitude", *SCORES, *person, *rules.seeker
         )
+        .join(vacancies.frame.lazy().select(OPEN_ROW, *PLACE, *WHERE), how="cross")
+        .with_columns(rules.distance)
+        .filter(rules.reachable)
+        .select("query_id", OPEN_ROW, "v_home_based", "distance", *SCORES, *person)
     )
-    reach = pl.max_horizontal(pl.col("p_commute_km") * REACH_FACTOR, pl.lit(MIN_REACH_KM))
-    gaps = [
-        pl.col(f"_score_{d}")
-        + ACCOMMODATION_BOOST_POINTS * pl.col(f"_closes_{d}")
-        - pl.col(f"v_demand_{d}")
-        for d in DIMENSIONS
-    ]
-    worst = pl.min_horizontal(gaps).fill_null(0.0)
-    shortfall = pl.sum_horizontal([(-gap).clip(0.0, None) for gap in gaps])
-    open_now = (pl.col("_opened_on") <= day) & (
-        pl.col("_deadline").is_null() | (day <= pl.col("_deadline"))
+    able = (
+        vacancies.attach(reachable, OPEN_ROW, FIT)
+        .with_columns(rules.gaps)
+        .filter(rules.able)
+        .select("query_id", OPEN_ROW, "v_home_based", "distance", *rules.fit, *person)
     )
-    age_ok = (pl.col("_age_min").is_null() | (pl.col("p_age") >= pl.col("_age_min"))) & (
-        pl.col("_age_max").is_null() | (pl.col("p_age") <= pl.col("_age_max"))
-    )
-    pay_mid = (pl.col("v_pay_min") + pl.col("v_pay_max")) / 2
-    ratio = pl.col("distance") / pl.col("p_commute_km").clip(1.0, None)
-    # A transparent rule of thumb, not a model: fit after accommodations, commute against what
-    # the person accepts, pay against expectation, work mode, hours and schooling.
-    prescore = (
-        -0.9 * pl.col("shortfall").fill_null(0.0)
-        - 1.5 * (-pl.col("worst") - 0.7).clip(0.0, None)
-        - 2.6 * (ratio - 1.0).clip(0.0, None)
-        - 0.9 * ratio.clip(None, 1.0)
-        + 2.0 * ((pay_mid - pl.col("p_expected_pay")) / pl.col("p_expected_pay")).clip(-1.0, 0.6)
-        + pl.when(pl.col("_modes").list.contains(pl.col("_v_mode"))).then(0.5).otherwise(-0.3)
-        - 0.7 * (pl.col("v_hours") - pl.col("p_sustainable_hours")).clip(0.0, None)
-        - 1.5 * (pl.col("p_education_rank") < pl.col("_education_min")).cast(pl.Float64)
-        + 0.3 * pl.col("v_reserved").cast(pl.Float64)
-        + 0.3 * (pl.col("v_employer_quota_gap") > 0).cast(pl.Float64)
-        + 0.3 * (pl.col("v_employer_disabled_rate") > 0).cast(pl.Float64)
-        + 0.5 * pl.col("_skills").list.set_intersection("_wanted").list.len().clip(None, 2)
-        - 2.0
-        * (
-            pl.col("_wanted").list.contains(MASSAGE_SKILL)
-            & ~pl.col("_skills").list.contains(MASSAGE_SKILL)
-        ).cast(pl.Float64)
-        - 1.0
-        * (
-            pl.col("_needed").list.contains("accessible_toilet")
-            & ~pl.col("_offered").list.contains("accessible_toilet")
-            & (pl.col("v_home_based") == 0)
-        ).cast(pl.Float64)
-        + 4.0 * ((pl.col("employer_hires") + 0.2) / (pl.col("employer_referrals") + 10.0) - 0.02)
-        + 0.6
-        * ((pl.col("p_graduate") == 1) & (pl.col("v_graduate_oriented") == 1)).cast(pl.Float64)
-        - 0.5
-        * ((pl.col("p_graduate") == 0) & (pl.col("v_graduate_oriented") == 1)).cast(pl.Float64)
-        + pl.col("v_employer_kind").replace_strict(
-            EMPLOYER_LEANING, default=0.0, return_dtype=pl.Float64
+    scored = (
+        vacancies.attach(
+            able,
+            OPEN_ROW,
+            [*SCORED, *sets.skills.columns(WANTED_BITS), *sets.modes.columns(V_MODE_BITS)],
         )
+        .pipe(context.employer_history.locate, "employer_id", "at", "_employer")
+        .with_columns(context.employer_history.values("_employer", EMPLOYER_COUNTS, missing=0))
+        .with_columns(rules.terms)
+        .select("query_id", "vacancy_id", rules.prescore)
     )
     return (
-        pairs.with_columns(distance=distance)
-        .filter(open_now & age_ok & (pl.col("distance") <= reach))
-        .with_columns(worst=worst)
-        .filter(pl.col("worst") > INCAPACITY)
-        .with_columns(shortfall=shortfall)
-        .pipe(as_of, context.employer_history.lazy(), "employer_id", EMPLOYER_COUNTS)
-        .with_columns(prescore=prescore)
-        .filter(pl.col("prescore") >= pl.col("prescore").max().over("query_id") - margin)
-        .sort("prescore", descending=True)
+        scored.filter(pl.col("prescore") >= pl.col("prescore").max().over("query_id") - margin)
+        .sort("prescore", descending=True, maintain_order=True)
         .group_by("query_id", maintain_order=True)
         .head(limit)
-        .select("query_id", "vacancy_id", "prescore")
     )
+
+
+class _Rules:
+    """The rules as expressions, built once (see ``_rules``)."""
+
+    def __init__(self, sets: Vocabularies) -> None:
+        day = pl.col("_day")
+        self.seeker = [
+            pl.col("_day"),
+            pl.max_horizontal(pl.col("p_commute_km") * REACH_FACTOR, pl.lit(MIN_REACH_KM)).alias(
+                "_reach"
+            ),
+        ]
+        self.distance = pair_distance_km(pl.col("v_home_based") == 1).alias("distance")
+        open_now = (pl.col("_opened_on") <= day) & (
+            pl.col("_deadline").is_null() | (day <= pl.col("_deadline"))
+        )
+        age_ok = (pl.col("_age_min").is_null() | (pl.col("p_age") >= pl.col("_age_min"))) & (
+            pl.col("_age_max").is_null() | (pl.col("p_age") <= pl.col("_age_max"))
+        )
+        self.reachable = open_now & age_ok & (pl.col("distance") <= pl.col("_reach"))
+        self.gaps = [
+            (
+                pl.col(f"_score_{d}")
+                + ACCOMMODATION_BOOST_POINTS * pl.col(f"_closes_{d}")
+                - pl.col(f"v_demand_{d}")
+            ).alias(gap)
+            for d, gap in zip(DIMENSIONS, GAPS, strict=True)
+        ]
+        worst = pl.min_horizontal(GAPS).fill_null(0.0)
+        self.able = worst > INCAPACITY
+        self.fit = [
+            worst.alias("worst"),
+            pl.sum_horizontal([(-pl.col(gap)).clip(0.0, None) for gap in GAPS]).alias("shortfall"),
+        ]
+        ratio = pl.col("distance") / pl.col("p_commute_km").clip(1.0, None)
+        graduate = pl.col("p_graduate") == 1
+        for_graduates = pl.col("v_graduate_oriented") == 1
+        # A transparent rule of thumb, not a model: fit after accommodations, commute against
+        # what the person accepts, pay against expectation, work mode, hours and schooling.
+        # (name, weight, what): the pre-score is the sum of weight × what, added in this order.
+        terms: list[tuple[str, float, pl.Expr]] = [
+            ("fit", -0.9, pl.col("shortfall").fill_null(0.0)),
+            ("incapable", -1.5, (-pl.col("worst") - 0.7).clip(0.0, None)),
+            ("far", -2.6, (ratio - 1.0).clip(0.0, None)),
+            ("commute", -0.9, ratio.clip(None, 1.0)),
+            (
+                "pay",
+                2.0,
+                ((pl.col("_pay_mid") - pl.col("p_expected_pay")) / pl.col("p_expected_pay")).clip(
+                    -1.0, 0.6
+                ),
+            ),
+            (
+                "mode",
+                1.0,
+                pl.when(sets.modes.shared(MODE_BITS, V_MODE_BITS) > 0).then(0.5).otherwise(-0.3),
+            ),
+            ("hours", -0.7, (pl.col("v_hours") - pl.col("p_sustainable_hours")).clip(0.0, None)),
+            (
+                "schooling",
+                -1.5,
+                (pl.col("p_education_rank") < pl.col("_education_min")).cast(pl.Float64),
+            ),
+            ("reserved", 0.3, pl.col("v_reserved").cast(pl.Float64)),
+            ("quota_gap", 0.3, (pl.col("v_employer_quota_gap") > 0).cast(pl.Float64)),
+            ("employs_disabled", 0.3, (pl.col("v_employer_disabled_rate") > 0).cast(pl.Float64)),
+            (
+                "skills",
+                0.5,
+                sets.skills.shared(SKILL_BITS, WANTED_BITS).clip(None, 2),
+            ),
+            (
+                "massage_licence",
+                -2.0,
+                (pl.col("_wants_massage") & ~pl.col("_has_massage")).cast(pl.Float64),
+            ),
+            (
+                "toilet",
+                -1.0,
+                (
+                    pl.col("_needs_toilet")
+                    & ~pl.col("_offers_toilet")
+                    & (pl.col("v_home_based") == 0)
+                ).cast(pl.Float64),
+            ),
+            (
+                "employer_hires",
+                4.0,
+                (pl.col("employer_hires") + 0.2) / (pl.col("employer_referrals") + 10.0) - 0.02,
+            ),
+            ("graduate", 0.6, (graduate & for_graduates).cast(pl.Float64)),
+            ("not_graduate", -0.5, ((pl.col("p_graduate") == 0) & for_graduates).cast(pl.Float64)),
+            ("employer_kind", 1.0, pl.col("_leaning")),
+        ]
+        # Each term is its own column first: polars runs one long chained expression slowly.
+        self.terms = [(weight * what).alias(f"_term_{name}") for name, weight, what in terms]
+        names = [f"_term_{name}" for name, _weight, _what in terms]
+        prescore = pl.col(names[0])
+        for name in names[1:]:
+            prescore = prescore + pl.col(name)
+        self.prescore = prescore.alias("prescore")
+
+
+@lru_cache(maxsize=8)
+def _rules(sets: Vocabularies) -> _Rules:
+    return _Rules(sets)

@@ -1,4 +1,5 @@
-"""Everything features read, prepared once per snapshot (sorted histories, static tables)."""
+"""Everything features read, prepared once per snapshot: static tables sorted by their key and
+dated histories indexed for point-in-time lookups (see ``features.histories``)."""
 
 from __future__ import annotations
 
@@ -6,42 +7,59 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from features.candidates import OPEN_ROW, candidate_vacancies
 from features.course import course_table
 from features.histories import course_history, employer_history, person_history, vacancy_history
-from features.person import known_assessments, typical_scores
+from features.person import assessment_table, person_table, typical_scores
+from features.sets import Vocabularies
 from features.sources import Snapshot
-from features.vacancy import open_vacancies, vacancy_table
+from features.tables import History, Keyed
+from features.vacancy import vacancy_table
 
 
 @dataclass(frozen=True)
 class FeatureContext:
-    persons: pl.DataFrame
-    assessments: pl.DataFrame
-    person_history: pl.DataFrame
-    vacancies: pl.DataFrame
-    vacancy_history: pl.DataFrame
-    employer_history: pl.DataFrame
+    """What every feature function reads, built once per snapshot by ``from_snapshot`` (under
+    a second for the demo city), so that one person's request only looks rows up."""
+
+    persons: pl.DataFrame  # as read, for callers choosing whom to ask about
+    person_table: Keyed  # person_table by id
+    assessments: History  # assessment_table by person, as of the moment each became known
+    person_history: History
+    vacancies: Keyed  # vacancy_table by vacancy_id
+    vacancy_history: History
+    employer_history: History
     courses: pl.DataFrame
-    course_history: pl.DataFrame
-    open_vacancies: pl.DataFrame
+    course_history: History
+    open_vacancies: pl.DataFrame  # candidate_vacancies: the open ones, as candidates read them
+    open_vacancy_table: Keyed  # the same by their ``_open_row``
     typical_scores: pl.DataFrame
+    sets: Vocabularies  # the names in sets of skills, work modes and accommodations, numbered
     snapshot: Snapshot
 
     @classmethod
     def from_snapshot(cls, snapshot: Snapshot) -> FeatureContext:
-        vacancies = vacancy_table(snapshot.vacancies.lazy(), snapshot.employers.lazy()).collect()
+        persons = snapshot.persons.lazy()
+        sets = Vocabularies.of(snapshot)
+        vacancies = vacancy_table(
+            snapshot.vacancies.lazy(), snapshot.employers.lazy(), sets
+        ).collect()
+        assessments = assessment_table(snapshot.assessments.lazy(), persons, sets).collect()
+        typical = typical_scores(persons, snapshot.assessments.lazy()).collect()
+        open_vacancies = candidate_vacancies(vacancies)
         return cls(
             persons=snapshot.persons,
-            assessments=known_assessments(snapshot.assessments.lazy()).sort("known_at").collect(),
-            person_history=person_history(snapshot).sort("at").collect(),
-            vacancies=vacancies,
-            vacancy_history=vacancy_history(snapshot).sort("at").collect(),
-            employer_history=employer_history(snapshot).sort("at").collect(),
+            person_table=Keyed.of(person_table(persons, typical.lazy(), sets).collect(), "id"),
+            assessments=History.of(assessments, "person_id", at="known_at"),
+            person_history=History.of(person_history(snapshot).collect(), "person_id"),
+            vacancies=Keyed.of(vacancies, "vacancy_id"),
+            vacancy_history=History.of(vacancy_history(snapshot).collect(), "vacancy_id"),
+            employer_history=History.of(employer_history(snapshot).collect(), "employer_id"),
             courses=course_table(snapshot.courses.lazy(), snapshot.bases.lazy()).collect(),
-            course_history=course_history(snapshot).sort("at").collect(),
-            open_vacancies=open_vacancies(vacancies),
-            typical_scores=typical_scores(
-                snapshot.persons.lazy(), snapshot.assessments.lazy()
-            ).collect(),
+            course_history=History.of(course_history(snapshot).collect(), "course_id"),
+            open_vacancies=open_vacancies,
+            open_vacancy_table=Keyed.of(open_vacancies, OPEN_ROW),
+            typical_scores=typical,
+            sets=sets,
             snapshot=snapshot,
         )

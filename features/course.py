@@ -6,8 +6,8 @@ from __future__ import annotations
 import polars as pl
 
 from features.geo import haversine_km
-from features.histories import as_of
 from features.schema import COURSE_FEATURE_SET, DIMENSIONS
+from features.tables import History
 from features.text import bigrams, set_cosine
 from matching.occupations import load_occupations
 
@@ -68,18 +68,19 @@ def course_table(courses: pl.LazyFrame, bases: pl.LazyFrame) -> pl.LazyFrame:
 
 def course_features(
     context_courses: pl.LazyFrame,
-    history: pl.LazyFrame,
+    history: History,
     people: pl.LazyFrame,
     items: pl.LazyFrame,
 ) -> pl.LazyFrame:
     """people (features.jobs.people_at) × items (query_id, course_id) → ids and course features."""
     timed = items.join(people.select("query_id", "at"), on="query_id")
-    rows = as_of(
+    rows = history.locate(
         timed.join(context_courses, on="course_id", how="left"),
-        history,
         "course_id",
-        COURSE_HISTORY,
+        "at",
+        "_course_history",
     )
+    rows = history.attach(rows, "_course_history", COURSE_HISTORY, missing=0)
     rows = rows.join(people.drop("at"), on="query_id", how="left")
     margins = [pl.col(f"p_{d}") - pl.col(f"_c_demand_{d}") for d in DIMENSIONS]
     distance = haversine_km(

@@ -1,8 +1,9 @@
 """Dated running counts built from the referral history, for point-in-time lookups.
 
-Each history has one row per event with the running totals *after* it. A lookup for a moment t
-takes the last row strictly before t (``as_of``), so nothing that happened at or after t leaks
-into features for t.
+Each history has one row per key and moment with the running totals *after* everything that
+happened at that moment. A lookup for a moment t takes the last row strictly before t
+(``features.tables.History.locate``), so nothing that happened at or after t leaks into features
+for t.
 """
 
 from __future__ import annotations
@@ -15,15 +16,14 @@ HIRED = ("hired", "retained_6m")
 
 
 def _running(frame: pl.LazyFrame, key: str, counts: dict[str, pl.Expr]) -> pl.LazyFrame:
-    """Running totals per key; only rows that change a total are kept."""
+    """Running totals per key after each moment; only moments that change a total are kept."""
     changes = pl.any_horizontal(list(counts.values()))
     return (
         frame.filter(changes)
+        .group_by(key, "at")
+        .agg(*(expr.cast(pl.Int32).sum().alias(name) for name, expr in counts.items()))
         .sort(key, "at")
-        .with_columns(
-            **{name: expr.cast(pl.Int32).cum_sum().over(key) for name, expr in counts.items()}
-        )
-        .select(key, "at", *counts)
+        .with_columns(pl.col(name).cum_sum().over(key) for name in counts)
     )
 
 
@@ -102,27 +102,4 @@ def course_history(snapshot: Snapshot) -> pl.LazyFrame:
             "course_completed": pl.col("stage") == "completed",
             "course_employed": pl.col("stage") == "employed_6m",
         },
-    )
-
-
-def as_of(left: pl.LazyFrame, history: pl.LazyFrame, key: str, columns: list[str]) -> pl.LazyFrame:
-    """Attach the history's running counts as they stood strictly before each row's ``at``.
-
-    The history is first cut to the keys on the left, so that one person's request does not
-    scan the whole city's history.
-    """
-    relevant = history.join(left.select(key).unique(), on=key, how="semi")
-    return (
-        left.sort("at")
-        .join_asof(
-            relevant.sort("at").rename({"at": "history_at"}),
-            left_on="at",
-            right_on="history_at",
-            by=key,
-            strategy="backward",
-            allow_exact_matches=False,
-            check_sortedness=False,
-        )
-        .with_columns(pl.col(c).fill_null(0) for c in columns)
-        .drop("history_at")
     )

@@ -3,10 +3,14 @@ registration data, and their referral outcomes so far."""
 
 from __future__ import annotations
 
+from functools import cache
+
 import polars as pl
 
-from features.histories import as_of
+from features.geo import latitude_radians
 from features.schema import DIMENSIONS
+from features.sets import MODE_BITS, NEEDED_BITS, PERSON_BITS, SKILL_BITS, Vocabularies
+from features.tables import History, Keyed
 from features.text import bigrams
 from matching import codes
 
@@ -18,6 +22,8 @@ PERSON_HISTORY = [
     "past_refused",
 ]
 EDUCATION_RANK = {item.code: item.rank for item in codes.EDUCATION_LEVELS}
+MASSAGE_SKILL = "盲人医疗按摩"  # licensed blind medical massage: the job needs the licence
+TOILET = "accessible_toilet"
 
 
 def code_index(column: str, code_list: codes.CodeList) -> pl.Expr:
@@ -33,6 +39,71 @@ def known_assessments(assessments: pl.LazyFrame) -> pl.LazyFrame:
             pl.col("assessed_on").cast(pl.Datetime("us")) + pl.duration(days=1)
         ).dt.replace_time_zone("UTC")
     ).rename({"id": "assessment_id", "skills": "assessed_skills"})
+
+
+def person_table(persons: pl.LazyFrame, typical: pl.LazyFrame, sets: Vocabularies) -> pl.LazyFrame:
+    """Static columns of every person, computed once per snapshot; ``typical`` is
+    ``typical_scores``."""
+    return (
+        persons.select(
+            "id",
+            "birth_date",
+            "registered_on",
+            "preferred_hours_per_day",
+            _graduated_on=pl.date(pl.col("graduation_year"), 7, 1),
+            p_education_rank=pl.col("education").replace_strict(
+                EDUCATION_RANK, default=0, return_dtype=pl.Int32
+            ),
+            p_county=code_index("county", codes.COUNTIES),
+            p_urban=(pl.col("hukou") == "urban").cast(pl.Int8),
+            p_graduate=pl.col("is_graduate").cast(pl.Int8),
+            p_expected_pay=pl.col("expected_pay_min").cast(pl.Float64),
+            p_commute_km=pl.col("commute_km").cast(pl.Float64),
+            _latitude=pl.col("latitude"),
+            _longitude=pl.col("longitude"),
+            **latitude_radians("latitude", "_"),
+            _county=pl.col("county"),
+            _disability=pl.col("disability_category") + pl.col("disability_level"),
+            _modes=pl.col("preferred_work_modes").fill_null([]),
+            _unassessed_text=_text(pl.lit(None, dtype=pl.List(pl.String))),
+        )
+        .join(typical, on="_disability", how="left")
+        .with_columns(sets.modes.encode(pl.col("_modes"), MODE_BITS))
+    )
+
+
+def assessment_table(
+    assessments: pl.LazyFrame, persons: pl.LazyFrame, sets: Vocabularies
+) -> pl.LazyFrame:
+    """What each assessment says, once per snapshot, keyed by person and the moment it became
+    known; the text joins the assessed skills to the person's major."""
+    return (
+        known_assessments(assessments)
+        .join(persons.select(pl.col("id").alias("person_id"), "major"), on="person_id", how="left")
+        .sort("person_id", "known_at", "assessment_id")
+        .select(
+            "person_id",
+            "known_at",
+            "assessed_on",
+            "sustainable_hours",
+            *(pl.col(d).cast(pl.Float64).alias(f"p_{d}") for d in DIMENSIONS),
+            p_accommodations_needed=pl.col("accommodations_needed")
+            .list.len()
+            .fill_null(0)
+            .cast(pl.Int32),
+            _needed=pl.col("accommodations_needed").fill_null([]),
+            _skills=pl.col("assessed_skills").fill_null([]),
+            _assessed_text=_text(pl.col("assessed_skills")),
+        )
+        .with_columns(
+            *sets.skills.encode(pl.col("_skills"), SKILL_BITS),
+            *sets.accommodations.encode(pl.col("_needed"), NEEDED_BITS),
+        )
+    )
+
+
+def _text(skills: pl.Expr) -> pl.Expr:
+    return bigrams(pl.concat_str(skills.list.join(""), pl.col("major"), ignore_nulls=True))
 
 
 def typical_scores(persons: pl.LazyFrame, assessments: pl.LazyFrame) -> pl.LazyFrame:
@@ -52,64 +123,96 @@ def typical_scores(persons: pl.LazyFrame, assessments: pl.LazyFrame) -> pl.LazyF
     )
 
 
+PERSON_COLUMNS = (
+    "birth_date",
+    "registered_on",
+    "preferred_hours_per_day",
+    "_graduated_on",
+    "p_education_rank",
+    "p_county",
+    "p_urban",
+    "p_graduate",
+    "p_expected_pay",
+    "p_commute_km",
+    "_latitude",
+    "_longitude",
+    "_phi",
+    "_cos_phi",
+    "_county",
+    "_disability",
+    "_modes",
+    "_unassessed_text",
+    *(f"_typical_{d}" for d in DIMENSIONS),
+)
+ASSESSMENT_COLUMNS = (
+    "assessed_on",
+    "sustainable_hours",
+    *(f"p_{d}" for d in DIMENSIONS),
+    "p_accommodations_needed",
+    "_needed",
+    "_skills",
+    "_assessed_text",
+)
+
+
 def person_features(
-    queries: pl.LazyFrame,
-    persons: pl.LazyFrame,
-    assessments: pl.LazyFrame,
-    history: pl.LazyFrame,
+    queries: pl.LazyFrame, persons: Keyed, assessments: History, history: History
 ) -> pl.LazyFrame:
     """queries (query_id, person_id, at) → p_* features plus ``_``-prefixed inputs of pair
-    features, one row per query."""
-    base = queries.join(persons, left_on="person_id", right_on="id", how="left")
-    assessed = base.sort("at").join_asof(
-        assessments.sort("known_at").drop("created_at", "updated_at", strict=False),
-        left_on="at",
-        right_on="known_at",
-        by="person_id",
-        strategy="backward",
-        allow_exact_matches=False,
-        check_sortedness=False,
-    )
-    with_history = as_of(assessed, history, "person_id", PERSON_HISTORY)
-    day = pl.col("at").dt.date()
-    return with_history.select(
-        "query_id",
-        "person_id",
-        "at",
-        *(pl.col(d).cast(pl.Float64).alias(f"p_{d}") for d in DIMENSIONS),
-        p_assessed=pl.col("assessment_id").is_not_null().cast(pl.Int8),
-        p_assessment_age_days=(day - pl.col("assessed_on")).dt.total_days().cast(pl.Float64),
-        p_sustainable_hours=pl.coalesce("sustainable_hours", "preferred_hours_per_day").cast(
-            pl.Float64
-        ),
-        p_accommodations_needed=pl.col("accommodations_needed")
-        .list.len()
-        .fill_null(0)
-        .cast(pl.Int32),
-        p_age=((day - pl.col("birth_date")).dt.total_days() * 100 // 36525).cast(pl.Int32),
-        p_education_rank=pl.col("education").replace_strict(
-            EDUCATION_RANK, default=0, return_dtype=pl.Int32
-        ),
-        p_county=code_index("county", codes.COUNTIES),
-        p_urban=(pl.col("hukou") == "urban").cast(pl.Int8),
-        p_graduate=pl.col("is_graduate").cast(pl.Int8),
-        p_days_since_graduation=(day - pl.date(pl.col("graduation_year"), 7, 1))
+    features and candidate rules, one row per query.
+
+    ``persons`` is ``person_table``, ``assessments`` is ``assessment_table`` and ``history`` is
+    ``features.histories.person_history``, each prepared once per snapshot.
+    """
+    person_bits = [c for c in persons.frame.columns if c.startswith(MODE_BITS)]
+    assessed_bits = [
+        c for c in assessments.frame.columns if c.startswith((SKILL_BITS, NEEDED_BITS))
+    ]
+    assessment, assessment_checked = assessments.lookup("person_id", "at", "_assessment")
+    past, past_checked = history.lookup("person_id", "at", "_history")
+    rows = queries.with_columns(
+        pl.col("at").dt.date().alias("_day"),
+        persons.row("person_id").alias("_person"),
+        assessment,
+        past,
+    ).with_columns(assessment_checked, past_checked)
+    rows = persons.attach(rows, "_person", [*PERSON_COLUMNS, *person_bits])
+    rows = assessments.attach(rows, "_assessment", [*ASSESSMENT_COLUMNS, *assessed_bits])
+    rows = history.attach(rows, "_history", PERSON_HISTORY, missing=0)
+    return rows.select(_person_columns())
+
+
+@cache
+def _person_columns() -> list[pl.Expr]:
+    day = pl.col("_day")
+    return [
+        pl.col("query_id", "person_id", "at", "_day"),
+        *(pl.col(f"p_{d}") for d in DIMENSIONS),
+        (pl.col("_assessment") > 0).cast(pl.Int8).alias("p_assessed"),
+        (day - pl.col("assessed_on"))
         .dt.total_days()
-        .cast(pl.Float64),
-        p_days_registered=(day - pl.col("registered_on")).dt.total_days().cast(pl.Float64),
-        p_expected_pay=pl.col("expected_pay_min").cast(pl.Float64),
-        p_commute_km=pl.col("commute_km").cast(pl.Float64),
-        **{f"p_{name}": pl.col(name).cast(pl.Int32) for name in PERSON_HISTORY},
-        _latitude=pl.col("latitude"),
-        _longitude=pl.col("longitude"),
-        _county=pl.col("county"),
-        _disability=pl.col("disability_category") + pl.col("disability_level"),
-        _modes=pl.col("preferred_work_modes").fill_null([]),
-        _needed=pl.col("accommodations_needed").fill_null([]),
-        _skills=pl.col("assessed_skills").fill_null([]),
-        _text=bigrams(
-            pl.concat_str(
-                pl.col("assessed_skills").list.join(""), pl.col("major"), ignore_nulls=True
-            )
-        ),
-    )
+        .cast(pl.Float64)
+        .alias("p_assessment_age_days"),
+        pl.coalesce("sustainable_hours", "preferred_hours_per_day")
+        .cast(pl.Float64)
+        .alias("p_sustainable_hours"),
+        pl.col("p_accommodations_needed").fill_null(0),
+        ((day - pl.col("birth_date")).dt.total_days() * 100 // 36525).cast(pl.Int32).alias("p_age"),
+        pl.col("p_education_rank", "p_county", "p_urban", "p_graduate"),
+        (day - pl.col("_graduated_on"))
+        .dt.total_days()
+        .cast(pl.Float64)
+        .alias("p_days_since_graduation"),
+        (day - pl.col("registered_on")).dt.total_days().cast(pl.Float64).alias("p_days_registered"),
+        pl.col("p_expected_pay", "p_commute_km"),
+        *(pl.col(name).cast(pl.Int32).alias(f"p_{name}") for name in PERSON_HISTORY),
+        pl.col("_latitude", "_longitude", "_phi", "_cos_phi", "_county", "_disability"),
+        pl.col("_modes").fill_null([]),
+        pl.col("_needed", "_skills").fill_null([]),
+        pl.col(PERSON_BITS).fill_null(0),
+        pl.coalesce("_assessed_text", "_unassessed_text").alias("_text"),
+        # inputs of the candidate rules (features.candidates)
+        *(pl.coalesce(f"p_{d}", f"_typical_{d}").alias(f"_score_{d}") for d in DIMENSIONS),
+        pl.col("_skills").list.contains(MASSAGE_SKILL).fill_null(False).alias("_has_massage"),
+        pl.col("_needed").list.contains(TOILET).fill_null(False).alias("_needs_toilet"),
+    ]

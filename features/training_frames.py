@@ -62,7 +62,7 @@ def course_training_frame(context: FeatureContext) -> pl.LazyFrame:
     items = referred.select("query_id", "course_id", "referral_id", "shown_rank", "source")
     features = course_features(
         context.courses.lazy(),
-        context.course_history.lazy(),
+        context.course_history,
         people_at(context, queries),
         items.select("query_id", "course_id"),
     )

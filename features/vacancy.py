@@ -3,17 +3,23 @@ how long it has been open, how crowded it is and how its employer has hired so f
 
 from __future__ import annotations
 
+from functools import cache
+
 import polars as pl
 
-from features.histories import as_of
+from features.geo import latitude_radians
 from features.person import EDUCATION_RANK, code_index
 from features.schema import DIMENSIONS
+from features.sets import OFFERED_BITS, V_MODE_BITS, WANTED_BITS, Vocabularies
+from features.tables import History, Keyed
 from features.text import bigrams
 from matching import codes
 from matching.occupations import load_occupations
 
 QUOTA_RATE = 0.015  # Shandong (DOMAIN.md); the exact Decimal rules live in matching.quota
 ACCOMMODATION_BOOST_POINTS = 2.0  # an offered accommodation is taken to make up two points
+EMPLOYER_COUNTS = ["employer_hires", "employer_referrals"]
+CANDIDATE_ONLY = ("_status", "_age_min", "_age_max")  # read by candidate rules, not features
 
 
 def closes(dimension: str) -> pl.Expr:
@@ -23,86 +29,110 @@ def closes(dimension: str) -> pl.Expr:
     return offered.list.eval(pl.element().is_in(closers)).list.any().cast(pl.Float64)
 
 
-def vacancy_table(vacancies: pl.LazyFrame, employers: pl.LazyFrame) -> pl.LazyFrame:
+def vacancy_table(
+    vacancies: pl.LazyFrame, employers: pl.LazyFrame, sets: Vocabularies
+) -> pl.LazyFrame:
     """Static columns of every vacancy, computed once per snapshot."""
     occupation_names = {code: o.name for code, o in load_occupations().items()}
     weighted = 2 * pl.col("disabled_staff_severe") + pl.col("disabled_staff_other")
     staff = pl.col("staff_count").cast(pl.Float64)
-    return vacancies.join(
-        employers.select(
-            pl.col("id").alias("employer_id"),
-            "kind",
-            "staff_count",
-            "disabled_staff_severe",
-            "disabled_staff_other",
-        ),
-        on="employer_id",
-        how="left",
-    ).select(
-        pl.col("id").alias("vacancy_id"),
-        "employer_id",
-        *(pl.col(f"demand_{d}").cast(pl.Float64).alias(f"v_demand_{d}") for d in DIMENSIONS),
-        v_pay_min=pl.col("pay_min").cast(pl.Float64),
-        v_pay_max=pl.col("pay_max").cast(pl.Float64),
-        v_hours=pl.col("hours_per_day").cast(pl.Float64),
-        v_work_mode=code_index("work_mode", codes.WORK_MODES),
-        v_home_based=(pl.col("work_mode") == "home_based").cast(pl.Int8),
-        v_part_time=(pl.col("work_mode") == "part_time").cast(pl.Int8),
-        v_employer_kind=code_index("kind", codes.EMPLOYER_KINDS),
-        v_channel=code_index("channel", codes.VACANCY_CHANNELS),
-        v_reserved=pl.col("reserved_for_disabled").cast(pl.Int8),
-        v_graduate_oriented=pl.col("graduate_oriented").cast(pl.Int8),
-        v_openings=pl.col("openings").cast(pl.Float64),
-        v_accommodations_offered=pl.col("accommodations_offered")
-        .list.len()
-        .fill_null(0)
-        .cast(pl.Int32),
-        v_employer_staff=staff,
-        v_employer_quota_gap=pl.max_horizontal(staff * QUOTA_RATE - weighted, pl.lit(0.0)),
-        v_employer_disabled_rate=pl.when(staff > 0).then(weighted / staff).otherwise(0.0),
-        _opened_on=pl.col("opened_on"),
-        _deadline=pl.col("deadline"),
-        _status=pl.col("status"),
-        _v_latitude=pl.col("latitude"),
-        _v_longitude=pl.col("longitude"),
-        _v_county=pl.col("county"),
-        _v_mode=pl.col("work_mode"),
-        _offered=pl.col("accommodations_offered").fill_null([]),
-        _wanted=pl.col("skills_wanted").fill_null([]),
-        _education_min=pl.col("education_min").replace_strict(
-            EDUCATION_RANK, default=0, return_dtype=pl.Int32
-        ),
-        _age_min=pl.col("age_min"),
-        _age_max=pl.col("age_max"),
-        _v_text=bigrams(
-            pl.concat_str(
-                "title",
-                pl.col("skills_wanted").list.join(""),
-                pl.col("occupation_code").replace_strict(occupation_names, default=""),
-                ignore_nulls=True,
-            )
-        ),
-        **{f"_closes_{d}": closes(d) for d in DIMENSIONS},
+    return (
+        vacancies.join(
+            employers.select(
+                pl.col("id").alias("employer_id"),
+                "kind",
+                "staff_count",
+                "disabled_staff_severe",
+                "disabled_staff_other",
+            ),
+            on="employer_id",
+            how="left",
+        )
+        .select(
+            pl.col("id").alias("vacancy_id"),
+            "employer_id",
+            *(pl.col(f"demand_{d}").cast(pl.Float64).alias(f"v_demand_{d}") for d in DIMENSIONS),
+            v_pay_min=pl.col("pay_min").cast(pl.Float64),
+            v_pay_max=pl.col("pay_max").cast(pl.Float64),
+            v_hours=pl.col("hours_per_day").cast(pl.Float64),
+            v_work_mode=code_index("work_mode", codes.WORK_MODES),
+            v_home_based=(pl.col("work_mode") == "home_based").cast(pl.Int8),
+            v_part_time=(pl.col("work_mode") == "part_time").cast(pl.Int8),
+            v_employer_kind=code_index("kind", codes.EMPLOYER_KINDS),
+            v_channel=code_index("channel", codes.VACANCY_CHANNELS),
+            v_reserved=pl.col("reserved_for_disabled").cast(pl.Int8),
+            v_graduate_oriented=pl.col("graduate_oriented").cast(pl.Int8),
+            v_openings=pl.col("openings").cast(pl.Float64),
+            v_accommodations_offered=pl.col("accommodations_offered")
+            .list.len()
+            .fill_null(0)
+            .cast(pl.Int32),
+            v_employer_staff=staff,
+            v_employer_quota_gap=pl.max_horizontal(staff * QUOTA_RATE - weighted, pl.lit(0.0)),
+            v_employer_disabled_rate=pl.when(staff > 0).then(weighted / staff).otherwise(0.0),
+            _opened_on=pl.col("opened_on"),
+            _deadline=pl.col("deadline"),
+            _status=pl.col("status"),
+            _v_longitude=pl.col("longitude"),
+            **latitude_radians("latitude", "_v_"),
+            _v_county=pl.col("county"),
+            _v_mode=pl.col("work_mode"),
+            _offered=pl.col("accommodations_offered").fill_null([]),
+            _wanted=pl.col("skills_wanted").fill_null([]),
+            _education_min=pl.col("education_min").replace_strict(
+                EDUCATION_RANK, default=0, return_dtype=pl.Int32
+            ),
+            _age_min=pl.col("age_min"),
+            _age_max=pl.col("age_max"),
+            _v_text=bigrams(
+                pl.concat_str(
+                    "title",
+                    pl.col("skills_wanted").list.join(""),
+                    pl.col("occupation_code").replace_strict(occupation_names, default=""),
+                    ignore_nulls=True,
+                )
+            ),
+            **{f"_closes_{d}": closes(d) for d in DIMENSIONS},
+        )
+        .with_columns(
+            *sets.skills.encode(pl.col("_wanted"), WANTED_BITS),
+            *sets.modes.encode(pl.concat_list("_v_mode"), V_MODE_BITS),
+            *sets.accommodations.encode(pl.col("_offered"), OFFERED_BITS),
+        )
     )
 
 
 def vacancy_features(
-    items: pl.LazyFrame,
-    table: pl.LazyFrame,
-    vacancy_history: pl.LazyFrame,
-    employer_history: pl.LazyFrame,
+    items: pl.LazyFrame, table: Keyed, vacancy_history: History, employer_history: History
 ) -> pl.LazyFrame:
-    """items (query_id, vacancy_id, at) → static v_* plus the as-of ones."""
-    rows = items.join(table, on="vacancy_id", how="left")
-    rows = as_of(rows, vacancy_history, "vacancy_id", ["vacancy_referrals"])
-    rows = as_of(rows, employer_history, "employer_id", ["employer_referrals", "employer_hires"])
-    day = pl.col("at").dt.date()
-    return rows.with_columns(
-        v_employer_past_hires=pl.col("employer_hires").cast(pl.Int32),
-        v_employer_past_referrals=pl.col("employer_referrals").cast(pl.Int32),
-        v_days_open=(day - pl.col("_opened_on")).dt.total_days().cast(pl.Float64),
-        v_days_to_deadline=(pl.col("_deadline") - day).dt.total_days().cast(pl.Float64),
+    """items (query_id, vacancy_id, at, _day) → static v_* plus the as-of ones.
+
+    ``table`` is ``vacancy_table`` and the histories come from ``features.histories``, each
+    prepared once per snapshot.
+    """
+    static = [c for c in table.frame.columns if c not in (table.key, *CANDIDATE_ONLY)]
+    referred, referred_checked = vacancy_history.lookup("vacancy_id", "at", "_vacancy_history")
+    employer, employer_checked = employer_history.lookup("employer_id", "at", "_employer_history")
+    rows = table.attach(
+        items.with_columns(table.row("vacancy_id").alias("_vacancy"), referred), "_vacancy", static
     )
+    rows = rows.with_columns(referred_checked, employer).with_columns(employer_checked)
+    hires, referrals = employer_history.values("_employer_history", EMPLOYER_COUNTS, missing=0)
+    return rows.with_columns(
+        *vacancy_history.values("_vacancy_history", ["vacancy_referrals"], missing=0),
+        hires.cast(pl.Int32).alias("v_employer_past_hires"),
+        referrals.cast(pl.Int32).alias("v_employer_past_referrals"),
+        *_vacancy_columns(),
+    )
+
+
+@cache
+def _vacancy_columns() -> list[pl.Expr]:
+    day = pl.col("_day")
+    return [
+        (day - pl.col("_opened_on")).dt.total_days().cast(pl.Float64).alias("v_days_open"),
+        (pl.col("_deadline") - day).dt.total_days().cast(pl.Float64).alias("v_days_to_deadline"),
+    ]
 
 
 CANDIDATE_COLUMNS = (
@@ -115,7 +145,6 @@ CANDIDATE_COLUMNS = (
     "v_employer_quota_gap",
     "v_employer_disabled_rate",
     "v_employer_kind",
-    "_v_mode",
     "_education_min",
     "_wanted",
     "_offered",
@@ -125,14 +154,9 @@ CANDIDATE_COLUMNS = (
     "_deadline",
     "_age_min",
     "_age_max",
-    "_v_latitude",
     "_v_longitude",
-    "_v_county",
+    "_v_phi",
+    "_v_cos_phi",
     *(f"v_demand_{d}" for d in DIMENSIONS),
     *(f"_closes_{d}" for d in DIMENSIONS),
 )
-
-
-def open_vacancies(vacancy_table: pl.DataFrame) -> pl.DataFrame:
-    """Vacancies still open, with only the columns candidate generation reads."""
-    return vacancy_table.filter(pl.col("_status") == "open").select(CANDIDATE_COLUMNS)

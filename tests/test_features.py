@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from features.context import FeatureContext
 from features.request import course_request, job_features_for, job_request
@@ -152,3 +154,134 @@ def test_the_database_gives_the_same_frame_as_memory(
     from_db = job_training_frame(FeatureContext.from_snapshot(read_snapshot(engine))).collect()
     columns = ["query_id", "vacancy_id", *JOB_FEATURES.names, "grade"]
     assert from_db.select(columns).equals(job_frame.select(columns))
+
+
+# Lookups, bitsets and the request path: each checked against the plain polars way of doing it.
+
+UTC_MICROS = pl.Datetime("us", "UTC")
+
+
+def _as_of_reference(rows: pl.DataFrame, history: pl.DataFrame, key: str, column: str) -> pl.Series:
+    """The value in the history's last row of the key strictly before ``at`` (0 when none),
+    by a sort and ``join_asof``."""
+    joined = (
+        rows.with_row_index("_order")
+        .sort("at")
+        .join_asof(
+            history.sort("at").rename({"at": "_history_at"}),
+            left_on="at",
+            right_on="_history_at",
+            by=key,
+            strategy="backward",
+            allow_exact_matches=False,
+            check_sortedness=False,
+        )
+        .sort("_order")
+    )
+    return joined[column].fill_null(0)
+
+
+@given(
+    events=st.lists(
+        st.tuples(st.integers(0, 6), st.integers(0, 12), st.integers(1, 5)), max_size=40
+    ),
+    asks=st.lists(st.tuples(st.integers(-1, 8) | st.none(), st.integers(-1, 14)), max_size=30),
+)
+@settings(max_examples=60, deadline=None)
+def test_history_lookups_equal_an_as_of_join(
+    events: list[tuple[int, int, int]], asks: list[tuple[int | None, int]]
+) -> None:
+    from features.tables import History
+
+    base = datetime(2026, 1, 1, tzinfo=UTC)
+    # one row per key and moment, counts growing with time as the running histories are
+    history = (
+        pl.DataFrame(
+            {
+                "k": [k for k, _, _ in events],
+                "at": [base + timedelta(hours=h) for _, h, _ in events],
+                "n": [n for _, _, n in events],
+            },
+            schema={"k": pl.Int64, "at": UTC_MICROS, "n": pl.Int64},
+        )
+        .group_by("k", "at")
+        .agg(pl.col("n").sum())
+        .sort("k", "at")
+        .with_columns(pl.col("n").cum_sum().over("k"))
+    )
+    rows = pl.DataFrame(
+        {"k": [k for k, _ in asks], "at": [base + timedelta(hours=h) for _, h in asks]},
+        schema={"k": pl.Int64, "at": UTC_MICROS},
+    )
+    table = History.of(history, "k")
+    found = table.locate(rows.lazy(), "k", "at", "_row")
+    got = found.with_columns(table.values("_row", ["n"], missing=0)).collect()["n"]
+    assert got.to_list() == _as_of_reference(rows, history, "k", "n").to_list()
+    attached = table.attach(found, "_row", ["n"], missing=0).collect()["n"]
+    assert attached.to_list() == got.to_list()
+
+
+@pytest.mark.parametrize("ids", [[1, 2, 3, 5, 8], [3, 1_000_000_000, 7], []])
+def test_keyed_rows_are_found_by_id_dense_or_sparse(ids: list[int]) -> None:
+    from features.tables import Keyed
+
+    table = Keyed.of(
+        pl.DataFrame(
+            {"id": ids, "v": [f"row{i}" for i in ids]}, schema={"id": pl.Int64, "v": pl.String}
+        ),
+        "id",
+    )
+    asked = [*ids, 4, 0, -3, 2_000_000_000, None]
+    rows = pl.LazyFrame({"id": asked}, schema={"id": pl.Int64})
+    got = table.attach(rows.with_columns(table.row("id").alias("_r")), "_r", ["v"]).collect()
+    expected = [f"row{i}" if i in ids else None for i in asked]
+    assert got["v"].to_list() == expected
+
+
+@given(
+    left=st.lists(st.lists(st.sampled_from("abcdefghij") | st.text(max_size=3)), max_size=20),
+    right=st.lists(st.lists(st.sampled_from("abcdefghij") | st.text(max_size=3)), max_size=20),
+)
+@settings(max_examples=60, deadline=None)
+def test_bitset_overlaps_count_like_list_intersections(
+    left: list[list[str]], right: list[list[str]]
+) -> None:
+    from features.sets import Bitsets
+
+    size = min(len(left), len(right))
+    frame = pl.DataFrame(
+        {"a": left[:size], "b": right[:size]},
+        schema={"a": pl.List(pl.String), "b": pl.List(pl.String)},
+    )
+    names = Bitsets.of(frame["a"], frame["b"])
+    coded = frame.with_columns(*names.encode(pl.col("a"), "_a"), *names.encode(pl.col("b"), "_b"))
+    got = coded.with_columns(names.shared("_a", "_b").alias("n"))["n"]
+    expected = frame.select(pl.col("a").list.set_intersection("b").list.len().alias("n"))["n"]
+    assert got.to_list() == expected.to_list()
+
+
+def test_one_query_reads_a_naive_moment_as_utc() -> None:
+    from features.request import one_query
+
+    naive = datetime(2026, 3, 4, 5, 6, 7, 890123)
+    aware = datetime(2026, 3, 4, 13, 6, 7, 890123, tzinfo=timezone(timedelta(hours=8)))
+    for moment in (naive, aware):
+        frame = one_query(9, moment).collect()
+        assert frame.schema["at"] == UTC_MICROS
+        assert frame.row(0) == (1, 9, naive.replace(tzinfo=UTC))
+
+
+def test_one_persons_candidates_are_those_of_a_batch(context: FeatureContext) -> None:
+    from features.candidates import job_candidates
+    from features.jobs import people_at
+
+    persons = [1, 2, 3, 50, 400]
+    queries = pl.LazyFrame(
+        {"query_id": persons, "person_id": persons, "at": [NOW] * len(persons)},
+        schema={"query_id": pl.Int64, "person_id": pl.Int64, "at": UTC_MICROS},
+    )
+    batch = job_candidates(context, people_at(context, queries).collect().lazy()).collect()
+    for person in persons:
+        alone = job_request(context, person, NOW)
+        chosen = batch.filter(pl.col("query_id") == person)["vacancy_id"]
+        assert sorted(alone["vacancy_id"].to_list()) == sorted(chosen.to_list())
