@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from matching.errors import (
     AuthError,
@@ -42,3 +44,11 @@ def install_error_handlers(app: FastAPI) -> None:
         elif isinstance(error, ImportFileError):
             body["message_zh"] = error.message_zh
         return JSONResponse(status_code=status_for(error), content=body)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, error: Exception) -> Response:
+        """One body shape: a structured ``detail`` (401/403 from security) is the body itself."""
+        assert isinstance(error, StarletteHTTPException)
+        if isinstance(error.detail, dict):
+            return JSONResponse(error.detail, status_code=error.status_code, headers=error.headers)
+        return await http_exception_handler(request, error)
