@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from features.reasons_format import (
     DIMENSIONS,
-    SIMILAR,
     PhraseFn,
     Row,
     ability,
@@ -20,6 +19,7 @@ from features.reasons_format import (
     num,
     percent,
     share,
+    similarity_phrase,
     trip_text,
     worst_dimension,
     yuan,
@@ -112,13 +112,6 @@ def _new_skills(row: Row, supportive: bool) -> str | None:
     return f"可学到新技能{skills}项" if supportive else "课程所教技能多已掌握"
 
 
-def _similarity(row: Row, supportive: bool) -> str | None:
-    similarity = num(row, "y_text_similarity")
-    if similarity is None or (similarity >= SIMILAR) != supportive:
-        return None
-    return "所学专业/技能与课程相关" if supportive else "课程与所学专业/技能关联不大"
-
-
 def _distance(row: Row, supportive: bool) -> str | None:
     km, ratio = num(row, "y_distance_km"), num(row, "y_commute_ratio")
     if km is None or km < 0:
@@ -162,7 +155,7 @@ COURSE_PHRASES: dict[str, PhraseFn] = {
     "y_worst_margin": _worst_margin,
     "y_accessibility_coverage": _coverage,
     "y_new_skills": _new_skills,
-    "y_text_similarity": _similarity,
+    "y_text_similarity": similarity_phrase("y_text_similarity", "课程"),
     "y_distance_km": _distance,
     "y_commute_ratio": _commute_ratio,
     "y_congestion": _congestion,

@@ -97,6 +97,18 @@ def margin_phrase(prefix: str, dimension: str, target: str) -> PhraseFn:
     return phrase
 
 
+def similarity_phrase(feature: str, target: str) -> PhraseFn:
+    """ "所学专业/技能与<target>相关" above ``SIMILAR``, "…关联不大" below."""
+
+    def phrase(row: Row, supportive: bool) -> str | None:
+        similarity = num(row, feature)
+        if similarity is None or (similarity >= SIMILAR) != supportive:
+            return None
+        return f"所学专业/技能与{target}{'相关' if supportive else '关联不大'}"
+
+    return phrase
+
+
 def decimal_text(value: float) -> str:
     """One decimal, without a trailing ``.0``: 2.0 → "2", 1.5 → "1.5"."""
     return f"{value:.1f}".removesuffix(".0")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from features.reasons_format import (
     DIMENSIONS,
-    SIMILAR,
     PhraseFn,
     Row,
     ability,
@@ -24,6 +23,7 @@ from features.reasons_format import (
     num,
     percent,
     share,
+    similarity_phrase,
     trip_text,
     worst_dimension,
     yes_phrase,
@@ -103,13 +103,6 @@ def _skills(row: Row, supportive: bool) -> str | None:
     if held is None or (held > 0) != supportive:
         return None
     return f"具备岗位所需技能{held}项" if supportive else "暂不具备岗位所需技能"
-
-
-def _similarity(row: Row, supportive: bool) -> str | None:
-    similarity = num(row, "x_text_similarity")
-    if similarity is None or (similarity >= SIMILAR) != supportive:
-        return None
-    return "所学专业/技能与岗位相关" if supportive else "所学专业/技能与岗位关联不大"
 
 
 def is_home_based(row: Row) -> bool:
@@ -210,7 +203,7 @@ PAIR_PHRASES: dict[str, PhraseFn] = {
     "x_dimensions_short": _dimensions_short,
     "x_accommodation_coverage": _coverage,
     "x_skills_overlap": _skills,
-    "x_text_similarity": _similarity,
+    "x_text_similarity": similarity_phrase("x_text_similarity", "岗位"),
     "x_distance_km": _distance,
     "x_commute_ratio": _commute_ratio,
     "x_same_county": _same_county,
