@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from matching.imports.report import REPORT_HEADERS
 from matching.validators import make_certificate, make_resident_id
 
 PERSON_HEADERS = (
@@ -60,6 +61,21 @@ def write_xlsx(path: Path, headers: Sequence[str], rows: Sequence[dict[str, str]
     return path
 
 
+def write_rows(path: Path, rows: Sequence[Sequence[str]]) -> Path:
+    """A CSV (UTF-8 with BOM) from plain rows, the first of them the header."""
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    return path
+
+
 def read_report(path: Path) -> list[dict[str, str]]:
+    """The reject report's lines, after checking its header."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        return list(csv.DictReader(handle))
+        reader = csv.reader(handle)
+        assert tuple(next(reader)) == REPORT_HEADERS
+        return [dict(zip(REPORT_HEADERS, line, strict=True)) for line in reader]
+
+
+def report_lines(path: Path) -> list[tuple[int, str, str]]:
+    """(row number, column, reason code) of every report line."""
+    return [(int(line["行号"]), line["列"], line["原因代码"]) for line in read_report(path)]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import re
 from datetime import date, datetime
 from decimal import Decimal
@@ -18,6 +17,7 @@ from matching.imports.runner import ImportResult, import_file, parse_row
 from matching.imports.templates import write_template
 from matching.storage import Assessment, Person
 from matching.validators import make_certificate, make_resident_id
+from tests.import_files import report_lines, write_rows
 
 ALICE = make_resident_id("371502", date(1990, 1, 1), 123)  # the template's example ID
 BOB = make_resident_id("371521", date(1985, 6, 15), 51)
@@ -28,21 +28,8 @@ ZH_HEADERS = [field.zh for field in SPEC.fields]
 ID_LIKE = re.compile(r"\d{17}[\dX]")
 
 
-def write_csv(path: Path, rows: list[list[str]]) -> Path:
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        csv.writer(handle).writerows(rows)
-    return path
-
-
 def run(sessions: sessionmaker[Session], path: Path, tmp_path: Path) -> ImportResult:
     return import_file(sessions, SPEC, path, actor="test", report_path=tmp_path / "r.csv")
-
-
-def report_lines(tmp_path: Path) -> list[tuple[int, str, str]]:
-    with (tmp_path / "r.csv").open(encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.reader(handle))
-    assert rows[0] == ["行号", "列", "原因代码", "说明", "原值（已脱敏）"]
-    return [(int(row[0]), row[1], row[2]) for row in rows[1:]]
 
 
 def register(sessions: sessionmaker[Session], tmp_path: Path, *id_numbers: str) -> None:
@@ -53,7 +40,7 @@ def register(sessions: sessionmaker[Session], tmp_path: Path, *id_numbers: str) 
         example = {field.key: field.example for field in persons.SPEC.fields}
         example.update(id_number=number, certificate_number=make_certificate(number, 4, 2), sex="")
         rows.append([example[field.key] for field in persons.SPEC.fields])
-    path = write_csv(tmp_path / "persons.csv", rows)
+    path = write_rows(tmp_path / "persons.csv", rows)
     result = import_file(
         sessions, persons.SPEC, path, actor="test", report_path=tmp_path / "persons-r.csv"
     )
@@ -124,7 +111,7 @@ def test_valid_rows_insert_then_reimport_is_unchanged_and_a_changed_cell_updates
         row(ALICE, "2024-03-15"),
         row(BOB, "2024年3月20日", sustainable_hours="4.5"),
     ]
-    path = write_csv(tmp_path / "a.csv", rows)
+    path = write_rows(tmp_path / "a.csv", rows)
 
     first = run(sessions, path, tmp_path)
     assert (first.total, first.accepted, first.rejected) == (3, 3, 0)
@@ -141,10 +128,10 @@ def test_valid_rows_insert_then_reimport_is_unchanged_and_a_changed_cell_updates
     assert again.inserted == again.updated == 0
 
     rows[2] = row(ALICE, "2024-03-15", computer="4")
-    changed = run(sessions, write_csv(tmp_path / "a2.csv", rows), tmp_path)
+    changed = run(sessions, write_rows(tmp_path / "a2.csv", rows), tmp_path)
     assert (changed.inserted, changed.updated, changed.unchanged) == (0, 1, 2)
     assert [item.computer for item in stored(sessions)] == [3, 4, 3]
-    assert report_lines(tmp_path) == []
+    assert report_lines(tmp_path / "r.csv") == []
 
 
 def test_each_rejection_is_reported_on_its_row_and_column_without_full_ids(
@@ -164,13 +151,13 @@ def test_each_rejection_is_reported_on_its_row_and_column_without_full_ids(
         row(BOB, "2024-04-03", accommodations_needed="无障碍通道、飞行器"),  # 10
         row(BOB, "2024-04-04", attention="基本胜任", stress="3.0"),  # 11: valid
     ]
-    path = write_csv(tmp_path / "a.csv", rows)
+    path = write_rows(tmp_path / "a.csv", rows)
 
     result = run(sessions, path, tmp_path)
 
     assert result.accepted + result.rejected == result.total == 10
     assert (result.accepted, result.inserted) == (2, 2)
-    assert set(report_lines(tmp_path)) == {
+    assert set(report_lines(tmp_path / "r.csv")) == {
         (3, "身份证号", "person_not_found"),
         (4, "视力", "number_out_of_range"),
         (5, "每日可持续工作小时", "number_out_of_range"),
@@ -212,7 +199,9 @@ def test_english_headers_in_an_xlsx_workbook(
     result = run(sessions, tmp_path / "a.xlsx", tmp_path)
 
     assert (result.total, result.accepted, result.rejected, result.inserted) == (3, 2, 1, 2)
-    assert report_lines(tmp_path) == [(5, "身份证号", "person_not_found")]  # row 1 is the title
+    assert report_lines(tmp_path / "r.csv") == [
+        (5, "身份证号", "person_not_found")
+    ]  # row 1 is the title
     assert UNKNOWN not in (tmp_path / "r.csv").read_text("utf-8-sig")
     assert [(item.vision, item.sustainable_hours) for item in stored(sessions)] == [
         (2, Decimal("6.0")),
@@ -227,11 +216,11 @@ def test_alias_headers_and_score_level_names(
     aliases = {"id_number": "公民身份号码", "assessed_on": "评估时间", "speech": "言语",
                "vision": "视力（0-4）", "sustainable_hours": "可持续工作小时"}  # fmt: skip
     header = [aliases.get(field.key, field.zh) for field in SPEC.fields]
-    path = write_csv(tmp_path / "a.csv", [header, row(ALICE, speech="完全胜任", vision="不能")])
+    path = write_rows(tmp_path / "a.csv", [header, row(ALICE, speech="完全胜任", vision="不能")])
 
     result = run(sessions, path, tmp_path)
 
-    assert result.inserted == 1, report_lines(tmp_path)
+    assert result.inserted == 1, report_lines(tmp_path / "r.csv")
     [assessment] = stored(sessions)
     assert (assessment.speech, assessment.vision) == (4, 0)
 

@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from matching.codes import COURSE_STATUSES
 from matching.imports.courses import SPEC
 from matching.imports.headers import header_key
-from matching.imports.report import REPORT_HEADERS
 from matching.imports.runner import ImportResult, import_file
 from matching.imports.templates import write_template
 from matching.storage import Course, TrainingBase
+from tests.import_files import read_report
 
 HEADERS = (
     "课程编号", "培训基地编号", "培训基地名称", "基地所在县区", "基地无障碍条件", "课程名称",
@@ -68,13 +68,6 @@ def write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
         writer.writeheader()
         writer.writerows(rows)
     return path
-
-
-def read_report(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
-        assert tuple(next(reader)) == REPORT_HEADERS
-        return [dict(zip(REPORT_HEADERS, line, strict=True)) for line in reader]
 
 
 def run(sessions: sessionmaker[Session], path: Path, tmp_path: Path) -> ImportResult:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import re
 from datetime import date
 from decimal import Decimal
@@ -16,6 +15,7 @@ from matching.imports.runner import ImportResult, import_file
 from matching.imports.templates import write_template
 from matching.storage import Employer
 from matching.validators import make_resident_id, make_uscc
+from tests.import_files import report_lines, write_rows
 
 CODE_A = make_uscc("91371502MA3C00011")
 CODE_B = make_uscc("12371500MB2800022")
@@ -26,21 +26,8 @@ ZH_HEADERS = [field.zh for field in SPEC.fields]
 ID_LIKE = re.compile(r"\d{17}[\dX]")
 
 
-def write_csv(path: Path, rows: list[list[str]]) -> Path:
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        csv.writer(handle).writerows(rows)
-    return path
-
-
 def run(sessions: sessionmaker[Session], path: Path, tmp_path: Path) -> ImportResult:
     return import_file(sessions, SPEC, path, actor="test", report_path=tmp_path / "r.csv")
-
-
-def report_lines(tmp_path: Path) -> list[tuple[int, str, str]]:
-    with (tmp_path / "r.csv").open(encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.reader(handle))
-    assert rows[0] == ["行号", "列", "原因代码", "说明", "原值（已脱敏）"]
-    return [(int(row[0]), row[1], row[2]) for row in rows[1:]]
 
 
 def row(credit_code: str, **changes: str) -> list[str]:
@@ -99,10 +86,12 @@ def test_valid_rows_insert_then_reimport_is_unchanged_and_a_changed_cell_updates
             disabled_staff_severe="", disabled_staff_other="", accommodations="",
             average_wage="", contact_phone="13800000000"),
     ]  # fmt: skip
-    path = write_csv(tmp_path / "e.csv", rows)
+    path = write_rows(tmp_path / "e.csv", rows)
 
     first = run(sessions, path, tmp_path)
-    assert (first.total, first.accepted, first.rejected) == (3, 3, 0), report_lines(tmp_path)
+    assert (first.total, first.accepted, first.rejected) == (3, 3, 0), report_lines(
+        tmp_path / "r.csv"
+    )
     assert (first.inserted, first.updated, first.unchanged) == (3, 0, 0)
     saved = stored(sessions)
     school = saved[CODE_B]
@@ -120,10 +109,10 @@ def test_valid_rows_insert_then_reimport_is_unchanged_and_a_changed_cell_updates
     assert again.inserted == again.updated == 0
 
     rows[1] = row(CODE_A, staff_count="201")
-    changed = run(sessions, write_csv(tmp_path / "e2.csv", rows), tmp_path)
+    changed = run(sessions, write_rows(tmp_path / "e2.csv", rows), tmp_path)
     assert (changed.inserted, changed.updated, changed.unchanged) == (0, 1, 2)
     assert stored(sessions)[CODE_A].staff_count == 201
-    assert report_lines(tmp_path) == []
+    assert report_lines(tmp_path / "r.csv") == []
 
 
 def test_each_rejection_is_reported_on_its_row_and_column_without_full_ids(
@@ -144,13 +133,13 @@ def test_each_rejection_is_reported_on_its_row_and_column_without_full_ids(
         row(CODE_C, address=f"联系人身份证{CONTACT_ID}" + "很长的地址" * 40),  # 12
         row(CODE_C, staff_count="3", disabled_staff_severe="3", disabled_staff_other=""),  # 13
     ]
-    path = write_csv(tmp_path / "e.csv", rows)
+    path = write_rows(tmp_path / "e.csv", rows)
 
     result = run(sessions, path, tmp_path)
 
     assert result.accepted + result.rejected == result.total == 12
     assert (result.accepted, result.inserted) == (2, 2)
-    assert set(report_lines(tmp_path)) == {
+    assert set(report_lines(tmp_path / "r.csv")) == {
         (3, "在职职工人数", "disabled_exceeds_staff"),
         (4, "统一社会信用代码", "uscc_checksum"),
         (5, "单位类型", "unknown_employer_kind"),
@@ -188,7 +177,7 @@ def test_english_headers_in_an_xlsx_workbook(
     result = run(sessions, tmp_path / "e.xlsx", tmp_path)
 
     assert (result.total, result.accepted, result.rejected) == (3, 2, 1)
-    assert report_lines(tmp_path) == [(4, "在职职工人数", "disabled_exceeds_staff")]
+    assert report_lines(tmp_path / "r.csv") == [(4, "在职职工人数", "disabled_exceeds_staff")]
     saved = stored(sessions)
     assert (saved[CODE_A].staff_count, saved[CODE_A].average_wage) == (31, Decimal("80000.00"))
     assert saved[CODE_B].average_wage == Decimal("60000.50")
@@ -200,11 +189,11 @@ def test_alias_headers_offices_use(sessions: sessionmaker[Session], tmp_path: Pa
                "county": "县(市、区)", "disabled_staff_severe": "一、二级残疾职工人数",
                "contact_phone": "联系方式"}  # fmt: skip
     header = [aliases.get(field.key, field.zh) + "*" * field.required for field in SPEC.fields]
-    path = write_csv(tmp_path / "e.csv", [header, row(CODE_A, kind="民企", county="临清")])
+    path = write_rows(tmp_path / "e.csv", [header, row(CODE_A, kind="民企", county="临清")])
 
     result = run(sessions, path, tmp_path)
 
-    assert result.inserted == 1, report_lines(tmp_path)
+    assert result.inserted == 1, report_lines(tmp_path / "r.csv")
     employer = stored(sessions)[CODE_A]
     assert (employer.kind, employer.county, employer.disabled_staff_severe) == (
         "private", "371581", 1,

@@ -15,13 +15,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from matching import codes
 from matching.codes import VACANCY_STATUSES
 from matching.imports.headers import header_key
-from matching.imports.report import REPORT_HEADERS
 from matching.imports.runner import ImportResult, import_file
 from matching.imports.templates import write_template
 from matching.imports.vacancies import EXAMPLE_CREDIT_CODE, SPEC
 from matching.occupations import occupation
 from matching.storage import Employer, Vacancy
 from matching.validators import make_uscc
+from tests.import_files import read_report
 
 CREDIT_CODE = make_uscc("91371502MA3C00002")
 OTHER_CREDIT_CODE = make_uscc("91371525MA3C00003")
@@ -71,13 +71,6 @@ def write_csv(path: Path, rows: list[dict[str, str]], headers: tuple[str, ...] =
         writer.writeheader()
         writer.writerows(rows)
     return path
-
-
-def read_report(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
-        assert tuple(next(reader)) == REPORT_HEADERS
-        return [dict(zip(REPORT_HEADERS, line, strict=True)) for line in reader]
 
 
 def add_employer(sessions: sessionmaker[Session], credit_code: str = CREDIT_CODE) -> int:
