@@ -1,0 +1,194 @@
+"""Latency of top-10 jobs for one person over HTTP, side by side with `mlflow models serve`.
+
+Usage: .venv/bin/python experiments/serving_latency_benchmark.py --data-dir var [--persons 300]
+
+Needs a data folder with the demo city, the demo users and a jobs champion (what `make run`
+leaves in `var/`). Starts `jobmatch serve` (one uvicorn process) and `mlflow models serve` of
+the same champion (`--env-manager local`, one worker) on free ports, then, for each sampled
+person of the demo counselor's county, in turn:
+- jobmatch: `GET /api/persons/{id}/recommendations/jobs?k=10` — candidate generation, features,
+  LightGBM scoring, pred_contrib reasons, JSON;
+- MLflow: `POST /invocations` with that person's candidate feature matrix (built beforehand in
+  this process, not timed) — scoring only.
+Each client is a keep-alive httpx client; requests are sequential (one at a time). Budget
+(issue 6): jobmatch p50 ≤ 20 ms and p99 ≤ 50 ms on 2 cores. Prints medians, p99 and the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import polars as pl
+
+from features.context import FeatureContext
+from features.request import job_request
+from features.schema import JOB_FEATURES
+from features.sources import read_snapshot
+from matching.settings import Settings
+from matching.storage import make_engine
+from training.registry import model_name
+
+P50_BUDGET_MS = 20.0
+P99_BUDGET_MS = 50.0
+COUNSELOR = "demo_counselor"
+COUNTY = "371502"
+WARM_UP = 20
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def server(command: list[str], env: dict[str, str], ready_url: str) -> Iterator[None]:
+    """Run ``command`` until the block ends; wait until ``ready_url`` answers 200."""
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise SystemExit(f"{command[0]} exited: {process.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
+            try:
+                if httpx.get(ready_url, timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        else:
+            raise SystemExit(f"{ready_url} not ready after 180 s")
+        yield
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def password_of(data_dir: Path, username: str) -> str:
+    for line in (data_dir / "demo_users.txt").read_text(encoding="utf-8").splitlines():
+        fields = line.split("\t")
+        if fields[0] == username:
+            return fields[1]
+    raise SystemExit(f"{username} not in {data_dir / 'demo_users.txt'}: run `jobmatch user demo`")
+
+
+def timed(call: Callable[[], httpx.Response]) -> float:
+    started = time.perf_counter()
+    answer = call()
+    elapsed = (time.perf_counter() - started) * 1000
+    if answer.status_code != 200:
+        raise SystemExit(f"{answer.status_code}: {answer.text[:500]}")
+    return elapsed
+
+
+def summary(name: str, millis: list[float]) -> dict[str, float]:
+    ordered = sorted(millis)
+    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+    figures = {"p50": statistics.median(ordered), "p99": p99, "mean": statistics.fmean(ordered)}
+    print(
+        f"{name:>10}: n={len(ordered)} p50 {figures['p50']:.1f} ms, p99 {figures['p99']:.1f} ms, "
+        f"mean {figures['mean']:.1f} ms"
+    )
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data-dir", type=Path, default=Path("var"))
+    parser.add_argument("--persons", type=int, default=300)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    data_dir = args.data_dir.resolve()
+    settings = Settings(data_dir=data_dir)
+    bin_dir = Path(sys.executable).parent
+    env = os.environ | {
+        "JOBMATCH_DATA_DIR": str(data_dir),
+        "MLFLOW_TRACKING_URI": settings.resolved_mlflow_tracking_uri,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",  # mlflow runs `uvicorn`
+    }
+
+    engine = make_engine(settings.resolved_database_url)
+    context = FeatureContext.from_snapshot(read_snapshot(engine))
+    engine.dispose()
+    county_persons = context.snapshot.persons.filter(pl.col("county") == COUNTY)["id"].to_list()
+    persons = random.Random(args.seed).sample(county_persons, args.persons)
+    now = datetime.now(UTC)
+    payloads = []
+    for person in persons:
+        frame = job_request(context, person, now).select(JOB_FEATURES.names)
+        split = {"columns": frame.columns, "data": frame.cast(pl.Float64).rows()}
+        payloads.append(json.dumps({"dataframe_split": split}, allow_nan=True))
+    candidates = [len(json.loads(p)["dataframe_split"]["data"]) for p in payloads]
+    print(f"{len(persons)} persons of {COUNTY}, {statistics.fmean(candidates):.0f} candidates each")
+
+    api_port, mlflow_port = free_port(), free_port()
+    api = f"http://127.0.0.1:{api_port}"
+    serve_api = [str(bin_dir / "jobmatch"), "serve", "--port", str(api_port)]
+    with server(serve_api, env, f"{api}/api/health"), httpx.Client(base_url=api) as client:
+        login = {"username": COUNSELOR, "password": password_of(data_dir, COUNSELOR)}
+        token = client.post("/api/auth/token", data=login).json()["access_token"]
+        client.headers["Authorization"] = f"Bearer {token}"
+        first = client.get(f"/api/persons/{persons[0]}/recommendations/jobs?k=10").json()
+        print(f"jobmatch serves {first['model_version']} (degraded: {first['degraded']})")
+        for person in persons[:WARM_UP]:
+            client.get(f"/api/persons/{person}/recommendations/jobs?k=10")
+        ours = [
+            timed(lambda p=person: client.get(f"/api/persons/{p}/recommendations/jobs?k=10"))
+            for person in persons
+        ]
+
+    model_uri = f"models:/{model_name('jobs')}@champion"
+    serve_mlflow = [
+        str(bin_dir / "mlflow"),
+        "models",
+        "serve",
+        "-m",
+        model_uri,
+        "--env-manager",
+        "local",
+        "--port",
+        str(mlflow_port),
+        "--workers",
+        "1",
+    ]
+    mlflow_url = f"http://127.0.0.1:{mlflow_port}"
+    headers = {"Content-Type": "application/json"}
+    with (
+        server(serve_mlflow, env, f"{mlflow_url}/ping"),
+        httpx.Client(base_url=mlflow_url) as client,
+    ):
+        for payload in payloads[:WARM_UP]:
+            client.post("/invocations", content=payload, headers=headers)
+        theirs = [
+            timed(lambda p=payload: client.post("/invocations", content=p, headers=headers))
+            for payload in payloads
+        ]
+
+    jobmatch, mlflow = summary("jobmatch", ours), summary("mlflow", theirs)
+    print(
+        f"ratio jobmatch/mlflow: p50 {jobmatch['p50'] / mlflow['p50']:.2f}, "
+        f"p99 {jobmatch['p99'] / mlflow['p99']:.2f}"
+    )
+    print(
+        f"budget: p50 {jobmatch['p50']:.1f}/{P50_BUDGET_MS:.0f} ms "
+        f"({'met' if jobmatch['p50'] <= P50_BUDGET_MS else 'NOT met'}), "
+        f"p99 {jobmatch['p99']:.1f}/{P99_BUDGET_MS:.0f} ms "
+        f"({'met' if jobmatch['p99'] <= P99_BUDGET_MS else 'NOT met'})"
+    )
+
+
+if __name__ == "__main__":
+    main()
