@@ -85,9 +85,9 @@ def password_of(data_dir: Path, username: str) -> str:
     raise SystemExit(f"{username} not in {data_dir / 'demo_users.txt'}: run `jobmatch user demo`")
 
 
-def timed(call: Callable[[], httpx.Response]) -> float:
+def timed(call: Callable[..., httpx.Response], *args: object, **kwargs: object) -> float:
     started = time.perf_counter()
-    answer = call()
+    answer = call(*args, **kwargs)
     elapsed = (time.perf_counter() - started) * 1000
     if answer.status_code != 200:
         raise SystemExit(f"{answer.status_code}: {answer.text[:500]}")
@@ -146,7 +146,7 @@ def main() -> None:
         for person in persons[:WARM_UP]:
             client.get(f"/api/persons/{person}/recommendations/jobs?k=10")
         ours = [
-            timed(lambda p=person: client.get(f"/api/persons/{p}/recommendations/jobs?k=10"))
+            timed(client.get, f"/api/persons/{person}/recommendations/jobs?k=10")
             for person in persons
         ]
 
@@ -173,7 +173,7 @@ def main() -> None:
         for payload in payloads[:WARM_UP]:
             client.post("/invocations", content=payload, headers=headers)
         theirs = [
-            timed(lambda p=payload: client.post("/invocations", content=p, headers=headers))
+            timed(client.post, "/invocations", content=payload, headers=headers)
             for payload in payloads
         ]
 
