@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from matching.settings import Settings
 from matching.storage import make_engine, make_sessionmaker
 from serving.errors import install_error_handlers
-from serving.routers import auth, health, recommendations
+from serving.routers import auth, health, recommendations, referrals, reveal
 from serving.state import ServiceState
 
 
@@ -44,6 +44,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(health.router, prefix="/api")
     app.include_router(auth.router, prefix="/api")
     app.include_router(recommendations.router, prefix="/api")
+    app.include_router(referrals.router, prefix="/api")
+    app.include_router(reveal.router, prefix="/api")
     return app
 
 

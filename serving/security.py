@@ -26,6 +26,7 @@ from matching.codes import USER_ROLES
 from matching.errors import AuthError, ConfigError
 from matching.settings import Settings
 from matching.storage import User
+from serving.auth_audit import audit_refusal, token_username
 
 __all__ = [
     "ALGORITHM",
@@ -125,17 +126,27 @@ def current_principal(
 ) -> Principal:
     """The caller, from the bearer token and the current state of their user row."""
     if not token:
+        audit_refusal(request, action="auth_failed", status=401, reason="no bearer token")
         raise unauthorized(
             f"not logged in: send 'Authorization: Bearer <token>' from POST {TOKEN_URL}",
             NOT_LOGGED_IN_ZH,
         )
+    settings: Settings = request.app.state.settings
     try:
-        claimed = principal_from_token(token, request.app.state.settings)
+        claimed = principal_from_token(token, settings)
     except AuthError as error:
+        username = token_username(token, settings.signing_key(), ALGORITHM)
+        audit_refusal(
+            request, action="auth_failed", status=401, reason=str(error), username=username
+        )
         raise unauthorized(str(error), TOKEN_INVALID_ZH) from None
     with request.app.state.sessions() as session:
         user = session.get(User, claimed.user_id)
     if user is None or not user.active or user.username != claimed.username:
+        reason = "the user of the token no longer exists or is inactive"
+        audit_refusal(
+            request, action="auth_failed", status=401, reason=reason, username=claimed.username
+        )
         raise unauthorized("the user of this token no longer exists or is inactive", USER_GONE_ZH)
     return Principal(user_id=user.id, username=user.username, role=user.role, county=user.county)
 
@@ -143,7 +154,7 @@ def current_principal(
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
-def require_roles(*roles: str) -> Callable[[Principal], Principal]:
+def require_roles(*roles: str) -> Callable[[Request, Principal], Principal]:
     """A dependency that lets only ``roles`` through (403 otherwise) and returns the principal.
 
     Use as ``dependencies=[Depends(require_roles("counselor", "admin"))]`` or as a parameter
@@ -157,14 +168,17 @@ def require_roles(*roles: str) -> Callable[[Principal], Principal]:
     allowed = frozenset(roles)
     allowed_zh = "、".join(USER_ROLES.label(role) for role in roles)
 
-    def check_role(principal: CurrentPrincipal) -> Principal:
+    def check_role(request: Request, principal: CurrentPrincipal) -> Principal:
         if principal.role not in allowed:
+            message = f"role {principal.role!r} may not do this; allowed: " + ", ".join(roles)
+            audit_refusal(
+                request, action="forbidden", status=403, reason=message, username=principal.username
+            )
             raise HTTPException(
                 status_code=403,
                 detail={
                     "error": "ForbiddenError",
-                    "message": f"role {principal.role!r} may not do this; allowed: "
-                    + ", ".join(roles),
+                    "message": message,
                     "message_zh": f"当前角色（{USER_ROLES.label(principal.role)}）无权进行此操作，"
                     f"仅限：{allowed_zh}",
                 },

@@ -1,0 +1,195 @@
+"""Referrals and their outcomes: create, read, move to the next stage, a person's list.
+
+Who: counselors and case workers (their county, by the person's county), admins (all). A fair
+organiser records contacts made at a fair (``source`` ``fair``) and nothing else: other sources
+are refused (403, audited), and reading or updating referrals is for the person's counselors.
+A referral of a person outside the caller's county is answered 404, exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, Request
+
+from matching.referral_flow import (
+    Actor,
+    NewReferral,
+    ReferralConflict,
+    StageChange,
+    advance_referral,
+    create_referral,
+    person_referrals,
+    referral_view,
+)
+from matching.settings import Settings
+from serving.auth_audit import audit_refusal
+from serving.routers.referral_schemas import (
+    MAX_ID,
+    MAX_PAGE_SIZE,
+    ReferralDetail,
+    ReferralList,
+    ReferralRequest,
+    StageClose,
+    StageRequest,
+    error_responses,
+    referral_detail,
+    referral_out,
+)
+from serving.security import Principal, require_roles
+
+router = APIRouter(tags=["referrals"])
+READERS = ("counselor", "case_worker", "admin")
+WRITERS = (*READERS, "fair_organizer")
+FAIR_ONLY_ZH = "招聘会组织者只能登记招聘会上的对接（来源为招聘会）"
+
+Readers = Annotated[Principal, Depends(require_roles(*READERS))]
+Writers = Annotated[Principal, Depends(require_roles(*WRITERS))]
+ReferralId = Annotated[int, Path(ge=1, le=MAX_ID, description="referral id")]
+PersonId = Annotated[int, Path(ge=1, le=MAX_ID, description="person id")]
+
+
+@contextmanager
+def conflicts_as_409() -> Iterator[None]:
+    """A ``ReferralConflict`` becomes a 409 with the bilingual body and the allowed stages."""
+    try:
+        yield
+    except ReferralConflict as conflict:
+        raise HTTPException(
+            status_code=409,
+            detail={
+                "error": "ConflictError",
+                "message": str(conflict),
+                "message_zh": conflict.message_zh,
+                "code": conflict.code,
+                "allowed": list(conflict.allowed),
+            },
+        ) from None
+
+
+def actor(principal: Principal) -> Actor:
+    return Actor(user_id=principal.user_id, username=principal.username)
+
+
+def new_referral(body: ReferralRequest) -> NewReferral:
+    """The domain's request; the fields a shape lacks are empty."""
+    return NewReferral(
+        person_id=body.person_id,
+        source=body.source,
+        vacancy_id=getattr(body, "vacancy_id", None),
+        course_id=getattr(body, "course_id", None),
+        shown_rank=getattr(body, "shown_rank", None),
+        model_version=getattr(body, "model_version", None),
+        fair_id=getattr(body, "fair_id", None),
+        note=body.note,
+    )
+
+
+@router.post(
+    "/referrals",
+    status_code=201,
+    response_model=ReferralDetail,
+    responses=error_responses(400, 401, 403, 404, 409),
+)
+def create(
+    request: Request, body: Annotated[ReferralRequest, Body()], principal: Writers
+) -> ReferralDetail:
+    """Refer a person to a vacancy or a course; the answer is the referral with its first event.
+
+    Referrals a counselor takes from one recommendation list (``shown_rank`` and the list's
+    ``model_version``) within two hours are kept as one list, as the rankers learn from lists.
+    """
+    if principal.role == "fair_organizer" and body.source != "fair":
+        message = "a fair organiser records fair contacts only (source 'fair')"
+        audit_refusal(
+            request, action="forbidden", status=403, reason=message, username=principal.username
+        )
+        raise HTTPException(
+            status_code=403,
+            detail={"error": "ForbiddenError", "message": message, "message_zh": FAIR_ONLY_ZH},
+        )
+    settings: Settings = request.app.state.settings
+    with conflicts_as_409(), request.app.state.sessions.begin() as session:
+        referral = create_referral(
+            session,
+            new_referral(body),
+            actor(principal),
+            now=datetime.now(UTC),
+            visible=principal.can_see_county,
+            min_age=settings.working_age_min,
+        )
+        return referral_detail(referral_view(session, referral.id, principal.can_see_county))
+
+
+@router.get(
+    "/referrals/{referral_id}",
+    response_model=ReferralDetail,
+    responses=error_responses(401, 403, 404),
+)
+def read(request: Request, referral_id: ReferralId, principal: Readers) -> ReferralDetail:
+    """One referral with every stage it reached."""
+    with request.app.state.sessions() as session:
+        return referral_detail(referral_view(session, referral_id, principal.can_see_county))
+
+
+@router.post(
+    "/referrals/{referral_id}/stage",
+    response_model=ReferralDetail,
+    responses=error_responses(400, 401, 403, 404, 409),
+)
+def change_stage(
+    request: Request,
+    referral_id: ReferralId,
+    body: Annotated[StageRequest, Body()],
+    principal: Readers,
+) -> ReferralDetail:
+    """Record the next stage (jobs: applied → interviewed → offered → hired → retained_6m;
+    courses: enrolled → completed → employed_6m), or close it as ``refused`` / ``dropped`` with
+    a refusal reason. One step at a time, never backwards; a 409 names the allowed next stages.
+    """
+    change = StageChange(
+        stage=body.stage,
+        refusal_reason=body.refusal_reason if isinstance(body, StageClose) else None,
+        note=body.note,
+    )
+    with conflicts_as_409(), request.app.state.sessions.begin() as session:
+        advance_referral(
+            session,
+            referral_id,
+            change,
+            actor(principal),
+            now=datetime.now(UTC),
+            visible=principal.can_see_county,
+        )
+        return referral_detail(referral_view(session, referral_id, principal.can_see_county))
+
+
+@router.get(
+    "/persons/{person_id}/referrals",
+    response_model=ReferralList,
+    responses=error_responses(401, 403, 404),
+)
+def list_for_person(
+    request: Request,
+    person_id: PersonId,
+    principal: Readers,
+    page: Annotated[int, Query(ge=1, le=100_000, description="page number, from 1")] = 1,
+    page_size: Annotated[
+        int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"at most {MAX_PAGE_SIZE}")
+    ] = 20,
+) -> ReferralList:
+    """A person's referrals, newest first (without their events)."""
+    with request.app.state.sessions() as session:
+        found = person_referrals(
+            session, person_id, principal.can_see_county, page=page, page_size=page_size
+        )
+    return ReferralList(
+        person_id=person_id,
+        total=found.total,
+        page=page,
+        page_size=page_size,
+        items=[referral_out(view) for view in found.items],
+    )

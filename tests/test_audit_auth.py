@@ -1,0 +1,133 @@
+"""Refused requests are audited: failed logins, bad or missing tokens (401), roles refused (403).
+
+The rows name the path and the username when known, never the token or the password, and an
+audit log that cannot be written leaves the answer as it was (401, not 500).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, create_engine, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from matching.accounts import create_user
+from matching.settings import Settings
+from matching.storage import AuditEntry, User, make_sessionmaker
+from serving.app import create_app
+from serving.security import issue_token
+
+PASSWORD = "a-long-test-password"
+SECRET = "s" * 40
+
+
+@pytest.fixture
+def client(engine: Engine, tmp_path: Path) -> Iterator[TestClient]:
+    with make_sessionmaker(engine).begin() as session:
+        for username, role, county in (
+            ("ana.analyst", "analyst", None),
+            ("li.counselor", "counselor", "371502"),
+        ):
+            create_user(
+                session, username=username, display_name="", role=role, county=county,
+                password=PASSWORD, actor="test",
+            )  # fmt: skip
+    url = engine.url.render_as_string(hide_password=False)
+    settings = Settings(data_dir=tmp_path, database_url=url, load_models=False, secret_key=SECRET)
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+def rows(engine: Engine) -> list[AuditEntry]:
+    with make_sessionmaker(engine)() as session:
+        return list(
+            session.scalars(
+                select(AuditEntry).where(AuditEntry.action != "user_add").order_by(AuditEntry.id)
+            )
+        )
+
+
+def token_for(engine: Engine, username: str, *, now: datetime | None = None) -> str:
+    with make_sessionmaker(engine)() as session:
+        user = session.scalars(select(User).where(User.username == username)).one()
+    return issue_token(user, Settings(secret_key=SECRET), now=now)
+
+
+def test_token_failures_are_audited_with_path_and_known_username(
+    client: TestClient, engine: Engine
+) -> None:
+    expired = token_for(engine, "li.counselor", now=datetime.now(UTC) - timedelta(days=30))
+    forged = issue_token(
+        User(id=1, username="li.counselor", role="admin"), Settings(secret_key="x" * 40)
+    )
+    assert client.get("/api/auth/me").status_code == 401
+    for token in (expired, forged, "not-a-token"):
+        answer = client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"})
+        assert answer.status_code == 401
+    audited = rows(engine)
+    assert [(row.action, row.actor) for row in audited] == [
+        ("auth_failed", "anonymous"),
+        ("auth_failed", "li.counselor"),  # expired, but correctly signed: we know who it was
+        ("auth_failed", "anonymous"),  # a forged token names nobody
+        ("auth_failed", "anonymous"),
+    ]
+    assert {(row.detail["path"], row.detail["status"]) for row in audited} == {
+        ("/api/auth/me", 401)
+    }
+    assert "expired" in audited[1].detail["reason"]
+    text = " ".join(str(row.detail) for row in audited)
+    assert expired not in text and forged not in text and "not-a-token" not in text
+
+
+def test_a_deactivated_users_token_is_audited(client: TestClient, engine: Engine) -> None:
+    token = token_for(engine, "li.counselor")
+    with make_sessionmaker(engine).begin() as session:
+        session.execute(update(User).where(User.username == "li.counselor").values(active=False))
+    answer = client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 401
+    assert [(row.action, row.actor) for row in rows(engine)] == [("auth_failed", "li.counselor")]
+
+
+def test_failed_logins_are_audited_without_the_password(client: TestClient, engine: Engine) -> None:
+    wrong = "wrong-password-9876"
+    for username in ("li.counselor", "nobody", "x\x00" + "y" * 300):
+        answer = client.post("/api/auth/token", data={"username": username, "password": wrong})
+        assert answer.status_code == 401
+    audited = rows(engine)
+    assert [row.action for row in audited] == ["login_failed"] * 3
+    assert [row.actor for row in audited[:2]] == ["li.counselor", "nobody"]
+    assert len(audited[2].actor) == 50 and "\x00" not in audited[2].actor
+    assert all(wrong not in str(row.detail) for row in audited)
+    good = client.post("/api/auth/token", data={"username": "li.counselor", "password": PASSWORD})
+    assert good.status_code == 200 and len(rows(engine)) == 3
+
+
+def test_a_refused_role_is_audited_and_an_allowed_call_is_not(
+    client: TestClient, engine: Engine
+) -> None:
+    analyst = {"Authorization": f"Bearer {token_for(engine, 'ana.analyst')}"}
+    refused = client.post("/api/persons/1/reveal", json={"reason": "核对身份信息"}, headers=analyst)
+    assert refused.status_code == 403
+    assert client.get("/api/auth/me", headers=analyst).status_code == 200
+    [row] = rows(engine)
+    assert (row.action, row.actor, row.detail["status"]) == ("forbidden", "ana.analyst", 403)
+    assert row.detail["path"] == "/api/persons/1/reveal" and row.detail["method"] == "POST"
+    assert "analyst" in row.detail["reason"]
+
+
+def test_an_audit_log_that_cannot_be_written_leaves_the_401(
+    client: TestClient, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    broken: sessionmaker[Session] = sessionmaker(create_engine(f"sqlite:///{blocker}/audit.db"))
+    client.app.state.sessions = broken  # type: ignore[attr-defined]
+    with caplog.at_level(logging.WARNING, logger="serving.auth_audit"):
+        answer = client.get("/api/auth/me", headers={"Authorization": "Bearer not-a-token"})
+    assert answer.status_code == 401 and answer.json()["error"] == "AuthError"
+    assert "could not audit auth_failed" in caplog.text and "not-a-token" not in caplog.text
