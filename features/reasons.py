@@ -73,6 +73,10 @@ def ability_statements(
     row: Mapping[str, object],
     accommodations_offered: Sequence[str],
     accommodations_needed: Sequence[str],
+    *,
+    prefix: str = "x_margin_",
+    target: str = "岗位要求",
+    provider: str = "单位",
 ) -> list[str]:
     """The assessed gaps and missing accommodations, at most ``MAX_STATEMENTS``.
 
@@ -81,13 +85,14 @@ def ability_statements(
     (``codes.ACCOMMODATION_CLOSES``), else "评估显示听力低于岗位要求". Then "需提供：<labels>" for
     needed accommodations the workplace does not offer; that line always keeps its place and the
     gaps fill the rest. Accommodations may be codes or any spelling ``ACCOMMODATIONS.parse``
-    accepts; unknown ones are ignored.
+    accepts; unknown ones are ignored. A course line reads its own margins and says who offers
+    what: ``prefix="y_margin_", target="课程对应职业要求", provider="课程"``.
     """
     offered = _accommodation_codes(accommodations_offered)
     gaps = sorted(
         (margin, index, dimension)
         for index, dimension in enumerate(DIMENSIONS)
-        if (margin := num(row, f"x_margin_{dimension}")) is not None and margin < 0
+        if (margin := num(row, f"{prefix}{dimension}")) is not None and margin < 0
     )
     statements = []
     for _, _, dimension in gaps:
@@ -95,10 +100,10 @@ def ability_statements(
             (a for a in offered if dimension in codes.ACCOMMODATION_CLOSES.get(a, ())), None
         )
         if closer is None:
-            statements.append(f"评估显示{ability(dimension)}低于岗位要求")
+            statements.append(f"评估显示{ability(dimension)}低于{target}")
         else:
             label = codes.ACCOMMODATIONS.label(closer)
-            statements.append(f"评估显示{ability(dimension)}不足，单位提供{label}可弥补")
+            statements.append(f"评估显示{ability(dimension)}不足，{provider}提供{label}可弥补")
     missing = [a for a in _accommodation_codes(accommodations_needed) if a not in offered]
     if not missing:
         return statements[:MAX_STATEMENTS]

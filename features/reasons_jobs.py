@@ -34,17 +34,24 @@ PAY_SAME = 0.05  # pay within ±5% of the expectation counts as equal
 HOME = "居家就业，无需通勤"
 
 
-def congestion_note(referred: int, openings: int) -> str | None:
-    """The note "该岗位已推荐12人（招3人）" once referrals reach the openings, else None."""
+def congestion_note(
+    referred: int, openings: int, *, item: str = "岗位", places: str = "招", since: str = ""
+) -> str | None:
+    """The note "该岗位已推荐12人（招3人）" once referrals reach the openings, else None.
+
+    A course counts recent referrals against one intake: "该课程近90天已推荐40人（每期招30人）"
+    (``item="课程", places="每期招", since="近90天"``).
+    """
     try:
         referred, openings = int(referred), int(openings)
     except (TypeError, ValueError, OverflowError):
         return None
     if referred < 1:
         return None
+    told = f"该{item}{since}已推荐{referred}人"
     if openings < 1:
-        return f"该岗位已推荐{referred}人"
-    return f"该岗位已推荐{referred}人（招{openings}人）" if referred >= openings else None
+        return told
+    return f"{told}（{places}{openings}人）" if referred >= openings else None
 
 
 def _worst_margin(row: Row, supportive: bool) -> str | None:

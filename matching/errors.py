@@ -18,7 +18,16 @@ from __future__ import annotations
 
 
 class JobmatchError(Exception):
-    """Base of every error jobmatch raises on purpose."""
+    """Base of every error jobmatch raises on purpose.
+
+    ``message_zh`` is what a counselor reads; without one the class's ``default_zh`` stands in.
+    """
+
+    default_zh = "操作未能完成，请检查输入后重试"
+
+    def __init__(self, message: str = "", message_zh: str | None = None):
+        super().__init__(message)
+        self.message_zh = message_zh or type(self).default_zh
 
 
 class ConfigError(JobmatchError):
@@ -34,10 +43,9 @@ class ValidationError(JobmatchError, ValueError):
     """
 
     def __init__(self, code: str, message: str, message_zh: str, field: str | None = None):
-        super().__init__(message)
+        super().__init__(message, message_zh)
         self.code = code
         self.message = message
-        self.message_zh = message_zh
         self.field = field
 
 
@@ -49,22 +57,29 @@ class ImportFileError(JobmatchError):
     """A whole import file is unusable; ``message_zh`` is shown to the office that sent it."""
 
     def __init__(self, message: str, message_zh: str):
-        super().__init__(message)
-        self.message_zh = message_zh
+        super().__init__(message, message_zh)
 
 
 class NotFoundError(JobmatchError):
     """A record does not exist, or lies outside the caller's county scope."""
 
+    default_zh = "未找到该记录，或该记录不在您的辖区内"
+
 
 class ConflictError(JobmatchError):
     """A write clashes with stored state."""
+
+    default_zh = "操作与已有数据冲突，请刷新后核对"
 
 
 class AuthError(JobmatchError):
     """No valid login: the token is missing, malformed, tampered with, expired or its user gone."""
 
+    default_zh = "登录已失效或未登录，请重新登录"
+
 
 class ForbiddenError(JobmatchError):
     """The caller is logged in but their role may not do this (records of another county are
     reported as ``NotFoundError`` instead, so their existence is not revealed)."""
+
+    default_zh = "当前账号无权进行此操作"

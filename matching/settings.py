@@ -42,6 +42,13 @@ class Settings(BaseSettings):
     model_poll_seconds: float = Field(
         default=30.0, gt=0, description="How often the champion alias is polled."
     )
+    snapshot_refresh_seconds: float = Field(
+        default=300.0,
+        ge=1,
+        le=86400,
+        description="How often the service checks the database for changes and re-reads the "
+        "feature snapshot (1 s to 1 day).",
+    )
     secret_key: str = Field(
         default="",
         repr=False,

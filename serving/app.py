@@ -10,7 +10,16 @@ from fastapi import FastAPI
 from matching.settings import Settings
 from matching.storage import make_engine, make_sessionmaker
 from serving.errors import install_error_handlers
-from serving.routers import auth, health, recommendations, referrals, reveal
+from serving.metrics import Metrics, RequestMetrics
+from serving.models import bound_registry_waits
+from serving.routers import (
+    auth,
+    health,
+    recommendations,
+    records,
+    referrals,
+    reveal,
+)
 from serving.state import ServiceState
 
 
@@ -25,8 +34,10 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.sessions = make_sessionmaker(engine)
         service = ServiceState()
         if settings.load_models:
+            bound_registry_waits()
             service.load(engine, settings.resolved_mlflow_tracking_uri, settings.data_dir)
             service.poll(settings.model_poll_seconds)
+            service.watch(settings.snapshot_refresh_seconds)
         app.state.service = service
         try:
             yield
@@ -41,9 +52,13 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    app.state.metrics = Metrics(lambda: getattr(app.state, "service", None))
+    app.add_middleware(RequestMetrics, metrics=app.state.metrics)
+    app.include_router(health.probes)
     app.include_router(health.router, prefix="/api")
     app.include_router(auth.router, prefix="/api")
     app.include_router(recommendations.router, prefix="/api")
+    app.include_router(records.router, prefix="/api")
     app.include_router(referrals.router, prefix="/api")
     app.include_router(reveal.router, prefix="/api")
     return app

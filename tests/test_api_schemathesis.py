@@ -2,8 +2,9 @@
 
 Fixed seed, up to 100 examples per operation (Hypothesis stops earlier only when an operation's
 inputs have fewer distinct values), calls made as the admin (who reaches every route) over ASGI
-against the test city in SQLite. Any server error, response that violates the declared schema or
-status codes, accepted invalid input or ignored auth fails the operation's test.
+against the test city in SQLite with both champions loaded. Any server error, response that
+violates the declared schema or status codes, accepted invalid input or ignored auth fails the
+operation's test.
 
 The schema comes from ``app.openapi()`` at collection (building the app does no work); the
 database is filled by a fixture before the first call starts the app's lifespan.
@@ -12,6 +13,7 @@ database is filled by a fixture before the first call starts the app's lifespan.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -21,6 +23,7 @@ from typing import Any
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, seed, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 from sqlalchemy import select
 
 from matching.settings import Settings
@@ -28,12 +31,20 @@ from matching.storage import User, make_engine, make_sessionmaker
 from serving.app import create_app
 from serving.security import issue_token
 from tests.api_city import fill_database
+from tests.api_models import champion_store
 
 FUZZ_SEED = 20261128
+# Writes whose bodies pass domain rules no schema can state (ID checksums, code lists, pay_min ≤
+# pay_max, a stored employer): a schema-valid body may rightly get 422 there, so the check that
+# schema-valid data is accepted is left out for them; every other check still runs.
+DOMAIN_CHECKED = re.compile(
+    r"^/api/(persons|assessments|employers|vacancies|courses|imports)(/\{\w+\})?(/assessments)?$"
+)
 FOLDER = Path(tempfile.gettempdir()) / f"jobmatch-fuzz-{os.getpid()}"
 SETTINGS = Settings(
     data_dir=FOLDER,
     database_url=f"sqlite:///{FOLDER / 'jobmatch.db'}",
+    mlflow_tracking_uri=f"sqlite:///{FOLDER / 'mlflow.db'}",
     model_poll_seconds=3600,
 )
 APP = create_app(SETTINGS)
@@ -43,8 +54,11 @@ schema.app = APP
 
 @pytest.fixture(scope="module")
 def admin_headers() -> Iterator[dict[str, str]]:
-    """Fill the database (once), log the admin in; remove the folder afterwards."""
+    """Fill the database and copy in a store with both champions (once), log the admin in;
+    remove the folder afterwards. (The store's artifacts stay where ``champion_store`` put them.)
+    """
     FOLDER.mkdir(parents=True, exist_ok=False)
+    shutil.copy(champion_store().removeprefix("sqlite:///"), FOLDER / "mlflow.db")
     fill_database(SETTINGS.resolved_database_url)
     engine = make_engine(SETTINGS.resolved_database_url)
     with make_sessionmaker(engine)() as session:
@@ -63,4 +77,9 @@ def admin_headers() -> Iterator[dict[str, str]]:
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 def test_every_operation_holds_its_schema(case: Any, admin_headers: dict[str, str]) -> None:
-    case.call_and_validate(headers=admin_headers)
+    excluded = (
+        [positive_data_acceptance]
+        if DOMAIN_CHECKED.match(case.path) and case.method in {"POST", "PATCH"}
+        else []
+    )
+    case.call_and_validate(headers=admin_headers, excluded_checks=excluded)

@@ -1,72 +1,74 @@
-"""GET /api/persons/{id}/recommendations/jobs: ranked vacancies with reasons in Chinese."""
+"""GET /api/persons/{id}/recommendations/jobs and .../courses: ranked lists with reasons in
+Chinese.
+
+Whether the caller may see the person is read from the database on every request (the scope
+check must not trust a snapshot minutes old); everything else comes from the in-memory snapshot.
+A person the database has but the snapshot lacks (created since the last read) makes the request
+wait for a refresh instead of answering 404.
+"""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from typing import Annotated
 
-import polars as pl
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
+from features.context import FeatureContext
 from matching.errors import NotFoundError
+from matching.storage import Person
+from serving.models import ModelHolder
 from serving.recommend import recommend_jobs
-from serving.security import CurrentPrincipal, require_roles
-from serving.state import ServiceState
+from serving.recommend_courses import recommend_courses
+from serving.recommend_next import next_steps
+from serving.recommend_schemas import (
+    CourseRecommendations,
+    JobRecommendations,
+    course_item,
+    job_item,
+    next_step_item,
+)
+from serving.routers.records_common import scope_of
+from serving.security import CurrentPrincipal, Principal, require_roles
+from serving.state import ServiceState, holds
 
 router = APIRouter(tags=["recommendations"])
 PERSON_ROLES = ("counselor", "case_worker", "admin")
 NO_VACANCY_ZH = "暂无符合条件的岗位：建议先参加职业技能培训，或考虑辅助性就业、公益性岗位"
 NOT_READY_ZH = "推荐服务尚未就绪：数据库中还没有人员数据，请先导入或生成数据"
-
-
-class JobItem(BaseModel):
-    vacancy_id: int
-    title: str
-    employer: str
-    score: float
-    reasons: list[str]
-    cautions: list[str]
-    statements: list[str]
-    congestion_note: str | None
-
-
-class JobRecommendations(BaseModel):
-    person_id: int
-    model_version: str
-    feature_set_version: str
-    degraded: bool
-    no_eligible_vacancy: bool
-    message_zh: str | None
-    items: list[JobItem]
+REFRESHING_ZH = "推荐数据正在更新，请稍后重试"
+DATABASE_DOWN_ZH = "数据库暂时不可用，请稍后重试"
+RETRY_SECONDS = "5"
+RESPONSES: dict[int | str, dict[str, object]] = {
+    404: {"description": "no such person in your county"},
+    503: {"description": "no data yet, data being refreshed, or the database unavailable"},
+}
 
 
 @router.get(
     "/persons/{person_id}/recommendations/jobs",
     response_model=JobRecommendations,
     dependencies=[Depends(require_roles(*PERSON_ROLES))],
-    responses={
-        404: {"description": "no such person in your county"},
-        503: {"description": "no data yet"},
-    },
+    responses=RESPONSES,
 )
 def job_recommendations(
     person_id: int,
     request: Request,
     principal: CurrentPrincipal,
     k: Annotated[int, Query(ge=1, le=50, description="how many vacancies")] = 10,
-) -> JobRecommendations | JSONResponse:
-    state: ServiceState = request.app.state.service
-    if state.context is None or state.jobs is None:
-        return JSONResponse(
-            status_code=503, content={"status": "unavailable", "message_zh": NOT_READY_ZH}
-        )
-    persons = state.context.snapshot.persons
-    county = persons.filter(pl.col("id") == person_id)["county"]
-    if county.is_empty() or not principal.can_see_county(str(county[0])):
-        raise NotFoundError(f"person {person_id} not found in your county")
-    answer = recommend_jobs(state.context, state.jobs.current, person_id, datetime.now(UTC), k)
+) -> JobRecommendations:
+    """Vacancies best first; when none passes eligibility, ``next_steps`` leads with courses,
+    then auxiliary employment and public-welfare posts."""
+    context, jobs = _person_context(request, principal, person_id, "jobs")
+    at = datetime.now(UTC)
+    answer = recommend_jobs(context, jobs.current, person_id, at, k)
+    steps = []
+    courses = request.app.state.service.courses
+    if answer.no_eligible_vacancy and courses is not None:
+        steps = [next_step_item(s) for s in next_steps(context, courses.current, person_id, at)]
     return JobRecommendations(
         person_id=person_id,
         model_version=answer.model,
@@ -74,17 +76,84 @@ def job_recommendations(
         degraded=answer.degraded,
         no_eligible_vacancy=answer.no_eligible_vacancy,
         message_zh=NO_VACANCY_ZH if answer.no_eligible_vacancy else None,
-        items=[
-            JobItem(
-                vacancy_id=line.vacancy_id,
-                title=line.title,
-                employer=line.employer,
-                score=line.score,
-                reasons=line.reasons,
-                cautions=line.cautions,
-                statements=line.statements,
-                congestion_note=line.congestion,
-            )
-            for line in answer.lines
-        ],
+        items=[job_item(line) for line in answer.lines],
+        next_steps=steps,
+    )
+
+
+@router.get(
+    "/persons/{person_id}/recommendations/courses",
+    response_model=CourseRecommendations,
+    dependencies=[Depends(require_roles(*PERSON_ROLES))],
+    responses=RESPONSES,
+)
+def course_recommendations(
+    person_id: int,
+    request: Request,
+    principal: CurrentPrincipal,
+    k: Annotated[int, Query(ge=1, le=20, description="how many courses")] = 5,
+) -> CourseRecommendations:
+    """Open training courses best first, from the courses ranker (or its fallbacks)."""
+    context, courses = _person_context(request, principal, person_id, "courses")
+    answer = recommend_courses(context, courses.current, person_id, datetime.now(UTC), k)
+    return CourseRecommendations(
+        person_id=person_id,
+        model_version=answer.model,
+        feature_set_version=answer.feature_set,
+        degraded=answer.degraded,
+        items=[course_item(line) for line in answer.lines],
+    )
+
+
+def _person_context(
+    request: Request, principal: Principal, person_id: int, kind: str
+) -> tuple[FeatureContext, ModelHolder]:
+    """The snapshot to answer from and the model holder of ``kind``, after the scope check:
+    404 for a person missing or of another county, 503 when there is nothing to answer from."""
+    state: ServiceState = request.app.state.service
+    if not _visible_in_database(request, principal, person_id):
+        if state.context is None:  # not ready: the same answer whoever asks about whom
+            raise _unavailable("no persons loaded yet", NOT_READY_ZH)
+        raise NotFoundError(f"person {person_id} not found in your county")
+    context = state.context
+    if context is None or not holds(context, person_id):
+        if not state.refresh_for(person_id, time.monotonic()):
+            message = NOT_READY_ZH if state.engine is None else REFRESHING_ZH
+            raise _unavailable("the feature snapshot could not be refreshed", message)
+        context = state.context
+        if context is None:
+            raise _unavailable("no persons loaded yet", NOT_READY_ZH)
+        if not holds(context, person_id):  # deleted since the scope check
+            raise NotFoundError(f"person {person_id} not found in your county")
+    holder = state.jobs if kind == "jobs" else state.courses
+    if holder is None:
+        raise _unavailable("no model holder yet", NOT_READY_ZH)
+    return context, holder
+
+
+def _visible_in_database(request: Request, principal: Principal, person_id: int) -> bool:
+    """Whether the person exists and the caller may see them (county; case workers: graduates
+    only), by the same rule as the records routes."""
+    query = select(Person.id).where(Person.id == person_id, scope_of(principal).person_condition())
+    try:
+        with request.app.state.sessions() as session:
+            return session.scalar(query) is not None
+    except SQLAlchemyError:
+        raise _unavailable(
+            "the database is unavailable", DATABASE_DOWN_ZH, error="DatabaseUnavailable"
+        ) from None
+
+
+def _unavailable(
+    message: str, message_zh: str, *, error: str = "ServiceUnavailable"
+) -> HTTPException:
+    return HTTPException(
+        status_code=503,
+        detail={
+            "error": error,
+            "status": "unavailable",
+            "message": message,
+            "message_zh": message_zh,
+        },
+        headers={"Retry-After": RETRY_SECONDS},
     )

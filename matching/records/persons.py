@@ -1,0 +1,125 @@
+"""Persons (求职登记人员): read, search, create and update, within the caller's county.
+
+A person outside the caller's scope is answered exactly like a missing one (404), and a
+search counts only the persons the caller sees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement
+from sqlalchemy.orm import Session
+
+from matching import codes
+from matching.imports import SPECS
+from matching.records.errors import RecordNotFound
+from matching.records.filters import code, substring
+from matching.records.pages import DEFAULT_PAGE_SIZE, Page, paginate
+from matching.records.rows import cell_text, cells_of, ensure_unique, validated_record
+from matching.records.scope import Scope
+from matching.records.writes import insert_record, update_record
+from matching.storage import Person
+
+PERSONS = SPECS["persons"]
+# Columns an import derives from the ID and certificate when their cells are empty.
+DERIVED = ("sex", "disability_category", "disability_level")
+UNIQUE_ALSO = (("certificate_number", "残疾人证号"),)
+
+
+@dataclass(frozen=True)
+class PersonFilters:
+    """Search filters; codes may be given in any spelling the code lists accept."""
+
+    county: str | None = None
+    disability_category: str | None = None
+    disability_level: str | None = None
+    employment_status: str | None = None
+    sex: str | None = None
+    is_graduate: bool | None = None
+    name: str | None = None
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        found = [
+            code(Person.county, codes.COUNTIES, self.county, "county"),
+            code(Person.disability_category, codes.DISABILITY_CATEGORIES,
+                 self.disability_category, "disability_category"),
+            code(Person.disability_level, codes.DISABILITY_LEVELS, self.disability_level,
+                 "disability_level"),
+            code(Person.employment_status, codes.EMPLOYMENT_STATUSES, self.employment_status,
+                 "employment_status"),
+            code(Person.sex, codes.SEXES, self.sex, "sex"),
+            substring(Person.name, self.name, "name"),
+            None if self.is_graduate is None else Person.is_graduate.is_(self.is_graduate),
+        ]  # fmt: skip
+        return [condition for condition in found if condition is not None]
+
+
+def get_person(session: Session, person_id: int, scope: Scope) -> Person:
+    person = session.get(Person, person_id)
+    if person is None or not scope.sees_person(person):
+        raise RecordNotFound(
+            f"person {person_id} not found in your county",
+            f"未找到编号为{person_id}的人员（或不在您的管辖范围内）",
+        )
+    return person
+
+
+def search_persons(
+    session: Session,
+    filters: PersonFilters,
+    scope: Scope,
+    *,
+    page: int = 1,
+    page_size: int = DEFAULT_PAGE_SIZE,
+) -> Page[Person]:
+    return paginate(
+        session,
+        Person,
+        [scope.person_condition(), *filters.conditions()],
+        order_by=[Person.id],
+        page=page,
+        page_size=page_size,
+    )
+
+
+def create_person(
+    session: Session, values: Mapping[str, object], *, scope: Scope, actor: str
+) -> Person:
+    """Register a person as a persons import of this one row would (403 outside the county)."""
+    record = validated_record(session, PERSONS, cells_of(PERSONS, values))
+    scope.require_county(record["county"], "人员")
+    ensure_unique(session, PERSONS, record, also=UNIQUE_ALSO)
+    return insert_record(session, PERSONS, Person, record, actor=actor)
+
+
+def update_person(
+    session: Session,
+    person_id: int,
+    changes: Mapping[str, object],
+    *,
+    scope: Scope,
+    actor: str,
+) -> Person:
+    """Change some fields; the whole row is validated again as an import of it would be.
+
+    Sex, disability category and level not given are derived again from the ID and certificate.
+    """
+    person = get_person(session, person_id, scope)
+    cells = stored_cells(person)
+    for key in DERIVED:
+        cells[key] = ""
+    cells |= cells_of(PERSONS, changes)
+    record = validated_record(session, PERSONS, cells)
+    scope.require_county(record["county"], "人员")
+    ensure_unique(session, PERSONS, record, exclude_id=person.id, also=UNIQUE_ALSO)
+    update_record(session, PERSONS, person, record, actor=actor)
+    return person
+
+
+def stored_cells(person: Person) -> dict[str, str]:
+    """The person as the cells of a persons import row."""
+    values: dict[str, Any] = {field.key: getattr(person, field.key) for field in PERSONS.fields}
+    return {key: cell_text(value, key) for key, value in values.items()}

@@ -1,0 +1,117 @@
+"""Keep an import inside the uploader's county: rows of other counties are rejected.
+
+``scoped(spec, scope)`` wraps the spec's ``prepare``: after it has built each row's record, a
+row is rejected when the record's county is not the uploader's, or when the record it would
+update is stored in another county. Rejected rows are not written, like any invalid row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from matching.codes import COUNTIES
+from matching.errors import ValidationError
+from matching.imports import EntitySpec
+from matching.imports.runner import chunks
+from matching.imports.spec import ParsedRow
+from matching.records.errors import OutOfCounty
+from matching.records.scope import Scope
+from matching.storage import Employer, Person, Vacancy
+
+RowCheck = Callable[[Session, Scope, list[ParsedRow]], None]
+
+
+def scoped(spec: EntitySpec, scope: Scope) -> EntitySpec:
+    """``spec`` unchanged for a city-wide scope, else with rows outside the county rejected."""
+    if scope.city_wide:
+        return spec
+    check = CHECKS.get(spec.name)
+    if check is None or scope.graduates_only:
+        raise OutOfCounty(
+            f"{spec.name} files are imported by city-wide users only",
+            f"{spec.zh}文件只能由市级管理员导入",
+        )
+    original = spec.prepare
+
+    def prepare(session: Session, rows: list[ParsedRow]) -> None:
+        original(session, rows)
+        check(session, scope, [row for row in rows if row.ok])
+
+    return replace(spec, prepare=prepare)
+
+
+def stored_counties(
+    session: Session, key: InstrumentedAttribute[Any], county: InstrumentedAttribute[Any],
+    values: list[Any],
+) -> dict[Any, str]:  # fmt: skip
+    found: dict[Any, str] = {}
+    for chunk in chunks(sorted(set(values))):
+        for value, stored in session.execute(select(key, county).where(key.in_(chunk))):
+            found[value] = stored
+    return found
+
+
+def keyed_check(
+    key_column: InstrumentedAttribute[Any], county_column: InstrumentedAttribute[Any], key: str
+) -> RowCheck:
+    """Check the record's county and the county of the stored record with the same key."""
+
+    def check(session: Session, scope: Scope, rows: list[ParsedRow]) -> None:
+        stored = stored_counties(
+            session, key_column, county_column, [row.record[key] for row in rows]
+        )
+        for row in rows:
+            if not scope.sees(row.record["county"]):
+                row.reject("county", outside(scope, row.record["county"]))
+                continue
+            elsewhere = stored.get(row.record[key])
+            if elsewhere is not None and not scope.sees(elsewhere):
+                row.reject(key, stored_elsewhere())
+
+    return check
+
+
+def assessment_check(session: Session, scope: Scope, rows: list[ParsedRow]) -> None:
+    """An assessment of a person of another county: "no such person", as the API answers."""
+    counties = stored_counties(
+        session, Person.id, Person.county, [row.record["person_id"] for row in rows]
+    )
+    for row in rows:
+        if not scope.sees(counties.get(row.record["person_id"])):
+            row.reject(
+                "id_number",
+                ValidationError(
+                    "person_not_found",
+                    "no registered person has this resident ID",
+                    "系统中没有该身份证号的登记人员，请先导入人员信息",
+                ),
+            )
+
+
+def outside(scope: Scope, county: str) -> ValidationError:
+    return ValidationError(
+        "out_of_county",
+        f"the row's county {county} is not the uploader's county {scope.county}",
+        f"只能导入本县（市、区）（{scope.county_zh}）的记录，本行为{COUNTIES.label(county)}",
+    )
+
+
+def stored_elsewhere() -> ValidationError:
+    return ValidationError(
+        "stored_in_other_county",
+        "a record with this key is stored in another county",
+        "该记录已由其他县（市、区）登记，本县不能导入修改；如需变更请联系市级管理员",
+    )
+
+
+CHECKS: dict[str, RowCheck] = {
+    "persons": keyed_check(Person.id_number, Person.county, "id_number"),
+    "assessments": assessment_check,
+    "employers": keyed_check(Employer.credit_code, Employer.county, "credit_code"),
+    "vacancies": keyed_check(Vacancy.code, Vacancy.county, "code"),
+}

@@ -1,0 +1,121 @@
+"""What every recommendation list shares, vacancies or courses: score the candidate rows with the
+served model (or the rule ranking), keep the top k, and explain each line in Chinese from its
+LightGBM feature contributions (``pred_contrib``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+
+from features.context import FeatureContext
+from features.reasons import explainable, phrase
+from features.schema import DIMENSIONS
+from serving.models import ServedModel
+
+MAX_REASONS = 3
+FloatArray = npt.NDArray[np.float64]
+RuleScores = Callable[[pl.DataFrame], FloatArray]
+# Features that speak about the same thing: one phrase per topic on a line.
+TOPICS = {
+    "x_distance_km": "distance",
+    "x_commute_ratio": "distance",
+    "x_same_county": "distance",
+    "v_pay_min": "pay",
+    "v_pay_max": "pay",
+    "x_pay_vs_expectation": "pay",
+    "v_employer_quota_gap": "quota",
+    "v_employer_disabled_rate": "quota",
+    "v_channel": "channel",
+    "v_reserved": "channel",
+    "y_distance_km": "distance",
+    "y_commute_ratio": "distance",
+    "y_worst_margin": "ability",
+    **{f"y_margin_{dimension}": "ability" for dimension in DIMENSIONS},
+    "c_capacity": "places",
+    "y_congestion": "places",
+}
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """The top rows, best first, with their scores and contributions (zeros under the rule)."""
+
+    rows: pl.DataFrame
+    scores: FloatArray
+    contributions: FloatArray
+
+
+def rank(
+    model: ServedModel, rows: pl.DataFrame, names: list[str], rule: RuleScores, k: int
+) -> Ranked:
+    """Score every row, keep the ``k`` best (ties keep the candidates' order) and compute the
+    contributions of those only: ``pred_contrib`` costs a multiple of a plain prediction."""
+    if model.booster is not None:
+        scores = np.asarray(model.booster.predict(rows.select(names).to_pandas()), np.float64)
+    else:
+        scores = rule(rows)
+    top = np.argsort(-scores, kind="stable")[:k]
+    chosen = rows[top.tolist()]
+    contributions = (
+        np.asarray(
+            model.booster.predict(chosen.select(names).to_pandas(), pred_contrib=True),
+            np.float64,
+        )
+        if model.booster is not None
+        else np.zeros((chosen.height, len(names) + 1))
+    )
+    return Ranked(chosen, scores[top], contributions)
+
+
+def reasons_of(
+    row: dict[str, Any], contributions: FloatArray, names: list[str]
+) -> tuple[list[str], list[str]]:
+    """Up to three phrases: the strongest explainable contributions, for and against."""
+    order = np.argsort(-np.abs(contributions[: len(names)]))
+    reasons: list[str] = []
+    cautions: list[str] = []
+    topics: set[str] = set()
+    for index in order:
+        name = names[index]
+        topic = TOPICS.get(name, name)
+        if not explainable(name) or topic in topics or len(reasons) + len(cautions) >= MAX_REASONS:
+            continue
+        supportive = bool(contributions[index] > 0)
+        found = phrase(name, row, supportive=supportive)
+        if found is not None and found.text not in reasons + cautions:
+            (reasons if supportive else cautions).append(found.text)
+            topics.add(topic)
+    return reasons, cautions
+
+
+def explain(
+    model: ServedModel,
+    row: dict[str, Any],
+    contributions: FloatArray,
+    names: list[str],
+    rule_features: Sequence[str],
+) -> tuple[list[str], list[str]]:
+    """(reasons, cautions) of one line: from the contributions when a model scored it, else the
+    facts the rule ranking weighs (``rule_features``), as reasons only."""
+    if model.booster is not None:
+        return reasons_of(row, contributions, names)
+    reasons = [
+        found.text for name in rule_features if (found := phrase(name, row, supportive=True))
+    ]
+    return reasons[:MAX_REASONS], []
+
+
+def accommodations_needed(context: FeatureContext, person_id: int) -> list[str]:
+    """The accommodations the person's latest assessment asks for ([] without an assessment)."""
+    latest = context.snapshot.assessments.filter(pl.col("person_id") == person_id).sort(
+        "assessed_on"
+    )
+    if latest.height == 0:
+        return []
+    needed = latest["accommodations_needed"][-1]
+    return [str(value) for value in needed.to_list()] if needed is not None else []

@@ -1,0 +1,164 @@
+"""What the records routers share: the caller's scope, sessions, paging and id parameters,
+filter types, the roles allowed, and a route class that answers record errors in Chinese too.
+
+Roles (README "Records API"): persons and assessments are read by counselors and graduate case
+workers (own county; case workers: graduates only) and admins, and written by counselors (own
+county) and admins; analysts and fair organisers get no person-level records. Employers,
+vacancies and courses are read by every staff role; employers and vacancies are written by
+admins and by counselors for their own county; courses (shared training bases) by admins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
+
+from fastapi import Depends, Path, Query, Request, Response
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute, iter_route_contexts
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
+from starlette.types import Receive, Send
+from starlette.types import Scope as AsgiScope
+
+from matching import codes
+from matching.records import (
+    MAX_PAGE,
+    MAX_PAGE_SIZE,
+    OutOfCounty,
+    RecordConflict,
+    RecordNotFound,
+    Scope,
+)
+from matching.settings import Settings
+from serving.auth_audit import audit_refusal, token_username
+from serving.errors import status_for
+from serving.schemas.common import OneOf
+from serving.security import ALGORITHM, Principal
+
+PERSON_READERS = ("counselor", "case_worker", "admin")
+PERSON_WRITERS = ("counselor", "admin")
+STAFF = ("admin", "counselor", "case_worker", "fair_organizer", "analyst")
+CATALOG_WRITERS = ("counselor", "admin")
+COURSE_WRITERS = ("admin",)
+MAX_ID = 2**31 - 1  # the id columns are 32-bit integers
+SEARCH_PATTERN = r"^[^\x00-\x1f\x7f]*$"
+
+# The error names of matching.errors, which the one error body shape uses.
+_ERROR_NAMES = {
+    RecordNotFound: "NotFoundError",
+    RecordConflict: "ConflictError",
+    OutOfCounty: "ForbiddenError",
+}
+
+
+class RecordRoute(APIRoute):
+    """Answers the record errors that carry a Chinese message with the usual body plus
+    ``message_zh`` (the app-wide handler gives ``message_zh`` to validation errors only), and
+    audits a write refused for its county like a refused role (``forbidden``), and answers
+    a wrong method with 405 whose ``Allow`` lists every method of the path (Starlette lists
+    only the first matching route's, e.g. GET of ``/api/persons`` but not its POST)."""
+
+    async def handle(self, scope: AsgiScope, receive: Receive, send: Send) -> None:
+        if self.methods and scope["method"] not in self.methods:
+            allowed = ", ".join(sorted(methods_of_path(scope) | self.methods))
+            raise StarletteHTTPException(status_code=405, headers={"Allow": allowed})
+        await super().handle(scope, receive, send)
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def answer(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except (RecordNotFound, RecordConflict, OutOfCounty) as error:
+                if isinstance(error, OutOfCounty):
+                    await run_in_threadpool(
+                        audit_refusal,
+                        request,
+                        action="forbidden",
+                        status=403,
+                        reason=str(error),
+                        username=caller(request),
+                    )
+                return JSONResponse(
+                    status_code=status_for(error),
+                    content={
+                        "error": _ERROR_NAMES[type(error)],
+                        "message": str(error),
+                        "message_zh": error.message_zh,
+                    },
+                )
+
+        return answer
+
+
+def caller(request: Request) -> str | None:
+    """The username of the request's bearer token (already checked by the route)."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        return None
+    settings: Settings = request.app.state.settings
+    return token_username(token, settings.signing_key(), ALGORITHM)
+
+
+def methods_of_path(scope: AsgiScope) -> set[str]:
+    """Every method some route of the app serves at the request's path."""
+    path, root = scope["path"], scope.get("root_path", "")
+    if root and path.startswith(root):
+        path = path[len(root) :]
+    app = scope.get("app")
+    methods: set[str] = set()
+    for route in iter_route_contexts(getattr(app, "routes", [])):
+        template = route.path_format
+        if template and route.methods and compile_path(template)[0].match(path):
+            methods |= route.methods
+    return methods
+
+
+def scope_of(principal: Principal) -> Scope:
+    """Admins, analysts and fair organisers are city-wide; case workers see graduates only."""
+    return Scope(
+        county=principal.county,
+        city_wide=principal.is_city_wide,
+        graduates_only=principal.role == "case_worker",
+    )
+
+
+def get_sessions(request: Request) -> sessionmaker[Session]:
+    sessions: sessionmaker[Session] = request.app.state.sessions
+    return sessions
+
+
+Sessions = Annotated[sessionmaker[Session], Depends(get_sessions)]
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID, description="record id")]
+PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE, description="page, from 1")]
+PageSize = Annotated[
+    int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"rows per page, at most {MAX_PAGE_SIZE}")
+]
+ForeignId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+SearchText = Annotated[
+    str | None,
+    Query(max_length=50, pattern=SEARCH_PATTERN, description="contained in the text (literal)"),
+]
+OccupationGroup = Annotated[
+    str | None,
+    Query(
+        pattern=r"^[1-8](-[0-9]{2}){0,3}$",
+        description="occupation code (4-04-05-03) or group (4, 4-04, 4-04-05) of the 2022 "
+        "classification",
+    ),
+]
+
+County = Annotated[str, OneOf(codes.COUNTIES.codes)]
+DisabilityCategory = Annotated[str, OneOf(codes.DISABILITY_CATEGORIES.codes)]
+DisabilityLevel = Annotated[str, OneOf(codes.DISABILITY_LEVELS.codes)]
+EmploymentStatus = Annotated[str, OneOf(codes.EMPLOYMENT_STATUSES.codes)]
+Sex = Annotated[str, OneOf(codes.SEXES.codes)]
+EmployerKind = Annotated[str, OneOf(codes.EMPLOYER_KINDS.codes)]
+VacancyStatus = Annotated[str, OneOf(codes.VACANCY_STATUSES.codes)]
+VacancyChannel = Annotated[str, OneOf(codes.VACANCY_CHANNELS.codes)]
+WorkMode = Annotated[str, OneOf(codes.WORK_MODES.codes)]
+CourseStatus = Annotated[str, OneOf(codes.COURSE_STATUSES.codes)]

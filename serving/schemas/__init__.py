@@ -1,0 +1,1 @@
+"""API models (request and response bodies), kept apart from storage rows."""

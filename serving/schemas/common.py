@@ -1,0 +1,134 @@
+"""Shared API shapes: the error bodies, a page of results, and input field types.
+
+Input models carry types and generous size limits only; the rules (lengths, ranges, codes,
+checksums, cross-field checks) are the import specs' and are applied by ``matching.records``,
+so an API write is answered with the same reason code and Chinese message as an import row.
+Field descriptions are taken from the specs, so the documentation cannot drift from the rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Annotated, Any, Generic, TypeVar
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    Strict,
+    WithJsonSchema,
+)
+from pydantic_core import CoreSchema, core_schema
+
+from matching.imports import EntitySpec
+
+T = TypeVar("T")
+
+
+class ErrorBody(BaseModel):
+    """Every error this service answers (serving/errors.py): what was wrong, in English and in
+    Chinese; a rejected value also has its reason ``code`` and the ``field``."""
+
+    error: str
+    message: str
+    message_zh: str | None = None
+    code: str | None = None
+    field: str | None = None
+
+
+class RequestProblem(BaseModel):
+    """FastAPI's answer to a request that does not fit the declared types (HTTP 422)."""
+
+    detail: list[dict[str, Any]]
+
+
+class BodyProblem(BaseModel):
+    """A body that cannot be parsed at all (not JSON, not UTF-8, broken multipart): HTTP 400."""
+
+    detail: str
+
+
+STATUS_TEXT = {
+    400: "the body cannot be parsed (not JSON, not UTF-8 or broken multipart)",
+    401: "not logged in (missing, invalid or expired token)",
+    403: "this role may not do this, or the record would leave your county",
+    404: "no such record (records outside your county are not found either)",
+    409: "a record with the same natural key exists",
+    422: "a value is invalid: reason code and Chinese message as in an import",
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` of a route: the error statuses it may answer, each with its body."""
+    bodies: dict[int, Any] = {400: BodyProblem, 422: ErrorBody | RequestProblem}
+    return {
+        status: {"model": bodies.get(status, ErrorBody), "description": STATUS_TEXT[status]}
+        for status in statuses
+    }
+
+
+class PageOut(BaseModel, Generic[T]):
+    """One page of a search: ``total`` counts every match the caller may see."""
+
+    total: int
+    page: int
+    page_size: int
+    items: list[T]
+
+
+@dataclass(frozen=True)
+class OneOf:
+    """Annotation metadata: the value must be one of ``choices`` (an ``enum`` in the schema)."""
+
+    choices: tuple[str, ...]
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        return core_schema.literal_schema(list(self.choices))
+
+
+def as_utc(moment: datetime) -> datetime:
+    """Stored times are UTC; SQLite returns them without the offset, which is added back."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+# A stored time as RFC 3339 with its offset, whatever the database returned.
+Stamp = Annotated[datetime, AfterValidator(as_utc)]
+
+# Input value types. Strict: a number sent as text (or a flag as a number) is refused, as the
+# schema says; text fields have a generous ceiling against abuse, the real limit is the spec's.
+Text = Annotated[str, Strict()]
+Flag = Annotated[bool, Strict()]
+Whole = Annotated[int, Strict()]
+Number = Annotated[float, Strict()]
+ITEM_CEILING = 100
+Items = Annotated[
+    list[Annotated[str, Strict(), Field(max_length=ITEM_CEILING)]],
+    Field(max_length=ITEM_CEILING),
+]
+# ID and certificate numbers: any JSON value passes the model and is checked as text by
+# ``matching.records``, so a rejected number is never echoed back in a validation error.
+SensitiveText = Annotated[Any, WithJsonSchema({"type": "string"})]
+
+
+def text_ceiling(limit: int) -> int:
+    return max(2 * limit, 100)
+
+
+def column(spec: EntitySpec, key: str, *, required: bool = False, **constraints: Any) -> Any:
+    """A model field documented by the spec's column ``key`` (Chinese header and what is
+    allowed); optional fields default to None."""
+    field = spec.field(key)
+    allowed = f"：{field.allowed_zh}" if field.allowed_zh else ""
+    return Field(
+        ... if required else None,
+        description=f"{field.zh}{allowed}",
+        **constraints,
+    )
+
+
+WRITE_CONFIG = ConfigDict(extra="forbid")
