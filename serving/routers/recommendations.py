@@ -31,7 +31,7 @@ from serving.recommend_schemas import (
     job_item,
     next_step_item,
 )
-from serving.routers.records_common import scope_of
+from serving.routers.records_common import RecordId, scope_of
 from serving.security import CurrentPrincipal, Principal, require_roles
 from serving.state import ServiceState, holds
 
@@ -55,7 +55,7 @@ RESPONSES: dict[int | str, dict[str, object]] = {
     responses=RESPONSES,
 )
 def job_recommendations(
-    person_id: int,
+    person_id: RecordId,
     request: Request,
     principal: CurrentPrincipal,
     k: Annotated[int, Query(ge=1, le=50, description="how many vacancies")] = 10,
@@ -88,7 +88,7 @@ def job_recommendations(
     responses=RESPONSES,
 )
 def course_recommendations(
-    person_id: int,
+    person_id: RecordId,
     request: Request,
     principal: CurrentPrincipal,
     k: Annotated[int, Query(ge=1, le=20, description="how many courses")] = 5,
