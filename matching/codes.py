@@ -30,9 +30,11 @@ __all__ = [
     "EMPLOYMENT_FORMS",
     "EMPLOYMENT_STATUSES",
     "FOLLOWUP_CHANNELS",
+    "GRADUATE_DEGREES",
     "GRADUATE_STATUSES",
     "HUKOU",
     "JOB_STAGE_ORDER",
+    "LEDGER_ACTION_STATUSES",
     "LEDGER_SERVICES",
     "OUTCOME_STAGES",
     "REFERRAL_SOURCES",
@@ -285,6 +287,18 @@ FOLLOWUP_CHANNELS = CodeList("followup_channel", "联系方式", [
     _c("in_office", "来访", "office visit", "来人来访"),
     _c("online", "线上", "online", "网络"),
 ])  # fmt: skip
+# The degree a ledger records (学历/学位); "研究生" alone is ambiguous and so not an alias.
+GRADUATE_DEGREES = CodeList("graduate_degree", "学历", [
+    _c("college", "专科", "junior college", "大专", "高职", "大学专科", rank=1),
+    _c("bachelor", "本科", "bachelor", "大学本科", "学士", rank=2),
+    _c("master", "硕士", "master", "硕士研究生", rank=3),
+    _c("doctor", "博士", "doctor", "博士研究生", "PhD", rank=4),
+])  # fmt: skip
+LEDGER_ACTION_STATUSES = CodeList("ledger_action_status", "计划状态", [
+    _c("planned", "计划中", "planned", "计划", "待办"),
+    _c("done", "已完成", "done", "完成"),
+    _c("cancelled", "已取消", "cancelled", "取消", "canceled"),
+])  # fmt: skip
 
 # --- access control ----------------------------------------------------------------------------
 USER_ROLES = CodeList("user_role", "用户角色", [
@@ -312,6 +326,6 @@ ALL_CODE_LISTS: dict[str, CodeList] = {
         EMPLOYMENT_STATUSES, EMPLOYER_KINDS, VACANCY_CHANNELS, EMPLOYMENT_FORMS, WORK_MODES,
         ASSESSMENT_DIMENSIONS, SCORE_LEVELS, ACCOMMODATIONS, OUTCOME_STAGES, COURSE_STAGES,
         REFUSAL_REASONS, REFERRAL_SOURCES, GRADUATE_STATUSES, LEDGER_SERVICES, FOLLOWUP_CHANNELS,
-        USER_ROLES, VACANCY_STATUSES, COURSE_STATUSES,
+        GRADUATE_DEGREES, LEDGER_ACTION_STATUSES, USER_ROLES, VACANCY_STATUSES, COURSE_STATUSES,
     )
 }  # fmt: skip

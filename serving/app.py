@@ -15,6 +15,7 @@ from serving.models import bound_registry_waits
 from serving.routers import (
     auth,
     health,
+    ledgers,
     recommendations,
     records,
     referrals,
@@ -59,6 +60,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(auth.router, prefix="/api")
     app.include_router(recommendations.router, prefix="/api")
     app.include_router(records.router, prefix="/api")
+    app.include_router(ledgers.router, prefix="/api")
     app.include_router(referrals.router, prefix="/api")
     app.include_router(reveal.router, prefix="/api")
     return app

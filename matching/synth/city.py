@@ -19,6 +19,7 @@ from matching.synth.employers import generate_employers
 from matching.synth.fairs_history import past_fairs
 from matching.synth.history_courses import course_referrals, play_out_courses
 from matching.synth.history_jobs import concat, counselor_referrals, play_out, self_applications
+from matching.synth.ledger_plans import ledger_plans
 from matching.synth.ledgers import graduate_ledgers
 from matching.synth.people import generate_persons
 from matching.synth.selection import person_view, vacancy_view
@@ -96,6 +97,8 @@ def build_city(
     events = log.frame()
     all_referrals = _with_stage(pl.concat([referrals, course_rows], how="diagonal_relaxed"), events)
     ledgers, follow_ups = graduate_ledgers(streams[4], persons, as_of)
+    plans = np.random.default_rng(streams[4].integers(2**63))  # after the ledgers' own draws
+    ledgers, ledger_actions, status_changes = ledger_plans(plans, ledgers, persons, as_of)
     frames = {
         "persons": _employment_after_history(persons, all_referrals),
         "assessments": assessments,
@@ -110,6 +113,8 @@ def build_city(
         "referral_events": events,
         "graduate_ledgers": ledgers,
         "ledger_follow_ups": follow_ups,
+        "ledger_actions": ledger_actions,
+        "ledger_status_changes": status_changes,
     }
     return City(frames, latents)
 

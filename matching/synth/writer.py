@@ -29,6 +29,8 @@ CITY_TABLES = (
     "referral_events",
     "graduate_ledgers",
     "ledger_follow_ups",
+    "ledger_actions",
+    "ledger_status_changes",
 )
 
 

@@ -1,0 +1,88 @@
+"""Query pieces the ledger functions share: scoped loading, last contacts, pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Generic, TypeVar
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from matching.codes import CodeList
+from matching.errors import UnknownCodeError, ValidationError
+from matching.ledgers.caller import Caller
+from matching.ledgers.errors import LedgerNotFound
+from matching.storage.ledgers import GraduateLedger, LedgerFollowUp
+
+__all__ = [
+    "INT_MAX",
+    "MAX_PAGE_SIZE",
+    "Page",
+    "check_page",
+    "last_contacts",
+    "load_ledger",
+    "parse_code",
+]
+
+INT_MAX = 2**31 - 1  # PostgreSQL integer: larger ids cannot exist
+MAX_PAGE_SIZE = 100
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    total: int
+    limit: int
+    offset: int
+    items: list[T]
+
+
+def load_ledger(
+    session: Session, caller: Caller, ledger_id: int, *, for_update: bool = False
+) -> GraduateLedger:
+    """The ledger, or ``LedgerNotFound`` when it is missing or of a county the caller cannot see
+    (the same answer, so other counties' ledgers are not revealed)."""
+    ledger = None
+    if 1 <= ledger_id <= INT_MAX:
+        ledger = session.get(GraduateLedger, ledger_id, with_for_update=for_update)
+    if ledger is None or not caller.can_see(ledger.county):
+        raise LedgerNotFound(
+            f"ledger {ledger_id} not found in your county",
+            f"未找到编号为 {ledger_id} 的台账（或该台账不属于您所在的县（市、区））",
+        )
+    return ledger
+
+
+def last_contacts() -> Select[int, date]:
+    """ledger_id → the day of its latest follow-up (ledgers never contacted are absent)."""
+    return select(
+        LedgerFollowUp.ledger_id.label("ledger_id"),
+        func.max(LedgerFollowUp.contacted_on).label("last_contacted_on"),
+    ).group_by(LedgerFollowUp.ledger_id)
+
+
+def check_page(limit: int, offset: int) -> None:
+    if not 1 <= limit <= MAX_PAGE_SIZE:
+        raise ValidationError(
+            "page_size_out_of_range",
+            f"limit must be 1..{MAX_PAGE_SIZE}, got {limit}",
+            f"每页条数须在 1 至 {MAX_PAGE_SIZE} 之间",
+            field="limit",
+        )
+    if not 0 <= offset <= INT_MAX:
+        raise ValidationError(
+            "offset_out_of_range",
+            f"offset must be 0..{INT_MAX}, got {offset}",
+            "起始位置不能为负数或过大",
+            field="offset",
+        )
+
+
+def parse_code(codes: CodeList, text: str, field: str) -> str:
+    """The code for any accepted spelling; the error names ``field``."""
+    try:
+        return codes.parse(text)
+    except UnknownCodeError as error:
+        error.field = field
+        raise
