@@ -14,6 +14,7 @@ from serving.metrics import Metrics, RequestMetrics
 from serving.models import bound_registry_waits
 from serving.routers import (
     auth,
+    fairs,
     health,
     ledgers,
     recommendations,
@@ -63,6 +64,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(ledgers.router, prefix="/api")
     app.include_router(referrals.router, prefix="/api")
     app.include_router(reveal.router, prefix="/api")
+    app.include_router(fairs.router, prefix="/api")
     return app
 
 

@@ -35,10 +35,12 @@ from tests.api_models import champion_store
 
 FUZZ_SEED = 20261128
 # Writes whose bodies pass domain rules no schema can state (ID checksums, code lists, pay_min ≤
-# pay_max, a stored employer): a schema-valid body may rightly get 422 there, so the check that
-# schema-valid data is accepted is left out for them; every other check still runs.
+# pay_max, a stored employer) and uploads whose bytes must be a readable file: a schema-valid
+# request may rightly get 422 there, so the check that schema-valid data is accepted is left out
+# for them; every other check still runs.
 DOMAIN_CHECKED = re.compile(
     r"^/api/(persons|assessments|employers|vacancies|courses|imports)(/\{\w+\})?(/assessments)?$"
+    r"|^/api/fairs/\{\w+\}/candidates/upload$"
 )
 FOLDER = Path(tempfile.gettempdir()) / f"jobmatch-fuzz-{os.getpid()}"
 SETTINGS = Settings(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Date, ForeignKey, String
+from sqlalchemy import Date, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from matching.storage.base import Base, Timestamped
@@ -41,3 +42,19 @@ class FairCandidate(Base):
     )
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), primary_key=True)
     registered_on: Mapped[date] = mapped_column(Date)
+
+
+class FairPrematch(Timestamped, Base):
+    """The latest pre-match of a fair (one row per fair, replaced by each run): who ran it with
+    which model, its parameters and the whole result as JSON (ID numbers masked, never full)."""
+
+    __tablename__ = "fair_prematches"
+
+    fair_id: Mapped[int] = mapped_column(
+        ForeignKey("fairs.id", ondelete="CASCADE"), primary_key=True
+    )
+    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    computed_by: Mapped[str] = mapped_column(String(50))
+    model_version: Mapped[str] = mapped_column(String(60))
+    parameters: Mapped[dict[str, Any]]
+    result: Mapped[dict[str, Any]]
