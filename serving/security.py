@@ -1,8 +1,9 @@
 """Who is calling: bearer tokens (OAuth2 password flow, HS256 JWT), principals and role checks.
 
 Deny by default: a route is public exactly when it does not depend on ``CurrentPrincipal`` (or on
-``require_roles``, which depends on it). The public set is kept to ``/api/health`` and the login
-routes of ``serving.routers.auth``; every other router must take ``CurrentPrincipal`` or declare
+``require_roles``, which depends on it). The public set is kept to the probes (``/healthz``,
+``/readyz``, ``/metrics``, ``/api/health``: nothing about any person) and the login routes of
+``serving.routers.auth``; every other router must take ``CurrentPrincipal`` or declare
 ``dependencies=[Depends(require_roles(...))]``, and must filter records with
 ``Principal.can_see_county`` (a record of another county is answered as not found).
 
