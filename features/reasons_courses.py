@@ -12,9 +12,9 @@ from features.reasons_format import (
     PhraseFn,
     Row,
     ability,
-    commute_speaks,
+    commute_km,
+    commute_range,
     count,
-    km_text,
     margin_phrase,
     num,
     percent,
@@ -113,24 +113,15 @@ def _new_skills(row: Row, supportive: bool) -> str | None:
 
 
 def _distance(row: Row, supportive: bool) -> str | None:
-    km, ratio = num(row, "y_distance_km"), num(row, "y_commute_ratio")
-    if km is None or km < 0:
-        return None
-    if not commute_speaks(km, ratio, supportive):
+    km = commute_km(row, "y", supportive)
+    if km is None:
         return None
     trip = trip_text(km).removeprefix("距离")
     return f"离培训基地{trip}" if supportive else f"离培训基地较远，{trip}"
 
 
 def _commute_ratio(row: Row, supportive: bool) -> str | None:
-    ratio = num(row, "y_commute_ratio")
-    if ratio is None or ratio < 0 or (ratio <= 1) != supportive:
-        return None
-    km = num(row, "y_distance_km")
-    where = f"（{km_text(km)}）" if km is not None and km >= 0 else ""
-    return (
-        f"培训基地在可接受通勤范围内{where}" if supportive else f"培训基地超出可接受通勤距离{where}"
-    )
+    return commute_range(row, "y", supportive, place="培训基地")
 
 
 def _congestion(row: Row, supportive: bool) -> str | None:

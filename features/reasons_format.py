@@ -140,6 +140,28 @@ def commute_speaks(km: float, ratio: float | None, supportive: bool) -> bool:
     return km <= NEAR_KM if supportive else km > FAR_KM
 
 
+def commute_km(row: Row, prefix: str, supportive: bool) -> float | None:
+    """The distance ``{prefix}_distance_km`` when it speaks in the asked direction (near for, far
+    against; by ``{prefix}_commute_ratio`` when known), else None."""
+    km, ratio = num(row, f"{prefix}_distance_km"), num(row, f"{prefix}_commute_ratio")
+    if km is None or km < 0 or not commute_speaks(km, ratio, supportive):
+        return None
+    return km
+
+
+def commute_range(row: Row, prefix: str, supportive: bool, place: str = "") -> str | None:
+    """``{prefix}_commute_ratio`` as a phrase: ``place`` within (ratio ≤ 1) or beyond the
+    acceptable commute, with the distance when known; None when it does not speak that way."""
+    ratio = num(row, f"{prefix}_commute_ratio")
+    if ratio is None or ratio < 0 or (ratio <= 1) != supportive:
+        return None
+    km = num(row, f"{prefix}_distance_km")
+    where = f"（{km_text(km)}）" if km is not None and km >= 0 else ""
+    if supportive:
+        return f"{place}在可接受通勤范围内{where}"
+    return f"{place}超出可接受通勤距离{where}"
+
+
 def yuan(amount: float) -> str:
     return f"{round(amount)}元"
 

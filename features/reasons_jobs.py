@@ -13,12 +13,12 @@ from features.reasons_format import (
     Row,
     ability,
     code_label,
-    commute_speaks,
+    commute_km,
+    commute_range,
     count,
     decimal_text,
     either_phrase,
     flag,
-    km_text,
     margin_phrase,
     num,
     percent,
@@ -120,10 +120,8 @@ def is_home_based(row: Row) -> bool:
 def _distance(row: Row, supportive: bool) -> str | None:
     if is_home_based(row):
         return HOME if supportive else None
-    km, ratio = num(row, "x_distance_km"), num(row, "x_commute_ratio")
-    if km is None or km < 0:
-        return None
-    if not commute_speaks(km, ratio, supportive):
+    km = commute_km(row, "x", supportive)
+    if km is None:
         return None
     same = flag(row, "x_same_county")
     if supportive:
@@ -132,14 +130,10 @@ def _distance(row: Row, supportive: bool) -> str | None:
 
 
 def _commute_ratio(row: Row, supportive: bool) -> str | None:
-    ratio = num(row, "x_commute_ratio")
-    if ratio is None or ratio < 0 or (ratio <= 1) != supportive:
-        return None
-    if is_home_based(row):
+    phrase = commute_range(row, "x", supportive)
+    if phrase is not None and is_home_based(row):
         return HOME if supportive else None
-    km = num(row, "x_distance_km")
-    where = f"（{km_text(km)}）" if km is not None and km >= 0 else ""
-    return f"在可接受通勤范围内{where}" if supportive else f"超出可接受通勤距离{where}"
+    return phrase
 
 
 def _same_county(row: Row, supportive: bool) -> str | None:

@@ -10,9 +10,10 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from matching.codes import CodeList
-from matching.errors import UnknownCodeError, ValidationError
+from matching.errors import UnknownCodeError
 from matching.ledgers.caller import Caller
 from matching.ledgers.errors import LedgerNotFound
+from matching.records.pages import check_range
 from matching.storage.ledgers import GraduateLedger, LedgerFollowUp
 
 __all__ = [
@@ -63,20 +64,10 @@ def last_contacts() -> Select[int, date]:
 
 
 def check_page(limit: int, offset: int) -> None:
-    if not 1 <= limit <= MAX_PAGE_SIZE:
-        raise ValidationError(
-            "page_size_out_of_range",
-            f"limit must be 1..{MAX_PAGE_SIZE}, got {limit}",
-            f"每页条数须在 1 至 {MAX_PAGE_SIZE} 之间",
-            field="limit",
-        )
-    if not 0 <= offset <= INT_MAX:
-        raise ValidationError(
-            "offset_out_of_range",
-            f"offset must be 0..{INT_MAX}, got {offset}",
-            "起始位置不能为负数或过大",
-            field="offset",
-        )
+    zh = f"每页条数须在 1 至 {MAX_PAGE_SIZE} 之间"
+    check_range(limit, 1, MAX_PAGE_SIZE, field="limit", code="page_size_out_of_range", zh=zh)
+    zh = "起始位置不能为负数或过大"
+    check_range(offset, 0, INT_MAX, field="offset", code="offset_out_of_range", zh=zh)
 
 
 def parse_code(codes: CodeList, text: str, field: str) -> str:

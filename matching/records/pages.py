@@ -28,20 +28,17 @@ class Page(Generic[T]):
 
 
 def check_page(page: int, page_size: int) -> None:
-    if not 1 <= page <= MAX_PAGE:
-        raise ValidationError(
-            "page_out_of_range",
-            f"page must be 1..{MAX_PAGE}, got {page}",
-            f"页码应在1至{MAX_PAGE}之间",
-            field="page",
-        )
-    if not 1 <= page_size <= MAX_PAGE_SIZE:
-        raise ValidationError(
-            "page_size_out_of_range",
-            f"page_size must be 1..{MAX_PAGE_SIZE}, got {page_size}",
-            f"每页条数应在1至{MAX_PAGE_SIZE}之间",
-            field="page_size",
-        )
+    zh = f"页码应在1至{MAX_PAGE}之间"
+    check_range(page, 1, MAX_PAGE, field="page", code="page_out_of_range", zh=zh)
+    zh, code = f"每页条数应在1至{MAX_PAGE_SIZE}之间", "page_size_out_of_range"
+    check_range(page_size, 1, MAX_PAGE_SIZE, field="page_size", code=code, zh=zh)
+
+
+def check_range(value: int, low: int, high: int, *, field: str, code: str, zh: str) -> None:
+    """A paging number (page, size, offset) outside ``low..high`` is a validation error of
+    ``field``, its English message naming the field and the allowed range."""
+    if not low <= value <= high:
+        raise ValidationError(code, f"{field} must be {low}..{high}, got {value}", zh, field=field)
 
 
 def paginate(

@@ -15,10 +15,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict
 
 from matching import codes
 from matching.fair_plans import MAX_CAPACITY, MAX_FAIR_VACANCIES
-from serving.schemas.common import OneOf, Stamp
+from serving.schemas.common import MAX_ID, IdValue, OneOf, Stamp
 from serving.schemas.imports import RejectLine
 
-MAX_ID = 2**31 - 1  # PostgreSQL integer
 MAX_PICKED = 1000
 MAX_PAGE_SIZE = 500  # pages of a pre-match's lists
 # Printable text with at least one character that is not a space.
@@ -41,7 +40,7 @@ def _text(value: object) -> object:
 
 Number = BeforeValidator(_number)
 DateText = Annotated[date, BeforeValidator(_text)]
-RecordId = Annotated[int, Field(ge=1, le=MAX_ID), Number]
+RecordId = Annotated[IdValue, Number]
 Flag = Annotated[bool, Strict()]
 County = Annotated[str, OneOf(codes.COUNTIES.codes)]
 Accommodation = Annotated[str, OneOf(codes.ACCOMMODATIONS.codes)]
@@ -115,12 +114,6 @@ class PrematchIn(BaseModel):
         default=None, description="recompute capacities from openings (default: stored ones)"
     )
     naive_seed: Annotated[int, Field(ge=0, le=MAX_ID, description="arrival order"), Number] = 0
-
-
-class BodyProblem(BaseModel):
-    """FastAPI's answer to a body it cannot parse at all (not JSON, not UTF-8): HTTP 400."""
-
-    detail: str
 
 
 class FairOut(BaseModel):

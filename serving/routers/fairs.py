@@ -41,7 +41,6 @@ from matching.storage import Fair
 from serving.fair_calibration import CalibrationCache
 from serving.fair_prematch import PrematchUnavailable, run_prematch
 from serving.routers.fair_schemas import (
-    MAX_ID,
     MAX_PAGE_SIZE,
     BoothsAnswer,
     CandidatePage,
@@ -68,6 +67,7 @@ from serving.routers.fairs_answers import (
     xlsx,
 )
 from serving.routers.records_common import RecordRoute, scope_of
+from serving.schemas.common import MAX_ID
 from serving.security import Principal, require_roles
 
 router = APIRouter(prefix="/fairs", tags=["fairs"], route_class=RecordRoute)

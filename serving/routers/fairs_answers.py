@@ -9,7 +9,6 @@ from typing import Any
 
 from fastapi import HTTPException
 from fastapi.responses import Response
-from pydantic import BaseModel
 
 from matching import codes
 from matching.fair_plans import (
@@ -23,14 +22,13 @@ from matching.fair_plans import (
 from matching.storage import Fair
 from serving.fair_prematch import CapacityRule
 from serving.routers.fair_schemas import (
-    BodyProblem,
     FairOut,
     PrematchIn,
     PrematchOut,
     PrematchSummary,
     RegistrationAnswer,
 )
-from serving.schemas.common import STATUS_TEXT, ErrorBody, RequestProblem
+from serving.schemas.common import STATUS_TEXT, binary_responses, error_responses
 
 NOT_READY_ZH = "预匹配服务尚未就绪：推荐数据或岗位模型尚未载入，请稍后重试"
 TEXTS = {
@@ -42,30 +40,12 @@ TEXTS = {
 
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """``responses=`` of a route: its error statuses with their body models."""
-    models: dict[int, Any] = {400: BodyProblem, 422: ErrorBody | RequestProblem}
-    return {
-        status: {"model": models.get(status, ErrorBody), "description": TEXTS[status]}
-        for status in statuses
-    }
+    return error_responses(*statuses, texts=TEXTS)
 
 
-def _json(*models: type[BaseModel]) -> dict[str, Any]:
-    refs = [{"$ref": f"#/components/schemas/{model.__name__}"} for model in models]
-    return {"application/json": {"schema": refs[0] if len(refs) == 1 else {"anyOf": refs}}}
-
-
-# The route's media type is the workbook's, so its error answers name their JSON explicitly.
-XLSX_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {
-        "description": "an Excel workbook (.xlsx): 候选人安排, 企业面试名单, 对比",
-        "content": {XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
-    },
-    **{
-        status: {"description": TEXTS[status], "content": _json(ErrorBody)}
-        for status in (401, 403, 404)
-    },
-    422: {"description": TEXTS[422], "content": _json(ErrorBody, RequestProblem)},
-}
+XLSX_RESPONSES = binary_responses(
+    XLSX_MEDIA_TYPE, "an Excel workbook (.xlsx): 候选人安排, 企业面试名单, 对比", TEXTS
+)
 
 
 class XlsxResponse(Response):

@@ -9,25 +9,23 @@ from typing import Any
 
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute, iter_route_contexts
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match, compile_path
-from starlette.types import Receive, Send
+from starlette.routing import Match
 from starlette.types import Scope as AsgiScope
 
 from matching import ledgers
 from matching.ledgers import Caller
 from matching.ledgers.errors import LedgerConflict, LedgerNotFound
 from serving.errors import status_for
-from serving.schemas.common import STATUS_TEXT, ErrorBody, RequestProblem, error_responses
+from serving.routers.allow_route import AllowRoute
+from serving.schemas.common import binary_responses, error_responses
 from serving.security import Principal
 
 STATIC = frozenset({"worklist", "summary", "summary.xlsx"})  # paths beside /ledgers/{ledger_id}
 
 
-class LedgerRoute(APIRoute):
+class LedgerRoute(AllowRoute):
     """A route that leaves the static paths (``/ledgers/worklist``...) to their own routes
     whatever the method (PATCH of ``/ledgers/worklist`` is a 405, not a ledger id that is no
     number), answers a wrong method with 405 and an ``Allow`` naming every method of the path
@@ -36,15 +34,13 @@ class LedgerRoute(APIRoute):
 
     def matches(self, scope: AsgiScope) -> tuple[Match, AsgiScope]:
         match, child = super().matches(scope)
-        if match is not Match.NONE and child.get("path_params", {}).get("ledger_id") in STATIC:
+        if match is not Match.NONE and self.other_path(child.get("path_params", {})):
             return Match.NONE, {}
         return match, child
 
-    async def handle(self, scope: AsgiScope, receive: Receive, send: Send) -> None:
-        if self.methods and scope["method"] not in self.methods:
-            allowed = ", ".join(sorted(methods_at(scope) | self.methods))
-            raise StarletteHTTPException(status_code=405, headers={"Allow": allowed})
-        await super().handle(scope, receive, send)
+    @staticmethod
+    def other_path(path_params: dict[str, str]) -> bool:
+        return path_params.get("ledger_id") in STATIC
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -67,41 +63,11 @@ class LedgerRoute(APIRoute):
         return answer
 
 
-def methods_at(scope: AsgiScope) -> set[str]:
-    """Every method some route of the app serves at the request's path (a static ledger path
-    is not a ledger id)."""
-    path = scope["path"].removeprefix(scope.get("root_path", ""))
-    methods: set[str] = set()
-    for route in iter_route_contexts(getattr(scope.get("app"), "routes", [])):
-        found = compile_path(route.path_format)[0].match(path) if route.path_format else None
-        if found and route.methods and found.groupdict().get("ledger_id") not in STATIC:
-            methods |= route.methods
-    return methods
-
-
 ERRORS = error_responses(401, 403, 404, 422)
 WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 422)  # routes with a JSON body
-# A binary route's own media type would be applied to ``model`` responses, so its JSON error
-# bodies are spelled out (the components exist: the other routes use the same models).
-_ERROR_BODY = {"$ref": f"#/components/schemas/{ErrorBody.__name__}"}
-_JSON_ERROR = {"application/json": {"schema": _ERROR_BODY}}
-_JSON_UNPROCESSABLE = {
-    "application/json": {
-        "schema": {
-            "anyOf": [_ERROR_BODY, {"$ref": f"#/components/schemas/{RequestProblem.__name__}"}]
-        }
-    }
-}
-XLSX_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {
-        "description": "an Excel workbook (.xlsx) with Chinese sheets and headers",
-        "content": {ledgers.XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
-    },
-    401: {"description": STATUS_TEXT[401], "content": _JSON_ERROR},
-    403: {"description": STATUS_TEXT[403], "content": _JSON_ERROR},
-    404: {"description": STATUS_TEXT[404], "content": _JSON_ERROR},
-    422: {"description": STATUS_TEXT[422], "content": _JSON_UNPROCESSABLE},
-}
+XLSX_RESPONSES = binary_responses(
+    ledgers.XLSX_MEDIA_TYPE, "an Excel workbook (.xlsx) with Chinese sheets and headers"
+)
 
 
 class XlsxResponse(Response):

@@ -31,7 +31,8 @@ from serving.recommend_schemas import (
     job_item,
     next_step_item,
 )
-from serving.routers.records_common import RecordId, scope_of
+from serving.routers.records_common import scope_of
+from serving.schemas.common import RecordId
 from serving.security import CurrentPrincipal, Principal, require_roles
 from serving.state import ServiceState, holds
 

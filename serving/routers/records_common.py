@@ -13,15 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
-from fastapi import Depends, Path, Query, Request, Response
+from fastapi import Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute, iter_route_contexts
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
-from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import compile_path
-from starlette.types import Receive, Send
-from starlette.types import Scope as AsgiScope
 
 from matching import codes
 from matching.records import (
@@ -35,7 +30,8 @@ from matching.records import (
 from matching.settings import Settings
 from serving.auth_audit import audit_refusal, token_username
 from serving.errors import status_for
-from serving.schemas.common import OneOf
+from serving.routers.allow_route import AllowRoute
+from serving.schemas.common import MAX_ID, OneOf
 from serving.security import ALGORITHM, Principal
 
 PERSON_READERS = ("counselor", "case_worker", "admin")
@@ -43,7 +39,6 @@ PERSON_WRITERS = ("counselor", "admin")
 STAFF = ("admin", "counselor", "case_worker", "fair_organizer", "analyst")
 CATALOG_WRITERS = ("counselor", "admin")
 COURSE_WRITERS = ("admin",)
-MAX_ID = 2**31 - 1  # the id columns are 32-bit integers
 SEARCH_PATTERN = r"^[^\x00-\x1f\x7f]*$"
 
 # The error names of matching.errors, which the one error body shape uses.
@@ -54,18 +49,11 @@ _ERROR_NAMES = {
 }
 
 
-class RecordRoute(APIRoute):
+class RecordRoute(AllowRoute):
     """Answers the record errors that carry a Chinese message with the usual body plus
     ``message_zh`` (the app-wide handler gives ``message_zh`` to validation errors only), and
-    audits a write refused for its county like a refused role (``forbidden``), and answers
-    a wrong method with 405 whose ``Allow`` lists every method of the path (Starlette lists
-    only the first matching route's, e.g. GET of ``/api/persons`` but not its POST)."""
-
-    async def handle(self, scope: AsgiScope, receive: Receive, send: Send) -> None:
-        if self.methods and scope["method"] not in self.methods:
-            allowed = ", ".join(sorted(methods_of_path(scope) | self.methods))
-            raise StarletteHTTPException(status_code=405, headers={"Allow": allowed})
-        await super().handle(scope, receive, send)
+    audits a write refused for its county like a refused role (``forbidden``); a wrong method
+    is a 405 naming every method of the path (``AllowRoute``)."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -104,20 +92,6 @@ def caller(request: Request) -> str | None:
     return token_username(token, settings.signing_key(), ALGORITHM)
 
 
-def methods_of_path(scope: AsgiScope) -> set[str]:
-    """Every method some route of the app serves at the request's path."""
-    path, root = scope["path"], scope.get("root_path", "")
-    if root and path.startswith(root):
-        path = path[len(root) :]
-    app = scope.get("app")
-    methods: set[str] = set()
-    for route in iter_route_contexts(getattr(app, "routes", [])):
-        template = route.path_format
-        if template and route.methods and compile_path(template)[0].match(path):
-            methods |= route.methods
-    return methods
-
-
 def scope_of(principal: Principal) -> Scope:
     """Admins, analysts and fair organisers are city-wide; case workers see graduates only."""
     return Scope(
@@ -133,7 +107,6 @@ def get_sessions(request: Request) -> sessionmaker[Session]:
 
 
 Sessions = Annotated[sessionmaker[Session], Depends(get_sessions)]
-RecordId = Annotated[int, Path(ge=1, le=MAX_ID, description="record id")]
 PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE, description="page, from 1")]
 PageSize = Annotated[
     int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"rows per page, at most {MAX_PAGE_SIZE}")

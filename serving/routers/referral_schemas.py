@@ -15,13 +15,11 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
 from matching.codes import REFERRAL_SOURCES, REFUSAL_REASONS, CodeList
 from matching.referral_flow import EventView, ReferralView, stage_label
+from serving.schemas.common import IdValue
 
-MAX_ID = 2**31 - 1  # PostgreSQL integer: larger ids cannot exist, and must not reach the database
-MAX_PAGE_SIZE = 100
 # No control characters (PostgreSQL refuses NUL) but tabs and line breaks.
 NOTE_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 
-RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
 Note = Annotated[
     str,
     Field(
@@ -59,7 +57,7 @@ RefusalReason = Literal[
 class _NewReferral(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    person_id: RecordId
+    person_id: IdValue
     note: Note | None = None
 
 
@@ -67,7 +65,7 @@ class CounselorJobReferral(_NewReferral):
     """A counselor refers the person to a vacancy (from a recommendation list when ranked)."""
 
     source: Literal["counselor"]
-    vacancy_id: RecordId
+    vacancy_id: IdValue
     shown_rank: ShownRank | None = None
     model_version: ModelVersion | None = None
 
@@ -76,7 +74,7 @@ class CounselorCourseReferral(_NewReferral):
     """A counselor refers the person to a training course."""
 
     source: Literal["counselor"]
-    course_id: RecordId
+    course_id: IdValue
     shown_rank: ShownRank | None = None
     model_version: ModelVersion | None = None
 
@@ -85,15 +83,15 @@ class FairReferral(_NewReferral):
     """The person met a vacancy's employer at a recruitment fair (starts at ``applied``)."""
 
     source: Literal["fair"]
-    vacancy_id: RecordId
-    fair_id: RecordId
+    vacancy_id: IdValue
+    fair_id: IdValue
 
 
 class SelfReferral(_NewReferral):
     """The person applied to a vacancy on their own (starts at ``applied``)."""
 
     source: Literal["self"]
-    vacancy_id: RecordId
+    vacancy_id: IdValue
 
 
 def _shape(value: Any) -> str | None:
@@ -142,35 +140,14 @@ class StageClose(BaseModel):
 StageRequest = Annotated[StageAdvance | StageClose, Field(discriminator="stage")]
 
 
-class ErrorBody(BaseModel):
-    """The one error body shape (``serving.errors``); 409s add ``code`` and ``allowed``."""
-
-    error: str
-    message: str
-    message_zh: str | None = None
-    code: str | None = None
-    field: str | None = None
-    allowed: list[str] | None = None
-
-
-class BodyProblem(BaseModel):
-    """FastAPI's answer to a body it cannot parse at all (not UTF-8, say): HTTP 400."""
-
-    detail: str
-
-
-def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    what = {
-        400: "the body cannot be parsed (not JSON or not UTF-8)",
-        401: "not logged in, or the token is invalid or expired",
-        403: "the role may not do this",
-        404: "no such record in your county",
-        409: "the stored state does not allow this (the message says what would)",
-    }
-    return {
-        status: {"model": BodyProblem if status == 400 else ErrorBody, "description": what[status]}
-        for status in statuses
-    }
+# What the error statuses mean on the referral routes (``error_responses(..., texts=...)``).
+REFERRAL_STATUS_TEXT = {
+    400: "the body cannot be parsed (not JSON or not UTF-8)",
+    401: "not logged in, or the token is invalid or expired",
+    403: "the role may not do this",
+    404: "no such record in your county",
+    409: "the stored state does not allow this (the message says what would)",
+}
 
 
 class EventOut(BaseModel):
@@ -206,6 +183,11 @@ class ReferralOut(BaseModel):
 
 class ReferralDetail(ReferralOut):
     events: list[EventOut] = Field(description="every stage reached, oldest first")
+    ledger_action_id: int | None = Field(
+        default=None,
+        description="in the answer to POST /api/referrals: the action this accepted "
+        "recommendation planned in the graduate's 一人一策 ledger, if the person has one",
+    )
 
 
 class ReferralList(BaseModel):

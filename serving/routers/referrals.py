@@ -14,7 +14,9 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, Request
+from sqlalchemy.orm import Session
 
+from matching.ledgers import plan_referral
 from matching.referral_flow import (
     Actor,
     NewReferral,
@@ -27,18 +29,18 @@ from matching.referral_flow import (
 )
 from matching.settings import Settings
 from serving.auth_audit import audit_refusal
+from serving.routers.ledger_support import caller_of
 from serving.routers.referral_schemas import (
-    MAX_ID,
-    MAX_PAGE_SIZE,
+    REFERRAL_STATUS_TEXT,
     ReferralDetail,
     ReferralList,
     ReferralRequest,
     StageClose,
     StageRequest,
-    error_responses,
     referral_detail,
     referral_out,
 )
+from serving.schemas.common import MAX_ID, MAX_PAGE_SIZE, PersonId, error_responses
 from serving.security import Principal, require_roles
 
 router = APIRouter(tags=["referrals"])
@@ -49,7 +51,6 @@ FAIR_ONLY_ZH = "招聘会组织者只能登记招聘会上的对接（来源为�
 Readers = Annotated[Principal, Depends(require_roles(*READERS))]
 Writers = Annotated[Principal, Depends(require_roles(*WRITERS))]
 ReferralId = Annotated[int, Path(ge=1, le=MAX_ID, description="referral id")]
-PersonId = Annotated[int, Path(ge=1, le=MAX_ID, description="person id")]
 
 
 @contextmanager
@@ -92,7 +93,7 @@ def new_referral(body: ReferralRequest) -> NewReferral:
     "/referrals",
     status_code=201,
     response_model=ReferralDetail,
-    responses=error_responses(400, 401, 403, 404, 409),
+    responses=error_responses(400, 401, 403, 404, 409, texts=REFERRAL_STATUS_TEXT),
 )
 def create(
     request: Request, body: Annotated[ReferralRequest, Body()], principal: Writers
@@ -121,13 +122,26 @@ def create(
             visible=principal.can_see_county,
             min_age=settings.working_age_min,
         )
-        return referral_detail(referral_view(session, referral.id, principal.can_see_county))
+        action = accept_into_ledger(session, principal, referral.shown_rank, referral.id)
+        detail = referral_detail(referral_view(session, referral.id, principal.can_see_county))
+        return detail.model_copy(update={"ledger_action_id": action})
+
+
+def accept_into_ledger(
+    session: Session, principal: Principal, shown_rank: int | None, referral_id: int
+) -> int | None:
+    """Accepting a line of a recommendation list for a graduate with a 一人一策 ledger also plans
+    the follow-up in the ledger (job referral or skills training); the planned action's id."""
+    if shown_rank is None or principal.role == "fair_organizer":
+        return None
+    action = plan_referral(session, caller_of(principal), referral_id)
+    return action.id if action is not None else None
 
 
 @router.get(
     "/referrals/{referral_id}",
     response_model=ReferralDetail,
-    responses=error_responses(401, 403, 404),
+    responses=error_responses(401, 403, 404, texts=REFERRAL_STATUS_TEXT),
 )
 def read(request: Request, referral_id: ReferralId, principal: Readers) -> ReferralDetail:
     """One referral with every stage it reached."""
@@ -138,7 +152,7 @@ def read(request: Request, referral_id: ReferralId, principal: Readers) -> Refer
 @router.post(
     "/referrals/{referral_id}/stage",
     response_model=ReferralDetail,
-    responses=error_responses(400, 401, 403, 404, 409),
+    responses=error_responses(400, 401, 403, 404, 409, texts=REFERRAL_STATUS_TEXT),
 )
 def change_stage(
     request: Request,
@@ -170,7 +184,7 @@ def change_stage(
 @router.get(
     "/persons/{person_id}/referrals",
     response_model=ReferralList,
-    responses=error_responses(401, 403, 404),
+    responses=error_responses(401, 403, 404, texts=REFERRAL_STATUS_TEXT),
 )
 def list_for_person(
     request: Request,

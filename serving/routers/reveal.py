@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from matching.errors import NotFoundError
 from matching.storage import Person, append_audit
 from serving.auth_audit import clean
-from serving.routers.referral_schemas import MAX_ID, error_responses
+from serving.routers.referral_schemas import REFERRAL_STATUS_TEXT
+from serving.schemas.common import PersonId, error_responses
 from serving.security import Principal, require_roles
 
 router = APIRouter(tags=["persons"])
@@ -52,12 +53,12 @@ class Revealed(BaseModel):
 @router.post(
     "/persons/{person_id}/reveal",
     response_model=Revealed,
-    responses=error_responses(400, 401, 403, 404),
+    responses=error_responses(400, 401, 403, 404, texts=REFERRAL_STATUS_TEXT),
 )
 def reveal(
     request: Request,
     response: Response,
-    person_id: Annotated[int, Path(ge=1, le=MAX_ID, description="person id")],
+    person_id: PersonId,
     body: RevealRequest,
     principal: Annotated[Principal, Depends(require_roles(*REVEAL_ROLES))],
 ) -> Revealed:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import BaseModel, Field, Strict
 
@@ -11,25 +11,19 @@ from matching.records.assessments import ASSESSMENTS
 from matching.storage import Assessment
 from serving.schemas.common import (
     WRITE_CONFIG,
+    Columns,
     Items,
     Number,
     Stamp,
     Text,
     Whole,
-    column,
-    text_ceiling,
 )
 
 # A score 0-4, or its level name (基本胜任...), as an import cell may hold it.
 Score = Whole | Annotated[str, Strict(), Field(max_length=20)]
 
 
-def _c(key: str, required: bool = False, limit: int = 50) -> Any:
-    return column(ASSESSMENTS, key, required=required, max_length=text_ceiling(limit))
-
-
-def _score(key: str, required: bool = False) -> Any:
-    return column(ASSESSMENTS, key, required=required)
+_c, _n = Columns(ASSESSMENTS).text, Columns(ASSESSMENTS).value
 
 
 class AssessmentChanges(BaseModel):
@@ -39,24 +33,24 @@ class AssessmentChanges(BaseModel):
 
     assessed_on: Text | None = _c("assessed_on")
     assessor: Text | None = _c("assessor")
-    vision: Score | None = _score("vision")
-    hearing: Score | None = _score("hearing")
-    speech: Score | None = _score("speech")
-    reading_writing: Score | None = _score("reading_writing")
-    fine_dexterity: Score | None = _score("fine_dexterity")
-    lifting: Score | None = _score("lifting")
-    standing: Score | None = _score("standing")
-    mobility: Score | None = _score("mobility")
-    learning: Score | None = _score("learning")
-    attention: Score | None = _score("attention")
-    social: Score | None = _score("social")
-    stress: Score | None = _score("stress")
-    computer: Score | None = _score("computer")
-    sustainable_hours: Number | None = column(ASSESSMENTS, "sustainable_hours")
-    skills: Items | None = column(ASSESSMENTS, "skills")
-    certificates: Items | None = column(ASSESSMENTS, "certificates")
-    accommodations_needed: Items | None = column(ASSESSMENTS, "accommodations_needed")
-    preferred_forms: Items | None = column(ASSESSMENTS, "preferred_forms")
+    vision: Score | None = _n("vision")
+    hearing: Score | None = _n("hearing")
+    speech: Score | None = _n("speech")
+    reading_writing: Score | None = _n("reading_writing")
+    fine_dexterity: Score | None = _n("fine_dexterity")
+    lifting: Score | None = _n("lifting")
+    standing: Score | None = _n("standing")
+    mobility: Score | None = _n("mobility")
+    learning: Score | None = _n("learning")
+    attention: Score | None = _n("attention")
+    social: Score | None = _n("social")
+    stress: Score | None = _n("stress")
+    computer: Score | None = _n("computer")
+    sustainable_hours: Number | None = _n("sustainable_hours")
+    skills: Items | None = _n("skills")
+    certificates: Items | None = _n("certificates")
+    accommodations_needed: Items | None = _n("accommodations_needed")
+    preferred_forms: Items | None = _n("preferred_forms")
     notes: Text | None = _c("notes", limit=500)
 
 
@@ -64,20 +58,20 @@ class AssessmentCreate(AssessmentChanges):
     """A new assessment of the person in the route, validated like an assessments import row."""
 
     assessed_on: Text = _c("assessed_on", required=True)
-    vision: Score = _score("vision", required=True)
-    hearing: Score = _score("hearing", required=True)
-    speech: Score = _score("speech", required=True)
-    reading_writing: Score = _score("reading_writing", required=True)
-    fine_dexterity: Score = _score("fine_dexterity", required=True)
-    lifting: Score = _score("lifting", required=True)
-    standing: Score = _score("standing", required=True)
-    mobility: Score = _score("mobility", required=True)
-    learning: Score = _score("learning", required=True)
-    attention: Score = _score("attention", required=True)
-    social: Score = _score("social", required=True)
-    stress: Score = _score("stress", required=True)
-    computer: Score = _score("computer", required=True)
-    sustainable_hours: Number = column(ASSESSMENTS, "sustainable_hours", required=True)
+    vision: Score = _n("vision", required=True)
+    hearing: Score = _n("hearing", required=True)
+    speech: Score = _n("speech", required=True)
+    reading_writing: Score = _n("reading_writing", required=True)
+    fine_dexterity: Score = _n("fine_dexterity", required=True)
+    lifting: Score = _n("lifting", required=True)
+    standing: Score = _n("standing", required=True)
+    mobility: Score = _n("mobility", required=True)
+    learning: Score = _n("learning", required=True)
+    attention: Score = _n("attention", required=True)
+    social: Score = _n("social", required=True)
+    stress: Score = _n("stress", required=True)
+    computer: Score = _n("computer", required=True)
+    sustainable_hours: Number = _n("sustainable_hours", required=True)
 
 
 class AssessmentRecord(BaseModel):

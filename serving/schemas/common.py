@@ -1,4 +1,5 @@
-"""Shared API shapes: the error bodies, a page of results, and input field types.
+"""Shared API shapes: the error bodies and their documentation, a page of results, id limits
+and types, and input field types.
 
 Input models carry types and generous size limits only; the rules (lengths, ranges, codes,
 checksums, cross-field checks) are the import specs' and are applied by ``matching.records``,
@@ -8,10 +9,12 @@ Field descriptions are taken from the specs, so the documentation cannot drift f
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
+from fastapi import Path
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -24,19 +27,30 @@ from pydantic import (
 from pydantic_core import CoreSchema, core_schema
 
 from matching.imports import EntitySpec
+from matching.records import MAX_PAGE_SIZE as MAX_RECORDS_PAGE
 
 T = TypeVar("T")
+# The id columns are 32-bit integers (PostgreSQL integer): larger ids cannot exist, and must not
+# reach the database (where they would fail as an overflow, not as a missing record).
+MAX_ID = 2**31 - 1
+MAX_PAGE_SIZE = MAX_RECORDS_PAGE  # rows of a page of a search or list (a pre-match's are longer)
+# A stored record's id in a body (a path id is one of the ``...Id`` types below).
+IdValue = Annotated[int, Field(ge=1, le=MAX_ID)]
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID, description="record id")]
+PersonId = Annotated[int, Path(ge=1, le=MAX_ID, description="person id")]
 
 
 class ErrorBody(BaseModel):
     """Every error this service answers (serving/errors.py): what was wrong, in English and in
-    Chinese; a rejected value also has its reason ``code`` and the ``field``."""
+    Chinese; a rejected value also has its reason ``code`` and the ``field``; a refused state
+    change (409) may list what is ``allowed``."""
 
     error: str
     message: str
     message_zh: str | None = None
     code: str | None = None
     field: str | None = None
+    allowed: list[str] | None = None
 
 
 class RequestProblem(BaseModel):
@@ -61,12 +75,39 @@ STATUS_TEXT = {
 }
 
 
-def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """``responses=`` of a route: the error statuses it may answer, each with its body."""
+def error_responses(
+    *statuses: int, texts: Mapping[int, str] = STATUS_TEXT
+) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` of a route: the error statuses it may answer, each with its body and
+    description (``texts``, where a router says more precisely what a status means)."""
     bodies: dict[int, Any] = {400: BodyProblem, 422: ErrorBody | RequestProblem}
     return {
-        status: {"model": bodies.get(status, ErrorBody), "description": STATUS_TEXT[status]}
+        status: {"model": bodies.get(status, ErrorBody), "description": texts[status]}
         for status in statuses
+    }
+
+
+def _json(*models: type[BaseModel]) -> dict[str, Any]:
+    refs = [{"$ref": f"#/components/schemas/{model.__name__}"} for model in models]
+    return {"application/json": {"schema": refs[0] if len(refs) == 1 else {"anyOf": refs}}}
+
+
+def binary_responses(
+    media_type: str, description: str, texts: Mapping[int, str] = STATUS_TEXT
+) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` of a route answering a file (an Excel workbook): the route's media type
+    would be applied to ``model`` responses too, so the JSON error bodies (401, 403, 404, 422)
+    are spelled out; their components exist because the other routes use the same models."""
+    return {
+        200: {
+            "description": description,
+            "content": {media_type: {"schema": {"type": "string", "format": "binary"}}},
+        },
+        **{
+            status: {"description": texts[status], "content": _json(ErrorBody)}
+            for status in (401, 403, 404)
+        },
+        422: {"description": texts[422], "content": _json(ErrorBody, RequestProblem)},
     }
 
 
@@ -129,6 +170,21 @@ def column(spec: EntitySpec, key: str, *, required: bool = False, **constraints:
         description=f"{field.zh}{allowed}",
         **constraints,
     )
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The field factories of the models of one import spec: ``text`` documents a text field
+    and gives it a generous length ceiling above the spec's ``limit``; ``value`` documents any
+    other field."""
+
+    spec: EntitySpec
+
+    def text(self, key: str, required: bool = False, limit: int = 50) -> Any:
+        return column(self.spec, key, required=required, max_length=text_ceiling(limit))
+
+    def value(self, key: str, required: bool = False) -> Any:
+        return column(self.spec, key, required=required)
 
 
 WRITE_CONFIG = ConfigDict(extra="forbid")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from pydantic import BaseModel
 
@@ -11,22 +10,15 @@ from matching.records.courses import COURSES
 from matching.storage import Course
 from serving.schemas.common import (
     WRITE_CONFIG,
+    Columns,
     Items,
     Number,
     Stamp,
     Text,
     Whole,
-    column,
-    text_ceiling,
 )
 
-
-def _c(key: str, required: bool = False, limit: int = 50) -> Any:
-    return column(COURSES, key, required=required, max_length=text_ceiling(limit))
-
-
-def _n(key: str, required: bool = False) -> Any:
-    return column(COURSES, key, required=required)
+_c, _n = Columns(COURSES).text, Columns(COURSES).value
 
 
 class CourseChanges(BaseModel):

@@ -2,31 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel
 
 from matching.records.employers import EMPLOYERS
 from matching.storage import Employer
 from serving.schemas.common import (
     WRITE_CONFIG,
+    Columns,
     Flag,
     Items,
     Number,
     Stamp,
     Text,
     Whole,
-    column,
-    text_ceiling,
 )
 
-
-def _c(key: str, required: bool = False, limit: int = 50) -> Any:
-    return column(EMPLOYERS, key, required=required, max_length=text_ceiling(limit))
-
-
-def _n(key: str, required: bool = False) -> Any:
-    return column(EMPLOYERS, key, required=required)
+_c, _n = Columns(EMPLOYERS).text, Columns(EMPLOYERS).value
 
 
 class EmployerChanges(BaseModel):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from pydantic import BaseModel
 
@@ -12,6 +11,7 @@ from matching.storage import Person
 from matching.validators import mask_certificate, mask_resident_id
 from serving.schemas.common import (
     WRITE_CONFIG,
+    Columns,
     Flag,
     Items,
     Number,
@@ -19,13 +19,9 @@ from serving.schemas.common import (
     Stamp,
     Text,
     Whole,
-    column,
-    text_ceiling,
 )
 
-
-def _c(key: str, required: bool = False, limit: int = 50) -> Any:
-    return column(PERSONS, key, required=required, max_length=text_ceiling(limit))
+_c, _n = Columns(PERSONS).text, Columns(PERSONS).value
 
 
 class PersonChanges(BaseModel):
@@ -34,9 +30,9 @@ class PersonChanges(BaseModel):
 
     model_config = WRITE_CONFIG
 
-    id_number: SensitiveText | None = column(PERSONS, "id_number")
+    id_number: SensitiveText | None = _n("id_number")
     name: Text | None = _c("name")
-    certificate_number: SensitiveText | None = column(PERSONS, "certificate_number")
+    certificate_number: SensitiveText | None = _n("certificate_number")
     disability_category: Text | None = _c("disability_category")
     disability_level: Text | None = _c("disability_level")
     sex: Text | None = _c("sex")
@@ -46,23 +42,23 @@ class PersonChanges(BaseModel):
     employment_status: Text | None = _c("employment_status")
     phone: Text | None = _c("phone")
     registered_on: Text | None = _c("registered_on")
-    is_graduate: Flag | None = column(PERSONS, "is_graduate")
+    is_graduate: Flag | None = _n("is_graduate")
     school: Text | None = _c("school", limit=100)
     major: Text | None = _c("major", limit=100)
-    graduation_year: Whole | None = column(PERSONS, "graduation_year")
-    expected_pay_min: Whole | None = column(PERSONS, "expected_pay_min")
-    preferred_hours_per_day: Number | None = column(PERSONS, "preferred_hours_per_day")
-    preferred_work_modes: Items | None = column(PERSONS, "preferred_work_modes")
-    commute_km: Whole | None = column(PERSONS, "commute_km")
+    graduation_year: Whole | None = _n("graduation_year")
+    expected_pay_min: Whole | None = _n("expected_pay_min")
+    preferred_hours_per_day: Number | None = _n("preferred_hours_per_day")
+    preferred_work_modes: Items | None = _n("preferred_work_modes")
+    commute_km: Whole | None = _n("commute_km")
 
 
 class PersonCreate(PersonChanges):
     """A new person (POST), validated like one row of a persons import: codes may be given as
     the Chinese label, the code or an alias; dates as 2024-03-01, 2024/3/1 or 2024年3月1日."""
 
-    id_number: SensitiveText = column(PERSONS, "id_number", required=True)
+    id_number: SensitiveText = _n("id_number", required=True)
     name: Text = _c("name", required=True)
-    certificate_number: SensitiveText = column(PERSONS, "certificate_number", required=True)
+    certificate_number: SensitiveText = _n("certificate_number", required=True)
     county: Text = _c("county", required=True)
     hukou: Text = _c("hukou", required=True)
     education: Text = _c("education", required=True)

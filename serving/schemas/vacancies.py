@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from pydantic import BaseModel
 
@@ -11,23 +10,16 @@ from matching.records.vacancies import VACANCIES
 from matching.storage import Vacancy
 from serving.schemas.common import (
     WRITE_CONFIG,
+    Columns,
     Flag,
     Items,
     Number,
     Stamp,
     Text,
     Whole,
-    column,
-    text_ceiling,
 )
 
-
-def _c(key: str, required: bool = False, limit: int = 50) -> Any:
-    return column(VACANCIES, key, required=required, max_length=text_ceiling(limit))
-
-
-def _n(key: str, required: bool = False) -> Any:
-    return column(VACANCIES, key, required=required)
+_c, _n = Columns(VACANCIES).text, Columns(VACANCIES).value
 
 
 class VacancyChanges(BaseModel):
