@@ -66,19 +66,17 @@ def rank(
 ) -> Ranked:
     """Score every row, keep the ``k`` best (ties keep the candidates' order) and compute the
     contributions of those only: ``pred_contrib`` costs a multiple of a plain prediction."""
-    if model.booster is not None:
-        scores = np.asarray(model.booster.predict(matrix(rows, names), **ONE_THREAD), np.float64)
-    else:
+    booster = model.booster
+    if booster is None:
         scores = rule(rows)
+        top = np.argsort(-scores, kind="stable")[:k]
+        return Ranked(rows[top.tolist()], scores[top], np.zeros((top.size, len(names) + 1)))
+    features = matrix(rows, names)
+    scores = np.asarray(booster.predict(features, **ONE_THREAD), np.float64)
     top = np.argsort(-scores, kind="stable")[:k]
     chosen = rows[top.tolist()]
-    contributions = (
-        np.asarray(
-            model.booster.predict(matrix(chosen, names), pred_contrib=True, **ONE_THREAD),
-            np.float64,
-        )
-        if model.booster is not None
-        else np.zeros((chosen.height, len(names) + 1))
+    contributions = np.asarray(
+        booster.predict(features[top], pred_contrib=True, **ONE_THREAD), np.float64
     )
     return Ranked(chosen, scores[top], contributions)
 
