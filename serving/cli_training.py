@@ -21,7 +21,7 @@ from training.config import TrainConfig
 from training.oracle import load_latents
 from training.pipeline import Kind, train
 from training.promotion import gate, promote, rollback
-from training.registry import model_name, record
+from training.registry import model_name, record, recorded_held_out_lists
 from training.tracking import CHAMPION, Tracking
 
 KINDS: tuple[Kind, ...] = ("jobs", "courses")
@@ -136,6 +136,7 @@ def promote_command(
     frame = job_training_frame(context) if chosen == "jobs" else course_training_frame(context)
     probe = frame.tail(500).collect()
     tracking = _tracking(settings)
+    has_champion = tracking.version_of(model_name(chosen), CHAMPION) is not None
     result = gate(
         tracking,
         model_name(chosen),
@@ -143,6 +144,7 @@ def promote_command(
         probe,
         tolerance=TrainConfig().promotion_ndcg_tolerance,
         candidate=version,
+        lists=recorded_held_out_lists(tracking, chosen, context, version) if has_champion else None,
     )
     for name, ok, detail in result.checks:
         typer.echo(f"{'通过' if ok else '未通过'}  {name}: {detail}")

@@ -32,7 +32,9 @@ def test_train_promote_rollback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     nothing = runner.invoke(app, ["rollback", "jobs"])
     assert nothing.exit_code == 1 and "nothing to roll back" in nothing.output
     assert runner.invoke(app, ["train", "jobs", "--config", str(config)]).exit_code == 0
-    assert runner.invoke(app, ["promote", "jobs", "--version", "2"]).exit_code == 0
+    second = runner.invoke(app, ["promote", "jobs", "--version", "2"])
+    assert second.exit_code == 0, second.output
+    assert "both scored on this version's test lists" in second.output  # champion re-scored
     back = runner.invoke(app, ["rollback", "jobs"])
     assert back.exit_code == 0 and "from version 2 to 1" in back.output
     courses = runner.invoke(app, ["train", "courses", "--config", str(config)])

@@ -1,5 +1,6 @@
-"""Evaluation against the synthetic city's hidden ground truth (the only training module that may
-read it): the oracle ordering and the recall of candidate generation."""
+"""Evaluation against the synthetic city's hidden ground truth (``training/oracle*`` are the only
+training modules that may read it): the oracle ordering, jobs judged on whole candidate sets and
+the recall of candidate generation."""
 
 from __future__ import annotations
 
@@ -15,17 +16,19 @@ from features.candidates import DEFAULT_LIMIT, DEFAULT_MARGIN, job_candidates
 from features.context import FeatureContext
 from features.jobs import people_at
 from features.sources import UTC_MICROS
-from matching.synth.truth import CourseTruth, JobTruth, Latents
+from matching.synth.truth import JobTruth, Latents
 
 __all__ = [
     "CandidateEvaluation",
     "Latents",
     "RecallReport",
+    "Scorer",
     "candidate_recall",
     "candidate_set_evaluation",
-    "course_oracle_scores",
     "job_oracle_scores",
+    "judge",
     "load_latents",
+    "seeker_queries",
 ]
 
 CHUNK = 100
@@ -114,15 +117,6 @@ def job_oracle_scores(context: FeatureContext, latents: Latents, frame: pl.DataF
     return outcome.expected_grade
 
 
-def course_oracle_scores(
-    context: FeatureContext, latents: Latents, frame: pl.DataFrame
-) -> np.ndarray:
-    snapshot = context.snapshot
-    truth = CourseTruth(latents, snapshot.persons, snapshot.courses, snapshot.bases)
-    outcome = truth.outcome(frame["person_id"].to_numpy(), frame["course_id"].to_numpy())
-    return outcome.expected_grade
-
-
 Scorer = Callable[[pl.DataFrame], np.ndarray]
 
 
@@ -131,10 +125,60 @@ class CandidateEvaluation:
     """Models ranking each sampled person's whole candidate set, judged by the ground truth."""
 
     metrics: dict[str, dict[str, float]]
-    frame: pl.DataFrame  # query_id, person_id, vacancy_id, grade (= true expected grade)
+    frame: pl.DataFrame  # query_id, person_id, item id, grade (= true expected grade)
     scores: dict[str, np.ndarray]
     exposure_gini: float
     never_recommended: float
+
+
+def seeker_queries(latents: Latents, person_ids: list[int]) -> tuple[datetime, pl.LazyFrame]:
+    """One query per person at the city's as-of date (query id = person id)."""
+    at = datetime(latents.as_of.year, latents.as_of.month, latents.as_of.day, tzinfo=UTC)
+    queries = pl.LazyFrame(
+        {"query_id": person_ids, "person_id": person_ids, "at": [at] * len(person_ids)},
+        schema={"query_id": pl.Int64, "person_id": pl.Int64, "at": UTC_MICROS},
+    )
+    return at, queries
+
+
+def judge(
+    frame: pl.DataFrame,
+    item: str,
+    scorers: dict[str, Scorer],
+    open_ids: np.ndarray,
+    *,
+    k: int = 10,
+) -> CandidateEvaluation:
+    """Score every row of ``frame`` (features plus ``grade`` = the true expected grade) with each
+    model; NDCG@5/k per model, and the exposure of the ranker's top-k over ``open_ids``."""
+    from training.metrics import exposure_gini, ranking_report, share_never_recommended
+
+    scores = {name: np.asarray(score(frame), dtype=np.float64) for name, score in scorers.items()}
+    scores["oracle"] = frame["grade"].to_numpy()
+    query_ids = frame["query_id"].to_numpy()
+    metrics = {
+        name: {
+            key: value
+            for key, value in ranking_report(values, scores["oracle"], query_ids, (5, k)).items()
+            if key.startswith("ndcg")
+        }
+        for name, values in scores.items()
+    }
+    top = (
+        frame.select("query_id", item)
+        .with_columns(score=pl.Series(scores["ranker"]) if "ranker" in scores else pl.lit(0.0))
+        .sort("score", descending=True)
+        .group_by("query_id", maintain_order=True)
+        .head(k)[item]
+        .to_numpy()
+    )
+    return CandidateEvaluation(
+        metrics=metrics,
+        frame=frame.select("query_id", "person_id", item, "grade"),
+        scores=scores,
+        exposure_gini=float(exposure_gini(top, open_ids)),
+        never_recommended=float(share_never_recommended(top, open_ids)),
+    )
 
 
 def candidate_set_evaluation(
@@ -148,13 +192,8 @@ def candidate_set_evaluation(
     """Rank every candidate vacancy of each person at the city's as-of date; the gain of an item
     is its true expected grade, so the oracle's NDCG is 1 and nothing is limited to logged lists."""
     from features.jobs import job_features
-    from training.metrics import exposure_gini, ranking_report, share_never_recommended
 
-    at = datetime(latents.as_of.year, latents.as_of.month, latents.as_of.day, tzinfo=UTC)
-    queries = pl.LazyFrame(
-        {"query_id": person_ids, "person_id": person_ids, "at": [at] * len(person_ids)},
-        schema={"query_id": pl.Int64, "person_id": pl.Int64, "at": UTC_MICROS},
-    )
+    at, queries = seeker_queries(latents, person_ids)
     people = people_at(context, queries).collect()
     candidates = job_candidates(context, people.lazy()).collect()
     frame = (
@@ -165,30 +204,4 @@ def candidate_set_evaluation(
     truth = job_truth(context, latents)
     relevance = truth.outcome(frame["person_id"].to_numpy(), frame["vacancy_id"].to_numpy())
     frame = frame.with_columns(grade=pl.Series(relevance.expected_grade))
-    scores = {name: np.asarray(score(frame), dtype=np.float64) for name, score in scorers.items()}
-    scores["oracle"] = frame["grade"].to_numpy()
-    query_ids = frame["query_id"].to_numpy()
-    metrics = {
-        name: {
-            key: value
-            for key, value in ranking_report(values, scores["oracle"], query_ids, (5, k)).items()
-            if key.startswith("ndcg")
-        }
-        for name, values in scores.items()
-    }
-    top = (
-        frame.select("query_id", "vacancy_id")
-        .with_columns(score=pl.Series(scores["ranker"]) if "ranker" in scores else pl.lit(0.0))
-        .sort("score", descending=True)
-        .group_by("query_id", maintain_order=True)
-        .head(k)["vacancy_id"]
-        .to_numpy()
-    )
-    open_ids = open_at(context, at)
-    return CandidateEvaluation(
-        metrics=metrics,
-        frame=frame.select("query_id", "person_id", "vacancy_id", "grade"),
-        scores=scores,
-        exposure_gini=float(exposure_gini(top, open_ids)),
-        never_recommended=float(share_never_recommended(top, open_ids)),
-    )
+    return judge(frame, "vacancy_id", scorers, open_at(context, at), k=k)

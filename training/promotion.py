@@ -1,6 +1,12 @@
 """The promotion gate: a challenger becomes champion only if it loads, expects exactly the
 serving feature list, scores a probe set with finite numbers, is not worse than the champion on
-NDCG@10 (beyond a tolerance) and not worse on the worst-group/best-group ratio."""
+NDCG@10 (beyond a tolerance) and not worse on the worst-group/best-group ratio.
+
+Quality and fairness are compared on the same data when the gate is given the challenger's test
+lists (``HeldOutLists``): the champion is loaded and scored on them too. Metrics logged at training
+time come from each model's own test months, so two runs on different history are not comparable;
+the logged figures are only the fallback (no test lists, or a champion whose features the lists
+lack)."""
 
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ import numpy as np
 import polars as pl
 
 from features.schema import FeatureSet
+from training.evaluation import by_group, report, worst_group_ratio
 from training.tracking import CHALLENGER, CHAMPION, PREVIOUS_CHAMPION, Tracking
 
 NDCG_METRIC = "ranker_ndcg_at_10"
@@ -28,6 +35,25 @@ class GateResult:
     def check(self, name: str, ok: bool, detail: str) -> bool:
         self.checks.append((name, ok, detail))
         return ok
+
+
+@dataclass(frozen=True)
+class HeldOutLists:
+    """Ranked lists with outcomes (query_id, person_id, grade and features) to score both models
+    on, and the persons for the per-group figures."""
+
+    frame: pl.DataFrame
+    persons: pl.DataFrame
+
+    def quality(self, booster: Any) -> tuple[float, float] | None:
+        """(NDCG@10, worst/best group NDCG@10) of the booster here; None when the lists lack
+        some of its features (a champion of another feature set)."""
+        names = list(booster.feature_name())
+        if not set(names) <= set(self.frame.columns):
+            return None
+        scores = np.asarray(booster.predict(self.frame.select(names).to_pandas()), np.float64)
+        groups = by_group(self.frame, scores, self.persons)
+        return report(self.frame, scores)["ndcg@10"], worst_group_ratio(groups)
 
 
 def first_difference(left: list[str], right: list[str]) -> int:
@@ -68,8 +94,10 @@ def gate(
     *,
     tolerance: float,
     candidate: str | None = None,
+    lists: HeldOutLists | None = None,
 ) -> GateResult:
-    """Run every check for ``candidate`` (default: the 'challenger' alias)."""
+    """Run every check for ``candidate`` (default: the 'challenger' alias); with ``lists``, the
+    champion is re-scored on them beside the candidate."""
     version = candidate or tracking.version_of(model, CHALLENGER)
     champion = tracking.version_of(model, CHAMPION)
     result = GateResult(model=model, candidate=version, champion=champion, passed=False)
@@ -84,26 +112,56 @@ def gate(
     result.check("loads", True, f"version {version}")
     if not check_booster(booster, feature_set, probe, result):
         return result
-    new = tracking.run_metrics(tracking.run_of(model, version))
     if champion is not None and champion != version:
-        old = tracking.run_metrics(tracking.run_of(model, champion))
-        quality = new.get(NDCG_METRIC, 0.0) >= old.get(NDCG_METRIC, 0.0) - tolerance
+        compared = same_data(tracking, model, champion, booster, lists)
+        if compared is None:
+            compared = logged(tracking, model, champion, version)
+        (new_ndcg, new_fair), (old_ndcg, old_fair), where = compared
+        quality = new_ndcg >= old_ndcg - tolerance
         result.check(
             "NDCG@10",
             quality,
-            f"{new.get(NDCG_METRIC, 0.0):.4f} vs champion {old.get(NDCG_METRIC, 0.0):.4f} "
-            f"(tolerance {tolerance})",
+            f"{new_ndcg:.4f} vs champion {old_ndcg:.4f} (tolerance {tolerance}; {where})",
         )
-        fair = new.get(FAIRNESS_METRIC, 0.0) >= old.get(FAIRNESS_METRIC, 0.0)
+        fair = new_fair >= old_fair
         result.check(
-            "worst/best group",
-            fair,
-            f"{new.get(FAIRNESS_METRIC, 0.0):.3f} vs champion {old.get(FAIRNESS_METRIC, 0.0):.3f}",
+            "worst/best group", fair, f"{new_fair:.3f} vs champion {old_fair:.3f} ({where})"
         )
         if not (quality and fair):
             return result
     result.passed = True
     return result
+
+
+Quality = tuple[tuple[float, float], tuple[float, float], str]
+
+
+def same_data(
+    tracking: Tracking, model: str, champion: str, booster: Any, lists: HeldOutLists | None
+) -> Quality | None:
+    """(candidate, champion, where) on the given lists, or None if they cannot score both."""
+    if lists is None or lists.frame.height == 0:
+        return None
+    try:
+        old_booster = tracking.load_booster(model, champion)
+    except Exception:  # an unloadable champion is compared by its logged figures
+        return None
+    new, old = lists.quality(booster), lists.quality(old_booster)
+    if new is None or old is None:
+        return None
+    where = f"both scored on this version's test lists, {lists.frame['query_id'].n_unique()} lists"
+    return new, old, where
+
+
+def logged(tracking: Tracking, model: str, champion: str, version: str) -> Quality:
+    """(candidate, champion, where) from the figures each run logged on its own test months."""
+    new = tracking.run_metrics(tracking.run_of(model, version))
+    old = tracking.run_metrics(tracking.run_of(model, champion))
+
+    def pair(metrics: dict[str, float]) -> tuple[float, float]:
+        return metrics.get(NDCG_METRIC, 0.0), metrics.get(FAIRNESS_METRIC, 0.0)
+
+    return pair(new), pair(old), "logged figures, each run on its own test months"
 
 
 def promote(tracking: Tracking, result: GateResult) -> None:

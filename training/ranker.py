@@ -1,13 +1,15 @@
-"""A thin scikit-learn-style wrapper around LightGBM's lambdarank objective.
+"""A thin scikit-learn-style wrapper around LightGBM's ranking objectives (lambdarank, and the
+listwise cross-entropy ``rank_xendcg``).
 
 It exists to own the query bookkeeping LightGBM needs (rows of one query contiguous, a list of
-group sizes) so callers pass a plain ``query_ids`` column, and to keep the fitted state in the
-native ``Booster``, which is what MLflow logs and serving loads.
+group sizes) so callers pass a plain ``query_ids`` column, to name monotone constraints by feature
+name, and to keep the fitted state in the native ``Booster``, which is what MLflow logs and
+serving loads.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Self
 
@@ -18,7 +20,9 @@ import polars as pl
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 
-__all__ = ["Features", "LambdaRanker", "query_order"]
+__all__ = ["OBJECTIVES", "Features", "LambdaRanker", "query_order"]
+
+OBJECTIVES = ("lambdarank", "rank_xendcg")
 
 Features = npt.NDArray[Any] | pl.DataFrame
 FloatArray = npt.NDArray[np.float64]
@@ -52,18 +56,27 @@ def query_order(query_ids: npt.ArrayLike) -> tuple[npt.NDArray[np.intp], npt.NDA
 
 
 class LambdaRanker(BaseEstimator):  # type: ignore[misc]  # sklearn ships no type hints
-    """LightGBM lambdarank ranker with scikit-learn's estimator contract.
+    """LightGBM ranker with scikit-learn's estimator contract.
 
-    ``position_bias`` switches on LightGBM 4's unbiased lambdarank (``Dataset(position=...)``):
-    ``fit`` then needs ``positions``, the integer slot each item was shown at. Our convention is
-    1 = top, but LightGBM treats each distinct value as a label and learns one bias factor per
-    value, so a 0-based coding trains the same model. The factors only shape training;
-    ``predict`` needs no positions. ``lambdarank_truncation_level`` defaults to LightGBM's 30.
+    ``objective`` is ``lambdarank`` (LightGBM's default ranker) or ``rank_xendcg`` (a softmax
+    cross-entropy over each list: smoother, and on our history it generalises better from the
+    counselors' short lists to whole candidate sets; see experiments/training.md).
+
+    ``position_bias`` switches on LightGBM 4's unbiased lambdarank (``Dataset(position=...)``),
+    which exists for ``lambdarank`` only: ``fit`` then needs ``positions``, the integer slot each
+    item was shown at. Our convention is 1 = top, but LightGBM treats each distinct value as a
+    label and learns one bias factor per value, so a 0-based coding trains the same model. The
+    factors only shape training; ``predict`` needs no positions. ``lambdarank_truncation_level``
+    defaults to LightGBM's 30.
+
+    ``monotone_constraints`` maps feature names to +1 (the score may only rise with the feature)
+    or -1 (only fall); unnamed features are free. It needs named features (a polars frame).
     """
 
     def __init__(
         self,
         *,
+        objective: str = "lambdarank",
         n_estimators: int = 100,
         learning_rate: float = 0.1,
         num_leaves: int = 31,
@@ -74,9 +87,11 @@ class LambdaRanker(BaseEstimator):  # type: ignore[misc]  # sklearn ships no typ
         early_stopping_rounds: int | None = None,
         position_bias: bool = False,
         position_bias_regularization: float = 0.0,
+        monotone_constraints: Mapping[str, int] | None = None,
         random_state: int | None = None,
         num_threads: int = 0,
     ) -> None:
+        self.objective = objective
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate
         self.num_leaves = num_leaves
@@ -87,13 +102,16 @@ class LambdaRanker(BaseEstimator):  # type: ignore[misc]  # sklearn ships no typ
         self.early_stopping_rounds = early_stopping_rounds
         self.position_bias = position_bias
         self.position_bias_regularization = position_bias_regularization
+        self.monotone_constraints = monotone_constraints
         self.random_state = random_state
         self.num_threads = num_threads
 
     def lightgbm_params(self) -> dict[str, Any]:
         """The parameters handed to ``lightgbm.train`` (LightGBM's own names)."""
+        if self.objective not in OBJECTIVES:
+            raise ValueError(f"objective {self.objective!r} is not one of {list(OBJECTIVES)}")
         params: dict[str, Any] = {
-            "objective": "lambdarank",
+            "objective": self.objective,
             "metric": "ndcg",
             "eval_at": list(self.eval_at),
             "learning_rate": self.learning_rate,
@@ -108,6 +126,21 @@ class LambdaRanker(BaseEstimator):  # type: ignore[misc]  # sklearn ships no typ
         if self.random_state is not None:
             params["seed"] = self.random_state
         return params
+
+    def _monotone(self, names: list[str] | None) -> list[int] | None:
+        """The constraints in feature order, or None when there are none."""
+        if not self.monotone_constraints:
+            return None
+        if names is None:
+            raise ValueError("monotone_constraints name features: pass X as a polars frame")
+        unknown = sorted(set(self.monotone_constraints) - set(names))
+        bad = {k: v for k, v in self.monotone_constraints.items() if v not in (-1, 1)}
+        if unknown or bad:
+            raise ValueError(
+                f"monotone_constraints must map features of X to -1 or +1; unknown {unknown}, "
+                f"bad directions {bad}"
+            )
+        return [int(self.monotone_constraints.get(name, 0)) for name in names]
 
     def fit(
         self,
@@ -135,8 +168,16 @@ class LambdaRanker(BaseEstimator):  # type: ignore[misc]  # sklearn ships no typ
                 f"{labels.size} and {order.size}"
             )
         self.feature_names_ = names or [f"Column_{i}" for i in range(matrix.shape[1])]
+        params = self.lightgbm_params()
+        monotone = self._monotone(names)
+        if monotone is not None:
+            params["monotone_constraints"] = monotone
         position: npt.NDArray[np.int32] | None = None
         if self.position_bias:
+            if self.objective != "lambdarank":
+                raise ValueError(
+                    f"position_bias works with objective 'lambdarank' only, not {self.objective!r}"
+                )
             if positions is None:
                 raise ValueError(
                     "position_bias=True needs positions (the slot each row was shown at)"
@@ -173,7 +214,7 @@ class LambdaRanker(BaseEstimator):  # type: ignore[misc]  # sklearn ships no typ
                 raise ValueError("early_stopping_rounds needs an eval_set to watch")
             steps.append(lgb.early_stopping(self.early_stopping_rounds, verbose=False))
         self.booster_ = lgb.train(
-            self.lightgbm_params(),
+            params,
             train,
             num_boost_round=self.n_estimators,
             valid_sets=valid_sets,

@@ -1,13 +1,20 @@
-"""Record a training result in MLflow and register its model (new version → 'challenger')."""
+"""Record a training result in MLflow and register its model (new version → 'challenger'); read
+back the test months a version was judged on, for the promotion gate."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import datetime
 
+from features.context import FeatureContext
 from training.config import TrainConfig
-from training.pipeline import TrainResult
+from training.pipeline import Kind, TrainResult, held_out_lists
 from training.plots import importance_figure, ndcg_by_group_figure
-from training.tracking import COURSES_MODEL, JOBS_MODEL, Tracking
+from training.promotion import HeldOutLists
+from training.split import TimeSplit
+from training.tracking import CHALLENGER, COURSES_MODEL, JOBS_MODEL, Tracking
+
+SPLIT_PARAMS = ("train_end", "valid_end", "test_end")
 
 
 def model_name(kind: str) -> str:
@@ -35,9 +42,7 @@ def record(tracking: Tracking, result: TrainResult, config: TrainConfig) -> tupl
                 "feature_set_version": result.feature_set.version,
                 "feature_set_hash": result.feature_set.hash,
                 "data_fingerprint": result.data_fingerprint,
-                "split.train_end": result.split.train_end.isoformat(),
-                "split.valid_end": result.split.valid_end.isoformat(),
-                "split.test_end": result.split.test_end.isoformat(),
+                **{f"split.{key}": getattr(result.split, key).isoformat() for key in SPLIT_PARAMS},
                 "best_iteration": result.ranker.best_iteration_,
                 **{f"rows.{part}": count for part, count in result.rows.items()},
             }
@@ -60,3 +65,22 @@ def record(tracking: Tracking, result: TrainResult, config: TrainConfig) -> tupl
         example = result.example
         version = tracking.log_booster(booster, example, model_name(result.kind))
     return run_id, version
+
+
+def recorded_held_out_lists(
+    tracking: Tracking, kind: Kind, context: FeatureContext, version: str | None = None
+) -> HeldOutLists | None:
+    """The test months' ranked lists the version (default: the challenger) was judged on, rebuilt
+    from today's history with the split its run recorded; None if there is no such version or
+    its run recorded no split."""
+    model = model_name(kind)
+    version = version or tracking.version_of(model, CHALLENGER)
+    if version is None:
+        return None
+    params = tracking.version_params(model, version) or {}
+    try:
+        moments = [datetime.fromisoformat(params[f"split.{key}"]) for key in SPLIT_PARAMS]
+    except (KeyError, ValueError):
+        return None
+    split = TimeSplit(*moments)
+    return HeldOutLists(held_out_lists(kind, context, split), context.snapshot.persons)

@@ -65,7 +65,11 @@ class Tracking:
         mlflow.log_dict(dict(data), path)
 
     def log_figure(self, figure: Any, path: str) -> None:
+        """Log the figure and close it: pyplot keeps every open figure alive otherwise."""
+        import matplotlib.pyplot as plt
+
         mlflow.log_figure(figure, path)
+        plt.close(figure)
 
     def log_booster(self, booster: Any, example: pl.DataFrame, registered_model: str) -> str:
         """Log and register the Booster; the new version gets the alias 'challenger'."""
@@ -96,6 +100,13 @@ class Tracking:
 
     def run_metrics(self, run_id: str) -> dict[str, float]:
         return dict(self.client.get_run(run_id).data.metrics)
+
+    def version_params(self, model: str, version: str) -> dict[str, str] | None:
+        """The parameters of the run that logged the version; None if there is no such version."""
+        try:
+            return dict(self.client.get_run(self.run_of(model, version)).data.params)
+        except MlflowException:
+            return None
 
     def run_tags(self, run_id: str) -> dict[str, str]:
         return dict(self.client.get_run(run_id).data.tags)
