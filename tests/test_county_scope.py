@@ -153,7 +153,7 @@ def secrets_of(engine: Engine, person_id: int) -> list[str]:
             text("SELECT name, id_number, certificate_number FROM persons WHERE id = :id"),
             {"id": person_id},
         ).one()
-    values = [row.name, row.id_number, row.id_number[-4:] + "", row.certificate_number]
+    values = [row.name, row.id_number, row.id_number[-4:], row.certificate_number]
     return [value for value in values if value]
 
 
