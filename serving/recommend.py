@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
-
-import polars as pl
 
 from features.context import FeatureContext
 from features.reasons import ability_statements, congestion_note
 from features.request import job_request
 from features.schema import JOB_FEATURES
+from serving.lookups import lookups_of
 from serving.models import ServedModel
-from serving.recommend_core import MAX_REASONS, accommodations_needed, explain, rank, reasons_of
+from serving.recommend_core import MAX_REASONS, explain, rank, reasons_of
 from training.baselines import job_rule_scores
 
 __all__ = ["MAX_REASONS", "JobLine", "JobList", "reasons_of", "recommend_jobs"]
@@ -56,10 +54,10 @@ def recommend_jobs(
     if rows.height == 0:
         return result
     ranked = rank(model, rows, names, job_rule_scores, k)
-    details = _details(context, ranked.rows["vacancy_id"].to_list())
-    needed = accommodations_needed(context, person_id)
+    lookups = lookups_of(context)
+    needed = lookups.accommodations_needed.get(person_id, [])
     for position, row in enumerate(ranked.rows.iter_rows(named=True)):
-        vacancy = details[row["vacancy_id"]]
+        vacancy = lookups.vacancies[row["vacancy_id"]]
         reasons, cautions = explain(
             model, row, ranked.contributions[position], names, RULE_FEATURES
         )
@@ -67,31 +65,13 @@ def recommend_jobs(
         result.lines.append(
             JobLine(
                 vacancy_id=int(row["vacancy_id"]),
-                title=vacancy["title"],
-                employer=vacancy["employer"],
+                title=vacancy.title,
+                employer=vacancy.employer,
                 score=float(ranked.scores[position]),
                 reasons=reasons,
                 cautions=cautions,
-                statements=ability_statements(row, vacancy["offered"], needed),
+                statements=ability_statements(row, vacancy.offered, needed),
                 congestion=congestion_note(referred, int(row["v_openings"] or 1)),
             )
         )
     return result
-
-
-def _details(context: FeatureContext, vacancy_ids: list[int]) -> dict[int, dict[str, Any]]:
-    snapshot = context.snapshot
-    vacancies = snapshot.vacancies.filter(pl.col("id").is_in(vacancy_ids)).join(
-        snapshot.employers.select(
-            pl.col("id").alias("employer_id"), pl.col("name").alias("employer")
-        ),
-        on="employer_id",
-    )
-    return {
-        row["id"]: {
-            "title": row["title"],
-            "employer": row["employer"],
-            "offered": row["accommodations_offered"] or [],
-        }
-        for row in vacancies.iter_rows(named=True)
-    }

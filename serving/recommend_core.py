@@ -12,7 +12,6 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from features.context import FeatureContext
 from features.reasons import explainable, phrase
 from features.schema import DIMENSIONS
 from serving.models import ServedModel
@@ -117,14 +116,3 @@ def explain(
         found.text for name in rule_features if (found := phrase(name, row, supportive=True))
     ]
     return reasons[:MAX_REASONS], []
-
-
-def accommodations_needed(context: FeatureContext, person_id: int) -> list[str]:
-    """The accommodations the person's latest assessment asks for ([] without an assessment)."""
-    latest = context.snapshot.assessments.filter(pl.col("person_id") == person_id).sort(
-        "assessed_on"
-    )
-    if latest.height == 0:
-        return []
-    needed = latest["accommodations_needed"][-1]
-    return [str(value) for value in needed.to_list()] if needed is not None else []

@@ -14,8 +14,9 @@ from features.reasons import ability_statements, congestion_note
 from features.request import course_request
 from features.schema import COURSE_FEATURE_SET
 from matching import codes
+from serving.lookups import lookups_of
 from serving.models import ServedModel
-from serving.recommend_core import accommodations_needed, explain, rank
+from serving.recommend_core import explain, rank
 from training.baselines import course_rule_scores
 
 __all__ = ["CourseLine", "CourseList", "recommend_courses"]
@@ -65,7 +66,7 @@ def recommend_courses(
     chosen = ranked.rows["course_id"].to_list()
     details = _details(context, chosen)
     recent = _recent_referrals(context, chosen, at)
-    needed = accommodations_needed(context, person_id)
+    needed = lookups_of(context).accommodations_needed.get(person_id, [])
     for position, row in enumerate(ranked.rows.iter_rows(named=True)):
         course = details[row["course_id"]]
         reasons, cautions = explain(

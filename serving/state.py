@@ -29,6 +29,7 @@ from features.schema import COURSE_FEATURE_SET, JOB_FEATURES, FeatureSet
 from features.sources import TABLES, read_snapshot
 from features.training_frames import course_training_frame, job_training_frame
 from matching.storage import Base
+from serving.lookups import lookups_of
 from serving.models import ModelHolder
 from training.registry import model_name
 from training.tracking import Tracking
@@ -121,6 +122,7 @@ class ServiceState:
             begun = time.perf_counter()
             context = FeatureContext.from_snapshot(read_snapshot(self.engine))
             if context.persons.height > 0:
+                lookups_of(context)  # built before the swap: requests find them ready
                 self._ensure_holders(context)
         except SQLAlchemyError as error:
             log.warning("no snapshot: database unavailable (%s)", type(error).__name__)
@@ -174,7 +176,7 @@ def database_fingerprint(engine: Engine) -> Fingerprint:
 
 def holds(context: FeatureContext, person_id: int) -> bool:
     """Whether the snapshot ``context`` knows the person."""
-    return not context.persons.filter(pl.col("id") == person_id).is_empty()
+    return person_id in lookups_of(context).person_ids
 
 
 def _probe(context: FeatureContext, kind: str) -> pl.DataFrame:

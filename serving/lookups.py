@@ -1,0 +1,98 @@
+"""Per-snapshot dictionaries for what a recommendation shows beside its scores: who is in the
+snapshot, each vacancy's title, employer and accommodations, each person's latest
+accommodation needs. Built once per snapshot, so a request looks rows up instead of filtering
+and joining whole tables (≈ 3 ms a request on the demo city).
+
+``lookups_of(context)`` returns the lookups of that very context object; a refreshed snapshot
+is a new object and gets new lookups, so a request never mixes two snapshots.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from features.context import FeatureContext
+
+KEPT_CONTEXTS = 4  # one live snapshot, plus the ones requests in flight may still read
+
+
+@dataclass(frozen=True)
+class VacancyDetail:
+    title: str
+    employer: str
+    offered: list[str]
+
+
+@dataclass(frozen=True)
+class Lookups:
+    person_ids: frozenset[int]
+    vacancies: dict[int, VacancyDetail]
+    accommodations_needed: dict[int, list[str]]
+
+    @classmethod
+    def of(cls, context: FeatureContext) -> Lookups:
+        snapshot = context.snapshot
+        return cls(
+            person_ids=frozenset(snapshot.persons["id"].to_list()),
+            vacancies=_vacancy_details(snapshot.vacancies, snapshot.employers),
+            accommodations_needed=_latest_needs(snapshot.assessments),
+        )
+
+
+def _vacancy_details(vacancies: pl.DataFrame, employers: pl.DataFrame) -> dict[int, VacancyDetail]:
+    names = dict(zip(employers["id"].to_list(), employers["name"].to_list(), strict=True))
+    rows = zip(
+        vacancies["id"].to_list(),
+        vacancies["title"].to_list(),
+        vacancies["employer_id"].to_list(),
+        vacancies["accommodations_offered"].to_list(),
+        strict=True,
+    )
+    return {
+        vacancy_id: VacancyDetail(title, names.get(employer_id, ""), _strings(offered))
+        for vacancy_id, title, employer_id, offered in rows
+    }
+
+
+def _latest_needs(assessments: pl.DataFrame) -> dict[int, list[str]]:
+    """The accommodations of each person's latest assessment (by ``assessed_on``; the last row
+    read wins a tie, as a stable sort would)."""
+    latest = assessments.select("person_id", "assessed_on", "accommodations_needed").sort(
+        "assessed_on", maintain_order=True
+    )
+    return dict(
+        zip(
+            latest["person_id"].to_list(),
+            (_strings(needed) for needed in latest["accommodations_needed"].to_list()),
+            strict=True,
+        )
+    )
+
+
+def _strings(values: Any) -> list[str]:
+    return [str(value) for value in values] if values is not None else []
+
+
+_kept: dict[int, tuple[FeatureContext, Lookups]] = {}
+_lock = threading.Lock()
+
+
+def lookups_of(context: FeatureContext) -> Lookups:
+    """The lookups of ``context``, built on first use (the service builds them right after a
+    snapshot is read, before swapping it in)."""
+    kept = _kept.get(id(context))
+    if kept is not None and kept[0] is context:
+        return kept[1]
+    with _lock:
+        kept = _kept.get(id(context))
+        if kept is not None and kept[0] is context:
+            return kept[1]
+        lookups = Lookups.of(context)
+        while len(_kept) >= KEPT_CONTEXTS:
+            del _kept[next(iter(_kept))]
+        _kept[id(context)] = (context, lookups)
+        return lookups
