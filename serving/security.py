@@ -13,13 +13,15 @@ role or county takes effect at once, not when the token expires.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Annotated, Any
 
 import jwt
 from fastapi import Depends, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import OAuth2PasswordBearer
 
 from matching.accounts import COUNTY_ROLES
@@ -155,8 +157,11 @@ def current_principal(
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
-def require_roles(*roles: str) -> Callable[[Request, Principal], Principal]:
+def require_roles(*roles: str) -> Callable[[Request, Principal], Awaitable[Principal]]:
     """A dependency that lets only ``roles`` through (403 otherwise) and returns the principal.
+
+    The check runs on the event loop (a sync dependency would cost a hop to the thread pool on
+    every request); only the audit row of a refusal goes to a worker thread.
 
     Use as ``dependencies=[Depends(require_roles("counselor", "admin"))]`` or as a parameter
     ``principal: Annotated[Principal, Depends(require_roles(...))]``.
@@ -169,12 +174,18 @@ def require_roles(*roles: str) -> Callable[[Request, Principal], Principal]:
     allowed = frozenset(roles)
     allowed_zh = "、".join(USER_ROLES.label(role) for role in roles)
 
-    def check_role(request: Request, principal: CurrentPrincipal) -> Principal:
+    async def check_role(request: Request, principal: CurrentPrincipal) -> Principal:
         if principal.role not in allowed:
             message = f"role {principal.role!r} may not do this; allowed: " + ", ".join(roles)
-            audit_refusal(
-                request, action="forbidden", status=403, reason=message, username=principal.username
+            refusal = partial(
+                audit_refusal,
+                request,
+                action="forbidden",
+                status=403,
+                reason=message,
+                username=principal.username,
             )
+            await run_in_threadpool(refusal)
             raise HTTPException(
                 status_code=403,
                 detail={
