@@ -105,6 +105,19 @@ def summary(name: str, millis: list[float]) -> dict[str, float]:
     return figures
 
 
+def machine() -> str:
+    """What the figures were measured on: cores, load average now, the commit."""
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=Path(__file__).parent,
+    ).stdout.strip()
+    load = " ".join(f"{value:.2f}" for value in os.getloadavg())
+    return f"{os.cpu_count()} cores, load average {load}, commit {commit or 'unknown'}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data-dir", type=Path, default=Path("var"))
@@ -133,6 +146,7 @@ def main() -> None:
         payloads.append(json.dumps({"dataframe_split": split}, allow_nan=True))
     candidates = [len(json.loads(p)["dataframe_split"]["data"]) for p in payloads]
     print(f"{len(persons)} persons of {COUNTY}, {statistics.fmean(candidates):.0f} candidates each")
+    print(f"before: {machine()}")
 
     api_port, mlflow_port = free_port(), free_port()
     api = f"http://127.0.0.1:{api_port}"
@@ -177,6 +191,7 @@ def main() -> None:
             for payload in payloads
         ]
 
+    print(f"after: {machine()}")
     jobmatch, mlflow = summary("jobmatch", ours), summary("mlflow", theirs)
     print(
         f"ratio jobmatch/mlflow: p50 {jobmatch['p50'] / mlflow['p50']:.2f}, "
