@@ -156,6 +156,25 @@ def test_interleaved_queries_give_the_same_model() -> None:
     np.testing.assert_array_equal(mixed_model.predict(X_test), sorted_model.predict(X_test))
 
 
+def test_sample_weights_follow_their_rows() -> None:
+    X, y, queries, _ = example("train")
+    rng = np.random.default_rng(6)
+    weights = rng.uniform(0.1, 2.0, queries.size)
+    slots = queries[rng.permutation(queries.size)]
+    mixed = np.empty(queries.size, dtype=np.intp)
+    mixed[np.argsort(slots, kind="stable")] = np.arange(queries.size)
+    weighted = small_ranker().fit(X, y, queries, sample_weight=weights)
+    mixed_model = small_ranker().fit(
+        X[mixed], y[mixed], queries[mixed], sample_weight=weights[mixed]
+    )
+    unweighted = small_ranker().fit(X, y, queries)
+    X_test = example("test")[0]
+    np.testing.assert_array_equal(mixed_model.predict(X_test), weighted.predict(X_test))
+    assert not np.array_equal(weighted.predict(X_test), unweighted.predict(X_test))
+    with pytest.raises(ValueError, match="sample_weight has 3 entries"):
+        small_ranker().fit(X, y, queries, sample_weight=weights[:3])
+
+
 def test_query_order_groups_rows_and_keeps_their_order() -> None:
     order, sizes = query_order(["b", "a", "b", "c", "a"])
     assert list(order) == [1, 4, 0, 2, 3]

@@ -151,11 +151,13 @@ class LambdaRanker(BaseEstimator):  # type: ignore[misc]  # sklearn ships no typ
         eval_set: tuple[Features, npt.ArrayLike] | None = None,
         eval_query_ids: npt.ArrayLike | None = None,
         positions: npt.ArrayLike | None = None,
+        sample_weight: npt.ArrayLike | None = None,
         callbacks: Sequence[Callback] = (),
     ) -> Self:
         """Train on rows in any order; ``query_ids`` says which rows belong together.
 
-        ``positions`` is ignored unless ``position_bias`` is on. ``callbacks`` go to
+        ``positions`` is ignored unless ``position_bias`` is on. ``sample_weight`` scales each
+        row's gradient (LightGBM's ranking objectives weight items, not lists). ``callbacks`` go to
         ``lightgbm.train`` as they are (e.g. ``lightgbm.reset_parameter`` for a learning-rate
         schedule).
         """
@@ -185,10 +187,17 @@ class LambdaRanker(BaseEstimator):  # type: ignore[misc]  # sklearn ships no typ
             position = np.asarray(positions).ravel().astype(np.int32)[order]
             if position.size != order.size:
                 raise ValueError(f"positions has {position.size} entries, expected {order.size}")
+        weight: npt.NDArray[np.float64] | None = None
+        if sample_weight is not None:
+            weight = np.asarray(sample_weight, dtype=np.float64).ravel()
+            if weight.size != order.size:
+                raise ValueError(f"sample_weight has {weight.size} entries, expected {order.size}")
+            weight = weight[order]
         train = lgb.Dataset(
             matrix[order],
             label=labels[order],
             group=groups,
+            weight=weight,
             position=position,
             feature_name=self.feature_names_,
         )
