@@ -18,4 +18,3 @@ def test_the_server_uses_uvloop_and_httptools() -> None:
         assert type(loop).__module__.startswith("uvloop")
     finally:
         loop.close()
-
