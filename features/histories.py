@@ -59,17 +59,28 @@ def person_history(snapshot: Snapshot) -> pl.LazyFrame:
 
 
 def vacancy_history(snapshot: Snapshot) -> pl.LazyFrame:
-    """Per vacancy: referrals so far (congestion)."""
-    referred = snapshot.referrals.lazy().filter(pl.col("vacancy_id").is_not_null())
+    """Per vacancy: referrals so far (congestion), and how many of them applied and were
+    interviewed."""
+    referred = (
+        snapshot.referrals.lazy()
+        .filter(pl.col("vacancy_id").is_not_null())
+        .select("vacancy_id", pl.col("referred_at").alias("at"), pl.lit("new").alias("stage"))
+    )
+    events = _job_events(snapshot).select("vacancy_id", "at", "stage")
     return _running(
-        referred.select("vacancy_id", pl.col("referred_at").alias("at")),
+        pl.concat([referred, events]),
         "vacancy_id",
-        {"vacancy_referrals": pl.col("at").is_not_null()},
+        {
+            "vacancy_referrals": pl.col("stage") == "new",
+            "vacancy_applied": pl.col("stage") == "applied",
+            "vacancy_interviewed": pl.col("stage") == "interviewed",
+        },
     )
 
 
 def employer_history(snapshot: Snapshot) -> pl.LazyFrame:
-    """Per employer: referrals and hires of persons with disabilities so far."""
+    """Per employer: referrals of persons with disabilities so far, and how many of them applied,
+    were interviewed and were hired."""
     employers = snapshot.vacancies.lazy().select(pl.col("id").alias("vacancy_id"), "employer_id")
     referred = (
         snapshot.referrals.lazy()
@@ -82,6 +93,8 @@ def employer_history(snapshot: Snapshot) -> pl.LazyFrame:
         "employer_id",
         {
             "employer_referrals": pl.col("stage") == "new",
+            "employer_applied": pl.col("stage") == "applied",
+            "employer_interviewed": pl.col("stage") == "interviewed",
             "employer_hires": pl.col("stage") == "hired",
         },
     )

@@ -105,6 +105,24 @@ VACANCY_FEATURES = (
         "vacancy",
         "referrals to the employer before the time",
     ),
+    _f(
+        "v_employer_apply_rate", pl.Float64, "vacancy", "share of the employer's referrals applying"
+    ),
+    _f(
+        "v_employer_interview_rate",
+        pl.Float64,
+        "vacancy",
+        "share of the employer's referrals it interviewed",
+    ),
+    _f("v_employer_hire_rate", pl.Float64, "vacancy", "share of the employer's referrals hired"),
+    _f(
+        "v_employer_interviews_per_apply",
+        pl.Float64,
+        "vacancy",
+        "interviews per application at the employer",
+    ),
+    _f("v_apply_rate", pl.Float64, "vacancy", "share of the vacancy's referrals that applied"),
+    _f("v_interview_rate", pl.Float64, "vacancy", "share of the vacancy's referrals interviewed"),
     _f("v_days_open", pl.Float64, "vacancy", "days since the vacancy opened"),
     _f("v_days_to_deadline", pl.Float64, "vacancy", "days until the deadline, null if none"),
 )

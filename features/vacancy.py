@@ -19,6 +19,15 @@ from matching.occupations import load_occupations
 QUOTA_RATE = 0.015  # Shandong (DOMAIN.md); the exact Decimal rules live in matching.quota
 ACCOMMODATION_BOOST_POINTS = 2.0  # an offered accommodation is taken to make up two points
 EMPLOYER_COUNTS = ["employer_hires", "employer_referrals"]
+# Smoothed rates of the referral history: (events + PRIOR × typical rate) / (base + PRIOR), so a
+# vacancy or employer with few referrals sits near the typical rate instead of at 0 or 1. The
+# typical rates are the demo history's share of referrals reaching each stage (applied 13%,
+# interviewed 3.4%, hired 1.6%; 26% of applications lead to an interview); they only set where
+# a little-known employer starts. Trees cannot divide one count by another, and these ratios
+# lift the ranker's NDCG@10 on whole candidate sets by 2-3% (experiments/training.md).
+VACANCY_COUNTS = ["vacancy_referrals", "vacancy_applied", "vacancy_interviewed"]
+RATE_PRIOR = 10.0
+TYPICAL_RATES = {"applied": 0.13, "interviewed": 0.034, "hired": 0.016, "interview_per_apply": 0.26}
 CANDIDATE_ONLY = ("_status", "_age_min", "_age_max")  # read by candidate rules, not features
 
 
@@ -117,13 +126,36 @@ def vacancy_features(
         items.with_columns(table.row("vacancy_id").alias("_vacancy"), referred), "_vacancy", static
     )
     rows = rows.with_columns(referred_checked, employer).with_columns(employer_checked)
-    hires, referrals = employer_history.values("_employer_history", EMPLOYER_COUNTS, missing=0)
+    employer_counts = [*EMPLOYER_COUNTS, "employer_applied", "employer_interviewed"]
+    rows = employer_history.attach(rows, "_employer_history", employer_counts, missing=0)
+    rows = vacancy_history.attach(rows, "_vacancy_history", VACANCY_COUNTS, missing=0)
     return rows.with_columns(
-        *vacancy_history.values("_vacancy_history", ["vacancy_referrals"], missing=0),
-        hires.cast(pl.Int32).alias("v_employer_past_hires"),
-        referrals.cast(pl.Int32).alias("v_employer_past_referrals"),
+        pl.col("employer_hires").cast(pl.Int32).alias("v_employer_past_hires"),
+        pl.col("employer_referrals").cast(pl.Int32).alias("v_employer_past_referrals"),
+        *_rate_columns(),
         *_vacancy_columns(),
     )
+
+
+@cache
+def _rate_columns() -> list[pl.Expr]:
+    referrals, applied = "employer_referrals", "employer_applied"
+    return [
+        _rate(applied, referrals, "applied").alias("v_employer_apply_rate"),
+        _rate("employer_interviewed", referrals, "interviewed").alias("v_employer_interview_rate"),
+        _rate("employer_hires", referrals, "hired").alias("v_employer_hire_rate"),
+        _rate("employer_interviewed", applied, "interview_per_apply").alias(
+            "v_employer_interviews_per_apply"
+        ),
+        _rate("vacancy_applied", "vacancy_referrals", "applied").alias("v_apply_rate"),
+        _rate("vacancy_interviewed", "vacancy_referrals", "interviewed").alias("v_interview_rate"),
+    ]
+
+
+def _rate(events: str, base: str, typical: str) -> pl.Expr:
+    """``events`` per ``base``, smoothed towards the typical rate (see ``RATE_PRIOR``)."""
+    prior = RATE_PRIOR * TYPICAL_RATES[typical]
+    return (pl.col(events).cast(pl.Float64) + prior) / (pl.col(base).cast(pl.Float64) + RATE_PRIOR)
 
 
 @cache

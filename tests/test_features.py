@@ -285,3 +285,43 @@ def test_one_persons_candidates_are_those_of_a_batch(context: FeatureContext) ->
         alone = job_request(context, person, NOW)
         chosen = batch.filter(pl.col("query_id") == person)["vacancy_id"]
         assert sorted(alone["vacancy_id"].to_list()) == sorted(chosen.to_list())
+
+
+def test_history_rates_count_only_what_happened_before(
+    context: FeatureContext, job_frame: pl.DataFrame
+) -> None:
+    from features.vacancy import RATE_PRIOR, TYPICAL_RATES
+
+    snapshot = context.snapshot
+    referrals = snapshot.referrals.filter(pl.col("vacancy_id").is_not_null()).join(
+        snapshot.vacancies.select(pl.col("id").alias("vacancy_id"), "employer_id"), on="vacancy_id"
+    )
+    events = snapshot.events.join(
+        referrals.select(pl.col("id").alias("referral_id"), "vacancy_id", "employer_id"),
+        on="referral_id",
+    )
+    rows = job_frame.filter(pl.col("v_employer_past_referrals") > 0).sample(30, seed=4)
+    employers = snapshot.vacancies.select(pl.col("id").alias("vacancy_id"), "employer_id")
+    for row in rows.join(employers, on="vacancy_id").iter_rows(named=True):
+        before = pl.col("at") < row["at"]
+        mine = pl.col("employer_id") == row["employer_id"]
+        referred = referrals.filter(mine & (pl.col("referred_at") < row["at"])).height
+        applied = events.filter(mine & before & (pl.col("stage") == "applied")).height
+        interviewed = events.filter(mine & before & (pl.col("stage") == "interviewed")).height
+        assert referred == row["v_employer_past_referrals"]
+        prior = RATE_PRIOR * TYPICAL_RATES["applied"]
+        assert row["v_employer_apply_rate"] == pytest.approx(
+            (applied + prior) / (referred + RATE_PRIOR)
+        )
+        prior = RATE_PRIOR * TYPICAL_RATES["interview_per_apply"]
+        assert row["v_employer_interviews_per_apply"] == pytest.approx(
+            (interviewed + prior) / (applied + RATE_PRIOR)
+        )
+        this = pl.col("vacancy_id") == row["vacancy_id"]
+        v_referred = referrals.filter(this & (pl.col("referred_at") < row["at"])).height
+        v_interviewed = events.filter(this & before & (pl.col("stage") == "interviewed")).height
+        prior = RATE_PRIOR * TYPICAL_RATES["interviewed"]
+        assert row["v_interview_rate"] == pytest.approx(
+            (v_interviewed + prior) / (v_referred + RATE_PRIOR)
+        )
+    assert rows["v_employer_hire_rate"].n_unique() > 1

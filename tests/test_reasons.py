@@ -217,6 +217,25 @@ def test_item_facts() -> None:
     assert text("v_employer_past_hires", {"v_employer_past_hires": 3}) == "该单位曾录用残疾人3人"
 
 
+def test_history_rates_speak_against_the_city_average() -> None:
+    from features.vacancy import TYPICAL_RATES
+
+    hired = TYPICAL_RATES["hired"]
+    above, below, typical = ({"v_employer_hire_rate": r} for r in (hired * 3, hired / 2, hired))
+    assert text("v_employer_hire_rate", above) == "该单位以往录用推荐人选的比例高于全市平均"
+    assert (
+        text("v_employer_hire_rate", below, supportive=False)
+        == "该单位以往录用推荐人选的比例低于全市平均"
+    )
+    # a rate speaks only in its own direction, and no history (the typical rate) says nothing
+    assert phrase("v_employer_hire_rate", above, supportive=False) is None
+    assert phrase("v_employer_hire_rate", below, supportive=True) is None
+    assert phrase("v_employer_hire_rate", typical, supportive=True) is None
+    assert phrase("v_employer_hire_rate", typical, supportive=False) is None
+    rate = {"v_apply_rate": TYPICAL_RATES["applied"] + 0.1}
+    assert text("v_apply_rate", rate) == "此岗位以往被推荐者投递简历的比例高于全市平均"
+
+
 def test_margins_name_the_dimension() -> None:
     assert text("x_margin_standing", {"x_margin_standing": 1.0}) == "站立行走耐力满足岗位要求"
     assert (
