@@ -15,6 +15,7 @@ import polars as pl
 from features.reasons import explainable, phrase
 from features.schema import DIMENSIONS
 from serving.models import ServedModel
+from serving.scoring_threads import SCORING_THREADS
 
 MAX_REASONS = 3
 FloatArray = npt.NDArray[np.float64]
@@ -48,15 +49,14 @@ TOPICS = {
 }
 
 
-# One person's few hundred rows: OpenMP's thread start-up and spin-waits cost more than the
-# work, six times more on a busy 2-core machine (12 ms against 2 ms a list); requests already
-# run side by side in the server's thread pool.
-ONE_THREAD: dict[str, Any] = {"num_threads": 1}
-
-
 def matrix(rows: pl.DataFrame, names: list[str]) -> FloatArray:
-    """The model's input in its feature order, as the training matrix was built (Float64)."""
-    return rows.select(names).cast(pl.Float64).to_numpy()
+    """The model's input in its feature order, as the training matrix was built (Float64, a null
+    as NaN), row-major as LightGBM reads it: filled column by column, which takes half the time
+    of ``DataFrame.to_numpy`` and spares LightGBM a copy of a column-major array."""
+    out = np.empty((rows.height, len(names)), dtype=np.float64)
+    for index, name in enumerate(names):
+        out[:, index] = rows.get_column(name).cast(pl.Float64).to_numpy()
+    return out
 
 
 @dataclass(frozen=True)
@@ -79,12 +79,13 @@ def rank(
         top = np.argsort(-scores, kind="stable")[:k]
         return Ranked(rows[top.tolist()], scores[top], np.zeros((top.size, len(names) + 1)))
     features = matrix(rows, names)
-    scores = np.asarray(booster.predict(features, **ONE_THREAD), np.float64)
-    top = np.argsort(-scores, kind="stable")[:k]
+    with SCORING_THREADS.slot() as threads:
+        scores = np.asarray(booster.predict(features, **threads), np.float64)
+        top = np.argsort(-scores, kind="stable")[:k]
+        contributions = np.asarray(
+            booster.predict(features[top], pred_contrib=True, **threads), np.float64
+        )
     chosen = rows[top.tolist()]
-    contributions = np.asarray(
-        booster.predict(features[top], pred_contrib=True, **ONE_THREAD), np.float64
-    )
     return Ranked(chosen, scores[top], contributions)
 
 

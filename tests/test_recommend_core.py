@@ -1,0 +1,58 @@
+"""Scoring a request: the input matrix (training layout, row-major) and LightGBM's threads."""
+
+from __future__ import annotations
+
+import lightgbm as lgb
+import numpy as np
+import polars as pl
+import pytest
+
+from serving.recommend_core import matrix
+from serving.scoring_threads import ScoringThreads
+
+
+def test_the_matrix_is_the_frame_in_feature_order_row_major() -> None:
+    rows = pl.DataFrame(
+        {
+            "b": pl.Series([1, None, 3], dtype=pl.Int8),
+            "a": pl.Series([0.5, 1.5, None], dtype=pl.Float64),
+            "c": pl.Series([7, 8, 9], dtype=pl.Int32),
+            "unused": ["x", "y", "z"],
+        }
+    )
+    got = matrix(rows, ["a", "b", "c"])
+    assert got.dtype == np.float64
+    assert got.flags["C_CONTIGUOUS"]
+    np.testing.assert_array_equal(got, [[0.5, 1.0, 7.0], [1.5, np.nan, 8.0], [np.nan, 3.0, 9.0]])
+    expected = rows.select("a", "b", "c").cast(pl.Float64).to_numpy()
+    np.testing.assert_array_equal(got, expected)
+    assert matrix(rows.head(0), ["a", "b"]).shape == (0, 2)
+
+
+def test_a_request_scores_on_two_threads_only_while_alone() -> None:
+    threads = ScoringThreads(alone=2)
+    with threads.slot() as first:
+        assert first == {"num_threads": 2}
+        with threads.slot() as second, threads.slot() as third:
+            assert second == third == {"num_threads": 1}
+    with threads.slot() as later:
+        assert later == {"num_threads": 2}
+    with pytest.raises(RuntimeError), threads.slot():
+        raise RuntimeError("scoring failed")
+    with threads.slot() as after_a_failure:
+        assert after_a_failure == {"num_threads": 2}
+
+
+def test_scores_and_contributions_do_not_depend_on_the_thread_count() -> None:
+    rng = np.random.default_rng(1)
+    features = rng.normal(size=(600, 12))
+    labels = (features[:, 0] + rng.normal(size=600) > 0).astype(int)
+    booster = lgb.train(
+        {"objective": "binary", "num_leaves": 7, "verbose": -1},
+        lgb.Dataset(features, labels),
+        num_boost_round=50,
+    )
+    for kind in ({}, {"pred_contrib": True}):
+        one = booster.predict(features, num_threads=1, **kind)
+        two = booster.predict(features, num_threads=2, **kind)
+        np.testing.assert_array_equal(one, two)
