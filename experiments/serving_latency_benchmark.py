@@ -1,6 +1,7 @@
 """Latency of top-10 jobs for one person over HTTP, side by side with `mlflow models serve`.
 
 Usage: .venv/bin/python experiments/serving_latency_benchmark.py --data-dir var [--persons 300]
+       [--seed 1] [--clients N]
 
 Needs a data folder with the demo city, the demo users and a jobs champion (what `make run`
 leaves in `var/`). Starts `jobmatch serve` (one uvicorn process) and `mlflow models serve` of
@@ -10,7 +11,8 @@ person of the demo counselor's county, in turn:
   LightGBM scoring, pred_contrib reasons, JSON;
 - MLflow: `POST /invocations` with that person's candidate feature matrix (built beforehand in
   this process, not timed) — scoring only.
-Each client is a keep-alive httpx client; requests are sequential (one at a time). Budget
+Each client is a keep-alive httpx client; requests are sequential (one at a time); with
+`--clients N` jobmatch is then timed again with N clients sending side by side. Budget
 (issue 6): jobmatch p50 ≤ 20 ms and p99 ≤ 50 ms on 2 cores. Prints medians, p99 and the ratio.
 """
 
@@ -24,6 +26,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -105,6 +108,39 @@ def summary(name: str, millis: list[float]) -> dict[str, float]:
     return figures
 
 
+def overlapping(api: str, authorization: str, persons: list[int], clients: int) -> None:
+    """Every person once more, shared out over ``clients`` threads that each send their next
+    request as soon as the last is answered; prints latency and throughput."""
+    shares = [persons[index::clients] for index in range(clients)]
+    millis: list[list[float]] = [[] for _ in shares]
+    failures: list[BaseException] = []
+
+    def send(share: list[int], out: list[float]) -> None:
+        try:
+            with httpx.Client(base_url=api, headers={"Authorization": authorization}) as client:
+                for person in share:
+                    url = f"/api/persons/{person}/recommendations/jobs?k=10"
+                    out.append(timed(client.get, url))
+        except BaseException as error:  # a failed request fails the run, not only its thread
+            failures.append(error)
+
+    started = time.perf_counter()
+    threads = [
+        threading.Thread(target=send, args=(share, out))
+        for share, out in zip(shares, millis, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    if failures:
+        raise SystemExit(f"{len(failures)} clients failed: {failures[0]!r}")
+    every = [value for out in millis for value in out]
+    summary(f"{clients} clients", every)
+    print(f"{clients} clients: {len(every) / seconds:.1f} requests/s")
+
+
 def machine() -> str:
     """What the figures were measured on: cores, load average now, the commit."""
     commit = subprocess.run(
@@ -123,6 +159,12 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=Path("var"))
     parser.add_argument("--persons", type=int, default=300)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--clients",
+        type=int,
+        default=0,
+        help="also time jobmatch with this many clients sending requests side by side",
+    )
     args = parser.parse_args()
     data_dir = args.data_dir.resolve()
     settings = Settings(data_dir=data_dir)
@@ -163,6 +205,8 @@ def main() -> None:
             timed(client.get, f"/api/persons/{person}/recommendations/jobs?k=10")
             for person in persons
         ]
+        if args.clients > 1:
+            overlapping(api, client.headers["Authorization"], persons, args.clients)
 
     model_uri = f"models:/{model_name('jobs')}@champion"
     serve_mlflow = [
