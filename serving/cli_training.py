@@ -20,7 +20,7 @@ from serving.settings_cli import load_settings
 from training.config import TrainConfig
 from training.oracle import load_latents
 from training.pipeline import Kind, train
-from training.promotion import gate, promote, rollback
+from training.promotion import gate, promote, rollback, usable_champion
 from training.registry import model_name, record, recorded_held_out_lists
 from training.tracking import CHAMPION, Tracking
 
@@ -50,9 +50,18 @@ def _context(settings: Settings) -> FeatureContext:
 
 
 def _has_champion(settings: Settings, kind: Kind) -> bool:
-    version = _tracking(settings).version_of(model_name(kind), CHAMPION)
+    """Whether a champion the service can use exists (then ``--if-no-champion`` skips); one
+    trained on another feature list (an older version of this code) does not count."""
+    tracking = _tracking(settings)
+    model = model_name(kind)
+    feature_set = JOB_FEATURES if kind == "jobs" else COURSE_FEATURE_SET
+    version = usable_champion(tracking, model, feature_set)
     if version is not None:
-        typer.echo(f"{model_name(kind)} 已有冠军模型（版本 {version}），跳过")
+        typer.echo(f"{model} 已有冠军模型（版本 {version}），跳过")
+    elif (stale := tracking.version_of(model, CHAMPION)) is not None:
+        typer.echo(
+            f"{model} 的冠军模型（版本 {stale}）使用旧的特征列表，服务无法使用，将重新训练并评审"
+        )
     return version is not None
 
 

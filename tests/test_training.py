@@ -18,7 +18,7 @@ from matching.errors import ConfigError
 from matching.synth.city import City, Scale, build_city
 from training.config import TrainConfig
 from training.pipeline import TrainResult, train
-from training.promotion import gate, promote, rollback
+from training.promotion import gate, promote, rollback, usable_champion
 from training.ranker import LambdaRanker
 from training.registry import model_name, record, recorded_held_out_lists
 from training.split import TimeSplit, split_frame
@@ -208,3 +208,44 @@ def test_the_gate_compares_with_the_champion_on_the_same_test_lists(
     assert "scored on this version's test lists" in checks["NDCG@10"][1]
     champion_ndcg = float(checks["NDCG@10"][1].split("champion ")[1].split()[0])
     assert champion_ndcg == pytest.approx(result.metrics["ranker"]["ndcg@10"], abs=1e-4)
+
+
+def test_a_champion_on_another_feature_list_is_not_compared_with(
+    result: TrainResult, context: FeatureContext, tmp_path: Path
+) -> None:
+    """After a feature-set change the old champion cannot be served: the gate and
+    ``--if-no-champion`` treat it as no champion, however good its logged figures."""
+    tracking = Tracking(f"sqlite:///{tmp_path / 'mlflow.db'}", tmp_path / "artifacts")
+    probe = job_training_frame(context).tail(200).collect()
+    model = model_name("jobs")
+    older = FeatureSet("jobs", JOB_FEATURES.features[:-6])
+    rows = job_training_frame(context).filter(pl.col("source") == "counselor").collect()
+    old_ranker = LambdaRanker(objective="rank_xendcg", n_estimators=20, num_threads=1).fit(
+        rows.select(older.names), rows["grade"].to_numpy(), rows["query_id"].to_numpy()
+    )
+    boasting = {**result.metrics, "ranker": {**result.metrics["ranker"], "ndcg@10": 0.99}}
+    extra = {**result.extra, "worst_group_ratio": 1.0}
+    _run, stale = record(
+        tracking,
+        replace(
+            result,
+            ranker=old_ranker,
+            feature_set=older,
+            example=result.example.select(older.names),
+            metrics=boasting,
+            extra=extra,
+        ),
+        SMALL,
+    )
+    tracking.set_alias(model, CHAMPION, stale)
+    assert usable_champion(tracking, model, JOB_FEATURES) is None
+    assert usable_champion(tracking, model, older) == stale
+
+    _run, current = record(tracking, result, SMALL)
+    passed = gate(tracking, model, JOB_FEATURES, probe, tolerance=0.01)
+    assert passed.passed, passed.checks
+    checks = {name: (ok, detail) for name, ok, detail in passed.checks}
+    assert "NDCG@10" not in checks
+    assert checks["champion"][0] and "another feature list" in checks["champion"][1]
+    promote(tracking, passed)
+    assert usable_champion(tracking, model, JOB_FEATURES) == current

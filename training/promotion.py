@@ -113,24 +113,62 @@ def gate(
     if not check_booster(booster, feature_set, probe, result):
         return result
     if champion is not None and champion != version:
-        compared = same_data(tracking, model, champion, booster, lists)
-        if compared is None:
-            compared = logged(tracking, model, champion, version)
-        (new_ndcg, new_fair), (old_ndcg, old_fair), where = compared
-        quality = new_ndcg >= old_ndcg - tolerance
-        result.check(
-            "NDCG@10",
-            quality,
-            f"{new_ndcg:.4f} vs champion {old_ndcg:.4f} (tolerance {tolerance}; {where})",
-        )
-        fair = new_fair >= old_fair
-        result.check(
-            "worst/best group", fair, f"{new_fair:.3f} vs champion {old_fair:.3f} ({where})"
-        )
-        if not (quality and fair):
+        if not serves(tracking, model, champion, feature_set):
+            result.check(
+                "champion",
+                True,
+                f"version {champion} was trained on another feature list and cannot be served "
+                "by this code, so there is nothing to compare with",
+            )
+        elif not compare(result, tracking, (version, champion), booster, lists, tolerance):
             return result
     result.passed = True
     return result
+
+
+def compare(
+    result: GateResult,
+    tracking: Tracking,
+    versions: tuple[str, str],
+    booster: Any,
+    lists: HeldOutLists | None,
+    tolerance: float,
+) -> bool:
+    """The NDCG@10 and worst/best group checks of ``versions`` (candidate, champion), added to
+    ``result``; on ``lists`` when both models can score them, else on each run's logged figures."""
+    version, champion = versions
+    compared = same_data(tracking, result.model, champion, booster, lists)
+    if compared is None:
+        compared = logged(tracking, result.model, champion, version)
+    (new_ndcg, new_fair), (old_ndcg, old_fair), where = compared
+    quality = new_ndcg >= old_ndcg - tolerance
+    result.check(
+        "NDCG@10",
+        quality,
+        f"{new_ndcg:.4f} vs champion {old_ndcg:.4f} (tolerance {tolerance}; {where})",
+    )
+    fair = new_fair >= old_fair
+    result.check("worst/best group", fair, f"{new_fair:.3f} vs champion {old_fair:.3f} ({where})")
+    return quality and fair
+
+
+def serves(tracking: Tracking, model: str, version: str, feature_set: FeatureSet) -> bool:
+    """Whether the service could use ``version``: its ordered feature list is ``feature_set``'s.
+    A version that cannot be loaded now counts as serving (the registry may be down for a
+    moment; comparisons then fall back to its logged figures)."""
+    try:
+        booster = tracking.load_booster(model, version)
+    except Exception:  # see the docstring
+        return True
+    return list(booster.feature_name()) == feature_set.names
+
+
+def usable_champion(tracking: Tracking, model: str, feature_set: FeatureSet) -> str | None:
+    """The champion's version, or None when there is none or it uses another feature list."""
+    champion = tracking.version_of(model, CHAMPION)
+    if champion is None or not serves(tracking, model, champion, feature_set):
+        return None
+    return champion
 
 
 Quality = tuple[tuple[float, float], tuple[float, float], str]
