@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from experiments.training_headroom import candidate_frames, ndcg10
 from features.candidates import OPEN_ROW, candidate_vacancies, job_candidates
 from features.context import FeatureContext
 from features.jobs import job_features, people_at
@@ -31,35 +32,10 @@ from features.tables import Keyed
 from matching.storage import make_engine
 from training import baselines
 from training.config import TrainConfig
-from training.metrics import ranking_report
-from training.oracle import candidate_set_evaluation, load_latents
-from training.pipeline import frame_for, make_ranker, ranked_parts, sample_seekers
+from training.pipeline import frame_for, make_ranker, ranked_parts
 from training.split import TimeSplit
 
-SAMPLES = (7, 99)
 CHUNK_DAYS = 7
-
-
-def ndcg10(frame: pl.DataFrame, scores: np.ndarray) -> float:
-    report = ranking_report(scores, frame["grade"].to_numpy(), frame["query_id"].to_numpy(), (10,))
-    return report["ndcg@10"]
-
-
-def candidate_samples(context: FeatureContext, folder: Path) -> list[pl.DataFrame]:
-    latents = load_latents(folder / "ground_truth")
-    frames = []
-    for seed in SAMPLES:
-        seen: list[pl.DataFrame] = []
-
-        def capture(frame: pl.DataFrame, seen: list[pl.DataFrame] = seen) -> np.ndarray:
-            seen.append(frame)
-            return np.zeros(frame.height)
-
-        candidate_set_evaluation(
-            context, latents, {"capture": capture}, sample_seekers(context, 1000, seed)
-        )
-        frames.append(seen[0])
-    return frames
 
 
 def historical_context(context: FeatureContext, first: datetime, last: datetime) -> FeatureContext:
@@ -128,7 +104,7 @@ def main() -> None:
     split = TimeSplit.newest_months(end, valid_months=config.valid_months)
     ranked = ranked_parts(frame, context, split, grades)
     rows = pl.concat([ranked.train, ranked.valid], how="vertical_relaxed")
-    samples = candidate_samples(context, args.data_dir)
+    samples = candidate_frames("jobs", context, args.data_dir)
     logistic = baselines.LogisticBaseline(names, random_state=config.random_state).fit(
         rows, rows["grade"].to_numpy()
     )

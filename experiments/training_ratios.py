@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from experiments.training_negatives import candidate_samples, ndcg10
+from experiments.training_headroom import candidate_frames, ndcg10
 from features.context import FeatureContext
 from features.sources import read_snapshot
 from matching.storage import make_engine
@@ -142,7 +142,8 @@ def main() -> None:
     }
     print(f"mean rates in the lists: {rates}")
     rows = add_ratios(rows, context, rates)
-    samples = [add_ratios(s, context, rates) for s in candidate_samples(context, args.data_dir)]
+    frames = candidate_frames("jobs", context, args.data_dir)
+    samples = [add_ratios(s, context, rates) for s in frames]
     base = feature_set.names
     logistic = baselines.LogisticBaseline(base, random_state=config.random_state).fit(
         rows, rows["grade"].to_numpy()
