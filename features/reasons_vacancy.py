@@ -24,7 +24,7 @@ from features.reasons_format import (
     yes_phrase,
 )
 from features.reasons_jobs import HOME, hours_excess, mode_fit, pay_vs_expectation
-from features.vacancy import TYPICAL_RATES
+from features.vacancy import typical_rate
 from matching import codes
 
 LONG_DAY_HOURS = 8.0
@@ -175,20 +175,31 @@ def _deadline(row: Row, supportive: bool) -> str | None:
     return f"距报名截止仅剩{round(days)}天" if days <= 7 else None
 
 
-def _history_rate(feature: str, typical: str, what: str) -> PhraseFn:
+def _history_rate(feature: str, what: str) -> PhraseFn:
     """A smoothed rate of the referral history against the city's typical rate: above it is a
     reason, below it a caution, equal to it (no history yet) says nothing."""
+    typical = typical_rate(feature)
 
     def phrase_of(row: Row, supportive: bool) -> str | None:
         rate = num(row, feature)
-        if rate is None or rate == TYPICAL_RATES[typical]:
+        if rate is None or rate == typical:
             return None
-        above = rate > TYPICAL_RATES[typical]
+        above = rate > typical
         if above != supportive:
             return None
         return f"{what}{'高于' if above else '低于'}全市平均"
 
     return phrase_of
+
+
+RATE_WORDS = {
+    "v_employer_apply_rate": "以往推荐到该单位的人投递简历的比例",
+    "v_employer_interview_rate": "该单位以往面试推荐人选的比例",
+    "v_employer_hire_rate": "该单位以往录用推荐人选的比例",
+    "v_employer_interviews_per_apply": "该单位收到简历后安排面试的比例",
+    "v_apply_rate": "此岗位以往被推荐者投递简历的比例",
+    "v_interview_rate": "此岗位以往被推荐者获得面试的比例",
+}
 
 
 VACANCY_PHRASES: dict[str, PhraseFn] = {
@@ -209,22 +220,7 @@ VACANCY_PHRASES: dict[str, PhraseFn] = {
     "v_employer_disabled_rate": _quota,
     "v_employer_past_hires": _employer_record,
     "v_employer_past_referrals": _employer_record,
-    "v_employer_apply_rate": _history_rate(
-        "v_employer_apply_rate", "applied", "以往推荐到该单位的人投递简历的比例"
-    ),
-    "v_employer_interview_rate": _history_rate(
-        "v_employer_interview_rate", "interviewed", "该单位以往面试推荐人选的比例"
-    ),
-    "v_employer_hire_rate": _history_rate(
-        "v_employer_hire_rate", "hired", "该单位以往录用推荐人选的比例"
-    ),
-    "v_employer_interviews_per_apply": _history_rate(
-        "v_employer_interviews_per_apply", "interview_per_apply", "该单位收到简历后安排面试的比例"
-    ),
-    "v_apply_rate": _history_rate("v_apply_rate", "applied", "此岗位以往被推荐者投递简历的比例"),
-    "v_interview_rate": _history_rate(
-        "v_interview_rate", "interviewed", "此岗位以往被推荐者获得面试的比例"
-    ),
+    **{feature: _history_rate(feature, what) for feature, what in RATE_WORDS.items()},
     "v_days_open": _days_open,
     "v_days_to_deadline": _deadline,
 }

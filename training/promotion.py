@@ -6,7 +6,8 @@ Quality and fairness are compared on the same data when the gate is given the ch
 lists (``HeldOutLists``): the champion is loaded and scored on them too. Metrics logged at training
 time come from each model's own test months, so two runs on different history are not comparable;
 the logged figures are only the fallback (no test lists, or a champion whose features the lists
-lack)."""
+lack). A champion trained on another feature list than the serving one (an older version of the
+code) cannot be served, so it is not compared with."""
 
 from __future__ import annotations
 
@@ -113,14 +114,17 @@ def gate(
     if not check_booster(booster, feature_set, probe, result):
         return result
     if champion is not None and champion != version:
-        if not serves(tracking, model, champion, feature_set):
+        old_booster = loaded(tracking, model, champion)
+        if old_booster is not None and not serves_features(old_booster, feature_set):
             result.check(
                 "champion",
                 True,
                 f"version {champion} was trained on another feature list and cannot be served "
                 "by this code, so there is nothing to compare with",
             )
-        elif not compare(result, tracking, (version, champion), booster, lists, tolerance):
+        elif not compare(
+            result, tracking, (version, champion), (booster, old_booster), lists, tolerance
+        ):
             return result
     result.passed = True
     return result
@@ -130,14 +134,15 @@ def compare(
     result: GateResult,
     tracking: Tracking,
     versions: tuple[str, str],
-    booster: Any,
+    boosters: tuple[Any, Any | None],
     lists: HeldOutLists | None,
     tolerance: float,
 ) -> bool:
     """The NDCG@10 and worst/best group checks of ``versions`` (candidate, champion), added to
-    ``result``; on ``lists`` when both models can score them, else on each run's logged figures."""
+    ``result``; on ``lists`` when both ``boosters`` can score them (the champion's is None when
+    it could not be loaded), else on each run's logged figures."""
     version, champion = versions
-    compared = same_data(tracking, result.model, champion, booster, lists)
+    compared = same_data(*boosters, lists)
     if compared is None:
         compared = logged(tracking, result.model, champion, version)
     (new_ndcg, new_fair), (old_ndcg, old_fair), where = compared
@@ -152,21 +157,28 @@ def compare(
     return quality and fair
 
 
-def serves(tracking: Tracking, model: str, version: str, feature_set: FeatureSet) -> bool:
-    """Whether the service could use ``version``: its ordered feature list is ``feature_set``'s.
-    A version that cannot be loaded now counts as serving (the registry may be down for a
-    moment; comparisons then fall back to its logged figures)."""
+def loaded(tracking: Tracking, model: str, version: str) -> Any | None:
+    """The version's booster, or None when it cannot be loaded now (the registry may be down for
+    a moment; comparisons then fall back to its logged figures)."""
     try:
-        booster = tracking.load_booster(model, version)
+        return tracking.load_booster(model, version)
     except Exception:  # see the docstring
-        return True
+        return None
+
+
+def serves_features(booster: Any, feature_set: FeatureSet) -> bool:
+    """Whether the service could use the booster: its ordered feature list is ``feature_set``'s."""
     return list(booster.feature_name()) == feature_set.names
 
 
 def usable_champion(tracking: Tracking, model: str, feature_set: FeatureSet) -> str | None:
-    """The champion's version, or None when there is none or it uses another feature list."""
+    """The champion's version, or None when there is none or it uses another feature list (a
+    champion that cannot be loaded now counts as usable)."""
     champion = tracking.version_of(model, CHAMPION)
-    if champion is None or not serves(tracking, model, champion, feature_set):
+    if champion is None:
+        return None
+    booster = loaded(tracking, model, champion)
+    if booster is not None and not serves_features(booster, feature_set):
         return None
     return champion
 
@@ -174,15 +186,9 @@ def usable_champion(tracking: Tracking, model: str, feature_set: FeatureSet) -> 
 Quality = tuple[tuple[float, float], tuple[float, float], str]
 
 
-def same_data(
-    tracking: Tracking, model: str, champion: str, booster: Any, lists: HeldOutLists | None
-) -> Quality | None:
+def same_data(booster: Any, old_booster: Any | None, lists: HeldOutLists | None) -> Quality | None:
     """(candidate, champion, where) on the given lists, or None if they cannot score both."""
-    if lists is None or lists.frame.height == 0:
-        return None
-    try:
-        old_booster = tracking.load_booster(model, champion)
-    except Exception:  # an unloadable champion is compared by its logged figures
+    if lists is None or lists.frame.height == 0 or old_booster is None:
         return None
     new, old = lists.quality(booster), lists.quality(old_booster)
     if new is None or old is None:
