@@ -12,7 +12,7 @@ import polars as pl
 
 from features.context import FeatureContext
 from features.geo import pair_distance_km
-from features.person import person_features
+from features.person import effective_score, person_features
 from features.schema import DIMENSIONS, JOB_FEATURES
 from features.sets import (
     MODE_BITS,
@@ -57,6 +57,20 @@ def _pair_columns(sets: Vocabularies) -> tuple[list[pl.Expr], list[pl.Expr]]:
     second = [
         pl.min_horizontal(margins).alias("x_worst_margin"),
         pl.min_horizontal(accommodated).alias("x_worst_margin_accommodated"),
+        pl.sum_horizontal(
+            [
+                (
+                    pl.col(f"v_demand_{d}")
+                    - pl.col(effective_score(d))
+                    - ACCOMMODATION_BOOST_POINTS * pl.col(f"_closes_{d}")
+                ).clip(0.0, None)
+                for d in DIMENSIONS
+            ]
+        ).alias("x_shortfall_accommodated"),
+        (pl.col("_needs_toilet") & ~pl.col("_offers_toilet") & (pl.col("v_home_based") == 0))
+        .cast(pl.Int8)
+        .alias("x_toilet_missing"),
+        (pl.col("_wants_massage") & ~pl.col("_has_massage")).cast(pl.Int8).alias("x_unlicensed"),
         pl.sum_horizontal([pl.col(a) < 0 for a in accommodated])
         .cast(pl.Int32)
         .alias("x_dimensions_short"),

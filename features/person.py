@@ -98,8 +98,34 @@ def assessment_table(
         .with_columns(
             *sets.skills.encode(pl.col("_skills"), SKILL_BITS),
             *sets.accommodations.encode(pl.col("_needed"), NEEDED_BITS),
+            *(_capped(d).alias(f"_capped_{d}") for d in NEEDS_SHOW_LOW),
         )
     )
+
+
+# An assessed need says the ability is low whatever the rounded, noisy score says: dimension →
+# (needs that show it, the score's ceiling when one is recorded). No need recorded proves
+# nothing (it may not have been asked). Used for the shortfall after accommodations.
+NEEDS_SHOW_LOW: dict[str, tuple[tuple[str, ...], float]] = {
+    "mobility": (("step_free",), 1.3),
+    "hearing": (("sign_interpreter",), 1.3),
+    "vision": (("screen_reader", "large_print_braille"), 1.3),
+    "stress": (("flexible_hours",), 1.3),
+    "standing": (("accessible_toilet",), 0.6),  # needed by wheelchair users
+}
+
+
+def effective_score(dimension: str) -> str:
+    """The column that holds a dimension's score as the shortfall reads it."""
+    return f"_capped_{dimension}" if dimension in NEEDS_SHOW_LOW else f"p_{dimension}"
+
+
+def _capped(dimension: str) -> pl.Expr:
+    """The assessed score, capped when a recorded need shows the ability is low."""
+    score = pl.col(f"p_{dimension}")
+    needs, ceiling = NEEDS_SHOW_LOW[dimension]
+    needed = pl.any_horizontal(pl.col("_needed").list.contains(need) for need in needs)
+    return pl.when(needed).then(score.clip(None, ceiling)).otherwise(score)
 
 
 def _text(skills: pl.Expr) -> pl.Expr:
@@ -152,6 +178,7 @@ ASSESSMENT_COLUMNS = (
     "_needed",
     "_skills",
     "_assessed_text",
+    *(f"_capped_{d}" for d in NEEDS_SHOW_LOW),
 )
 
 
@@ -209,6 +236,7 @@ def _person_columns() -> list[pl.Expr]:
         pl.col("_latitude", "_longitude", "_phi", "_cos_phi", "_county", "_disability"),
         pl.col("_modes").fill_null([]),
         pl.col("_needed", "_skills").fill_null([]),
+        *(pl.col(f"_capped_{d}") for d in NEEDS_SHOW_LOW),
         pl.col(PERSON_BITS).fill_null(0),
         pl.coalesce("_assessed_text", "_unassessed_text").alias("_text"),
         # inputs of the candidate rules (features.candidates)

@@ -175,6 +175,15 @@ def yes_phrase(feature: str, text: str) -> PhraseFn:
     return phrase
 
 
+def caution_phrase(feature: str, text: str) -> PhraseFn:
+    """A 0/1 feature that is a caution when 1 and says nothing otherwise."""
+
+    def phrase(row: Row, supportive: bool) -> str | None:
+        return text if not supportive and flag(row, feature) else None
+
+    return phrase
+
+
 def either_phrase(feature: str, when_one: str, when_zero: str) -> PhraseFn:
     """A 0/1 feature: a reason when 1, a caution when 0."""
 

@@ -12,6 +12,7 @@ from features.reasons_format import (
     PhraseFn,
     Row,
     ability,
+    caution_phrase,
     code_label,
     commute_km,
     commute_range,
@@ -32,6 +33,9 @@ from matching import codes
 
 PAY_SAME = 0.05  # pay within ±5% of the expectation counts as equal
 HOME = "居家就业，无需通勤"
+
+
+SHORTFALL_SHOWN = 0.05  # points of shortfall below which the fit reads as complete
 
 
 def congestion_note(
@@ -86,6 +90,15 @@ def _dimensions_short(row: Row, supportive: bool) -> str | None:
     if short is None or (short == 0) != supportive:
         return None
     return "考虑便利后各项能力均满足要求" if supportive else _still_short(row)
+
+
+def _shortfall(row: Row, supportive: bool) -> str | None:
+    points = num(row, "x_shortfall_accommodated")
+    if points is None or points < 0 or (points < SHORTFALL_SHOWN) != supportive:
+        return None
+    if supportive:
+        return "考虑便利后各项能力均满足要求"
+    return f"提供便利后能力差距合计{decimal_text(points)}分"
 
 
 def _coverage(row: Row, supportive: bool) -> str | None:
@@ -202,6 +215,9 @@ PAIR_PHRASES: dict[str, PhraseFn] = {
     "x_worst_margin": _worst_margin,
     "x_worst_margin_accommodated": _worst_accommodated,
     "x_dimensions_short": _dimensions_short,
+    "x_shortfall_accommodated": _shortfall,
+    "x_toilet_missing": caution_phrase("x_toilet_missing", "单位未提供所需的无障碍卫生间"),
+    "x_unlicensed": caution_phrase("x_unlicensed", "岗位要求盲人医疗按摩资格，本人未登记该技能"),
     "x_accommodation_coverage": _coverage,
     "x_skills_overlap": _skills,
     "x_text_similarity": similarity_phrase("x_text_similarity", "岗位"),

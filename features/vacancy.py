@@ -8,7 +8,7 @@ from functools import cache
 import polars as pl
 
 from features.geo import latitude_radians
-from features.person import EDUCATION_RANK, code_index
+from features.person import EDUCATION_RANK, MASSAGE_SKILL, TOILET, code_index
 from features.schema import DIMENSIONS
 from features.sets import OFFERED_BITS, V_MODE_BITS, WANTED_BITS, Vocabularies
 from features.tables import History, Keyed
@@ -101,6 +101,8 @@ def vacancy_table(
             _v_mode=pl.col("work_mode"),
             _offered=pl.col("accommodations_offered").fill_null([]),
             _wanted=pl.col("skills_wanted").fill_null([]),
+            _wants_massage=pl.col("skills_wanted").fill_null([]).list.contains(MASSAGE_SKILL),
+            _offers_toilet=pl.col("accommodations_offered").fill_null([]).list.contains(TOILET),
             _education_min=pl.col("education_min").replace_strict(
                 EDUCATION_RANK, default=0, return_dtype=pl.Int32
             ),

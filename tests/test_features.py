@@ -325,3 +325,62 @@ def test_history_rates_count_only_what_happened_before(
             (v_interviewed + prior) / (v_referred + RATE_PRIOR)
         )
     assert rows["v_employer_hire_rate"].n_unique() > 1
+
+
+def test_shortfall_toilet_and_licence_follow_the_records(context: FeatureContext) -> None:
+    """Hand-computed from the raw rows: a recorded need caps the score it speaks for (step-free
+    entry → mobility ≤ 1.3), an offered accommodation makes up two points of what it closes."""
+    from features.person import MASSAGE_SKILL, NEEDS_SHOW_LOW, TOILET
+    from features.schema import DIMENSIONS
+    from matching import codes
+
+    snapshot = context.snapshot
+    once = snapshot.assessments.filter(pl.len().over("person_id") == 1)
+    needs = pl.col("accommodations_needed")
+    needy = pl.concat(
+        [
+            once.filter(needs.list.contains(TOILET)).head(2),
+            once.filter(needs.list.contains("step_free") & (pl.col("mobility") >= 2)).head(2),
+        ]
+    )
+    open_now = snapshot.vacancies.filter(pl.col("status") == "open")
+    vacancies = pl.concat(
+        [
+            open_now.filter(pl.col("skills_wanted").list.contains(MASSAGE_SKILL)).head(5),
+            open_now.filter(~pl.col("skills_wanted").list.contains(MASSAGE_SKILL)).sample(
+                35, seed=5
+            ),
+        ]
+    )
+    toilets = unlicensed_rows = capped_rows = 0
+    for person in needy.iter_rows(named=True):
+        needed = set(person["accommodations_needed"])
+        rows = job_features_for(context, person["person_id"], NOW, vacancies["id"].to_list())
+        for row, vacancy in zip(
+            rows.sort("vacancy_id").iter_rows(named=True),
+            vacancies.sort("id").iter_rows(named=True),
+            strict=True,
+        ):
+            offered = set(vacancy["accommodations_offered"] or ())
+            shortfall = uncapped = 0.0
+            for d in DIMENSIONS:
+                score = capped = float(person[d])
+                shown_by, ceiling = NEEDS_SHOW_LOW.get(d, ((), score))
+                if needed & set(shown_by):
+                    capped = min(score, ceiling)
+                closed = any(d in codes.ACCOMMODATION_CLOSES[a] for a in offered)
+                shortfall += max(0.0, vacancy[f"demand_{d}"] - capped - 2.0 * closed)
+                uncapped += max(0.0, vacancy[f"demand_{d}"] - score - 2.0 * closed)
+            assert row["x_shortfall_accommodated"] == pytest.approx(shortfall)
+            capped_rows += shortfall > uncapped
+            no_toilet = TOILET in needed and TOILET not in offered
+            no_toilet &= vacancy["work_mode"] != "home_based"
+            assert row["x_toilet_missing"] == int(no_toilet)
+            unlicensed = MASSAGE_SKILL in (
+                vacancy["skills_wanted"] or ()
+            ) and MASSAGE_SKILL not in (person["skills"] or ())
+            assert row["x_unlicensed"] == int(unlicensed)
+            toilets += no_toilet
+            unlicensed_rows += unlicensed
+    assert needy.height == 4 and vacancies.height == 40
+    assert capped_rows and toilets and unlicensed_rows, (capped_rows, toilets, unlicensed_rows)

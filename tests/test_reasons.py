@@ -248,6 +248,24 @@ def test_margins_name_the_dimension() -> None:
     assert "听力" in text("x_worst_margin", worst, supportive=False)
 
 
+def test_shortfall_toilet_and_licence() -> None:
+    short = {"x_shortfall_accommodated": 1.5}
+    assert (
+        text("x_shortfall_accommodated", short, supportive=False) == "提供便利后能力差距合计1.5分"
+    )
+    assert phrase("x_shortfall_accommodated", short, supportive=True) is None
+    met = {"x_shortfall_accommodated": 0.0}
+    assert text("x_shortfall_accommodated", met) == "考虑便利后各项能力均满足要求"
+    assert phrase("x_shortfall_accommodated", met, supportive=False) is None
+    missing = {"x_toilet_missing": 1}
+    assert text("x_toilet_missing", missing, supportive=False) == "单位未提供所需的无障碍卫生间"
+    assert phrase("x_toilet_missing", missing, supportive=True) is None
+    assert phrase("x_toilet_missing", {"x_toilet_missing": 0}, supportive=False) is None
+    licence = text("x_unlicensed", {"x_unlicensed": 1}, supportive=False)
+    assert "盲人医疗按摩" in licence
+    assert phrase("x_unlicensed", {"x_unlicensed": 0}, supportive=False) is None
+
+
 def test_person_features_are_not_reasons() -> None:
     row = {"p_past_hired": 3, "p_vision": 4.0}
     for feature in row:

@@ -1,4 +1,4 @@
-"""Scoring a request: the input matrix (training layout, row-major) and LightGBM's threads."""
+"""Scoring a request: the input matrix (training layout, row-major), LightGBM's threads, reasons."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from serving.recommend_core import matrix
+from serving.recommend_core import matrix, reasons_of
 from serving.scoring_threads import ScoringThreads
 
 
@@ -56,3 +56,11 @@ def test_scores_and_contributions_do_not_depend_on_the_thread_count() -> None:
         one = booster.predict(features, num_threads=1, **kind)
         two = booster.predict(features, num_threads=2, **kind)
         np.testing.assert_array_equal(one, two)
+
+
+def test_one_line_per_topic_the_fit_after_accommodations_speaks_once() -> None:
+    names = ["x_dimensions_short", "x_shortfall_accommodated", "x_toilet_missing"]
+    row = {"x_dimensions_short": 2, "x_shortfall_accommodated": 1.5, "x_toilet_missing": 1}
+    reasons, cautions = reasons_of(row, np.array([-0.3, -0.5, -0.2, 0.0]), names)
+    assert reasons == []
+    assert cautions == ["提供便利后能力差距合计1.5分", "单位未提供所需的无障碍卫生间"]
