@@ -17,6 +17,7 @@ from features.training_frames import JOB_GRADES, job_training_frame
 from matching.errors import ConfigError
 from matching.synth.city import City, Scale, build_city
 from training.config import TrainConfig
+from training.constraints import JOB_MONOTONE
 from training.pipeline import TrainResult, train
 from training.promotion import gate, promote, rollback, usable_champion
 from training.ranker import LambdaRanker
@@ -104,6 +105,19 @@ def test_training_on_a_small_city_beats_the_rule_baseline(result: TrainResult) -
     assert ndcg["oracle"] >= ndcg["ranker"] - 0.02  # logged lists: nobody beats the truth
     assert 0 < result.extra["worst_group_ratio"] <= 1
     assert 0 < result.extra["exposure_gini"] < 1
+
+
+def test_the_jobs_ranker_keeps_the_declared_directions(
+    result: TrainResult, context: FeatureContext
+) -> None:
+    """Raising a feature held UP never lowers a score, one held DOWN never raises it."""
+    rows = job_training_frame(context).collect().sample(200, seed=3).select(JOB_FEATURES.names)
+    base = result.ranker.predict(rows)
+    for name, direction in JOB_MONOTONE.items():
+        column = rows[name].cast(pl.Float64)  # a missing value stays missing
+        step = float(column.std() or 1.0)
+        moved = result.ranker.predict(rows.with_columns((column + step).alias(name)))
+        assert np.all(direction * (moved - base) >= -1e-12), name
 
 
 def test_courses_are_judged_on_whole_candidate_sets(context: FeatureContext, city: City) -> None:

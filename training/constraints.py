@@ -1,8 +1,9 @@
 """Directions the score may move in, by feature: domain knowledge, not learned.
 
 A longer commute, more hours than a person can keep up or a wider ability gap never makes a
-vacancy a better match; more pay against expectation, a preferred work mode or more of the needed
-accommodations never makes it worse. Holding the ranker to these directions (LightGBM monotone
+vacancy a better match; more pay against expectation, a preferred work mode, more of the needed
+accommodations, or an employer or vacancy whose referrals went further before never makes it
+worse. Holding the ranker to these directions (LightGBM monotone
 constraints) keeps it from learning the opposite from quirks of the counselors' short lists, where
 items were picked by another rule, and makes it generalise to whole candidate sets (measured in
 experiments/training.md). The same directions are what the rule baseline encodes; the strength
@@ -35,6 +36,12 @@ JOB_MONOTONE: Final = MappingProxyType(
         "x_commute_ratio": DOWN,
         "x_distance_km": DOWN,
         "x_hours_excess": DOWN,
+        "v_employer_apply_rate": UP,
+        "v_employer_interview_rate": UP,
+        "v_employer_hire_rate": UP,
+        "v_employer_interviews_per_apply": UP,
+        "v_apply_rate": UP,
+        "v_interview_rate": UP,
     }
 )
 
