@@ -115,7 +115,8 @@ def test_the_jobs_ranker_keeps_the_declared_directions(
     base = result.ranker.predict(rows)
     for name, direction in JOB_MONOTONE.items():
         column = rows[name].cast(pl.Float64)  # a missing value stays missing
-        step = float(column.std() or 1.0)
+        spread = column.std()
+        step = spread if isinstance(spread, float) and spread > 0 else 1.0
         moved = result.ranker.predict(rows.with_columns((column + step).alias(name)))
         assert np.all(direction * (moved - base) >= -1e-12), name
 
