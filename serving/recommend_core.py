@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -92,24 +93,32 @@ def rank(
     return Ranked(chosen, scores[top], contributions)
 
 
+@lru_cache(maxsize=8)
+def _topics(names: tuple[str, ...]) -> tuple[str | None, ...]:
+    """Each feature's topic (its own name unless ``TOPICS`` groups it), None when no phrase."""
+    return tuple(TOPICS.get(name, name) if explainable(name) else None for name in names)
+
+
 def reasons_of(
     row: dict[str, Any], contributions: FloatArray, names: list[str]
 ) -> tuple[list[str], list[str]]:
     """Up to three phrases: the strongest explainable contributions, for and against."""
     order = np.argsort(-np.abs(contributions[: len(names)]))
+    topic_of = _topics(tuple(names))
     reasons: list[str] = []
     cautions: list[str] = []
     topics: set[str] = set()
-    for index in order:
-        name = names[index]
-        topic = TOPICS.get(name, name)
-        if not explainable(name) or topic in topics or len(reasons) + len(cautions) >= MAX_REASONS:
+    for index in order.tolist():
+        topic = topic_of[index]
+        if topic is None or topic in topics:
             continue
         supportive = bool(contributions[index] > 0)
-        found = phrase(name, row, supportive=supportive)
+        found = phrase(names[index], row, supportive=supportive)
         if found is not None and found.text not in reasons + cautions:
             (reasons if supportive else cautions).append(found.text)
             topics.add(topic)
+            if len(reasons) + len(cautions) >= MAX_REASONS:
+                break
     return reasons, cautions
 
 
