@@ -70,7 +70,9 @@ def _pair_columns(sets: Vocabularies) -> tuple[list[pl.Expr], list[pl.Expr]]:
         (pl.col("_needs_toilet") & ~pl.col("_offers_toilet") & (pl.col("v_home_based") == 0))
         .cast(pl.Int8)
         .alias("x_toilet_missing"),
-        (pl.col("_wants_massage") & ~pl.col("_has_massage")).cast(pl.Int8).alias("x_unlicensed"),
+        (pl.col("_wants_massage") & ~pl.col("_has_massage"))
+        .cast(pl.Int8)
+        .alias("x_massage_unlicensed"),
         pl.sum_horizontal([pl.col(a) < 0 for a in accommodated])
         .cast(pl.Int32)
         .alias("x_dimensions_short"),

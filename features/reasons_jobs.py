@@ -217,7 +217,9 @@ PAIR_PHRASES: dict[str, PhraseFn] = {
     "x_dimensions_short": _dimensions_short,
     "x_shortfall_accommodated": _shortfall,
     "x_toilet_missing": caution_phrase("x_toilet_missing", "单位未提供所需的无障碍卫生间"),
-    "x_unlicensed": caution_phrase("x_unlicensed", "岗位要求盲人医疗按摩资格，本人未登记该技能"),
+    "x_massage_unlicensed": caution_phrase(
+        "x_massage_unlicensed", "岗位要求盲人医疗按摩资格，本人未登记该技能"
+    ),
     "x_accommodation_coverage": _coverage,
     "x_skills_overlap": _skills,
     "x_text_similarity": similarity_phrase("x_text_similarity", "岗位"),

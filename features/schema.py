@@ -144,7 +144,7 @@ JOB_PAIR_FEATURES = (
         "points short, summed, after accommodations (needs bound scores)",
     ),
     _f("x_toilet_missing", pl.Int8, "pair", "1 when a needed accessible toilet is missing"),
-    _f("x_unlicensed", pl.Int8, "pair", "1 for a licensed massage post and no licence"),
+    _f("x_massage_unlicensed", pl.Int8, "pair", "1 for a blind-massage post without the licence"),
     _f("x_accommodation_coverage", pl.Float64, "pair", "share of needed accommodations offered"),
     _f("x_skills_overlap", pl.Int32, "pair", "skills held that the vacancy asks for"),
     _f(

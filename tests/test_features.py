@@ -379,7 +379,7 @@ def test_shortfall_toilet_and_licence_follow_the_records(context: FeatureContext
             unlicensed = MASSAGE_SKILL in (
                 vacancy["skills_wanted"] or ()
             ) and MASSAGE_SKILL not in (person["skills"] or ())
-            assert row["x_unlicensed"] == int(unlicensed)
+            assert row["x_massage_unlicensed"] == int(unlicensed)
             toilets += no_toilet
             unlicensed_rows += unlicensed
     assert needy.height == 4 and vacancies.height == 40

@@ -261,9 +261,9 @@ def test_shortfall_toilet_and_licence() -> None:
     assert text("x_toilet_missing", missing, supportive=False) == "单位未提供所需的无障碍卫生间"
     assert phrase("x_toilet_missing", missing, supportive=True) is None
     assert phrase("x_toilet_missing", {"x_toilet_missing": 0}, supportive=False) is None
-    licence = text("x_unlicensed", {"x_unlicensed": 1}, supportive=False)
+    licence = text("x_massage_unlicensed", {"x_massage_unlicensed": 1}, supportive=False)
     assert "盲人医疗按摩" in licence
-    assert phrase("x_unlicensed", {"x_unlicensed": 0}, supportive=False) is None
+    assert phrase("x_massage_unlicensed", {"x_massage_unlicensed": 0}, supportive=False) is None
 
 
 def test_person_features_are_not_reasons() -> None:

@@ -32,7 +32,7 @@ JOB_MONOTONE: Final = MappingProxyType(
         "x_dimensions_short": DOWN,
         "x_shortfall_accommodated": DOWN,
         "x_toilet_missing": DOWN,
-        "x_unlicensed": DOWN,
+        "x_massage_unlicensed": DOWN,
         "x_commute_ratio": DOWN,
         "x_distance_km": DOWN,
         "x_hours_excess": DOWN,
