@@ -56,7 +56,7 @@ def recommend_jobs(
     ranked = rank(model, rows, names, job_rule_scores, k)
     lookups = lookups_of(context)
     needed = lookups.accommodations_needed.get(person_id, [])
-    for position, row in enumerate(ranked.rows.iter_rows(named=True)):
+    for position, row in enumerate(ranked.rows):
         vacancy = lookups.vacancies[row["vacancy_id"]]
         reasons, cautions = explain(
             model, row, ranked.contributions[position], names, RULE_FEATURES

@@ -63,11 +63,11 @@ def recommend_courses(
     if rows.height == 0:
         return result
     ranked = rank(model, rows, names, course_rule_scores, k)
-    chosen = ranked.rows["course_id"].to_list()
+    chosen = [int(row["course_id"]) for row in ranked.rows]
     details = _details(context, chosen)
     recent = _recent_referrals(context, chosen, at)
     needed = lookups_of(context).accommodations_needed.get(person_id, [])
-    for position, row in enumerate(ranked.rows.iter_rows(named=True)):
+    for position, row in enumerate(ranked.rows):
         course = details[row["course_id"]]
         reasons, cautions = explain(
             model, row, ranked.contributions[position], names, RULE_FEATURES

@@ -7,7 +7,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from serving.recommend_core import matrix, reasons_of
+from serving.recommend_core import matrix, reasons_of, top_rows
 from serving.scoring_threads import ScoringThreads
 
 
@@ -64,3 +64,16 @@ def test_one_line_per_topic_the_fit_after_accommodations_speaks_once() -> None:
     reasons, cautions = reasons_of(row, np.array([-0.3, -0.5, -0.2, 0.0]), names)
     assert reasons == []
     assert cautions == ["提供便利后能力差距合计1.5分", "单位未提供所需的无障碍卫生间"]
+
+
+def test_top_rows_read_features_from_the_matrix_and_ids_from_the_frame() -> None:
+    rows = pl.DataFrame(
+        {"vacancy_id": [7, 8, 9], "a": [1, None, 3], "b": [0.5, 1.5, None]},
+        schema={"vacancy_id": pl.Int64, "a": pl.Int8, "b": pl.Float64},
+    )
+    features = matrix(rows, ["a", "b"])
+    chosen = top_rows(rows, features, np.array([2, 1]), ["a", "b"])
+    assert chosen == [
+        {"vacancy_id": 9, "a": 3.0, "b": None},
+        {"vacancy_id": 8, "a": None, "b": 1.5},
+    ]
