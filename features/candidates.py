@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from features.geo import pair_distance_km
-from features.person import MASSAGE_SKILL, TOILET
 from features.schema import DIMENSIONS
 from features.sets import MODE_BITS, SKILL_BITS, V_MODE_BITS, WANTED_BITS, Vocabularies
 from features.vacancy import ACCOMMODATION_BOOST_POINTS, CANDIDATE_COLUMNS, EMPLOYER_COUNTS
@@ -78,8 +77,6 @@ def candidate_vacancies(vacancy_table: pl.DataFrame) -> pl.DataFrame:
         .with_row_index(OPEN_ROW)
         .with_columns(
             _pay_mid=(pl.col("v_pay_min") + pl.col("v_pay_max")) / 2,
-            _wants_massage=pl.col("_wanted").list.contains(MASSAGE_SKILL),
-            _offers_toilet=pl.col("_offered").list.contains(TOILET),
             _leaning=pl.col("v_employer_kind").replace_strict(
                 EMPLOYER_LEANING, default=0.0, return_dtype=pl.Float64
             ),

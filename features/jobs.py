@@ -42,14 +42,7 @@ def _pair_columns(sets: Vocabularies) -> tuple[list[pl.Expr], list[pl.Expr]]:
     distance = pair_distance_km(pl.col("v_home_based") == 1)
     first = [
         *((pl.col(f"p_{d}") - pl.col(f"v_demand_{d}")).alias(f"x_margin_{d}") for d in DIMENSIONS),
-        *(
-            (
-                pl.col(f"p_{d}")
-                + ACCOMMODATION_BOOST_POINTS * pl.col(f"_closes_{d}")
-                - pl.col(f"v_demand_{d}")
-            ).alias(f"_accommodated_{d}")
-            for d in DIMENSIONS
-        ),
+        *(_accommodated(f"p_{d}", d).alias(f"_accommodated_{d}") for d in DIMENSIONS),
         distance.alias("x_distance_km"),
     ]
     needed = pl.col("_needed")
@@ -58,14 +51,7 @@ def _pair_columns(sets: Vocabularies) -> tuple[list[pl.Expr], list[pl.Expr]]:
         pl.min_horizontal(margins).alias("x_worst_margin"),
         pl.min_horizontal(accommodated).alias("x_worst_margin_accommodated"),
         pl.sum_horizontal(
-            [
-                (
-                    pl.col(f"v_demand_{d}")
-                    - pl.col(effective_score(d))
-                    - ACCOMMODATION_BOOST_POINTS * pl.col(f"_closes_{d}")
-                ).clip(0.0, None)
-                for d in DIMENSIONS
-            ]
+            [(-_accommodated(effective_score(d), d)).clip(0.0, None) for d in DIMENSIONS]
         ).alias("x_shortfall_accommodated"),
         (pl.col("_needs_toilet") & ~pl.col("_offers_toilet") & (pl.col("v_home_based") == 0))
         .cast(pl.Int8)
@@ -98,6 +84,15 @@ def _pair_columns(sets: Vocabularies) -> tuple[list[pl.Expr], list[pl.Expr]]:
         (pl.col("vacancy_referrals") / pl.col("v_openings").clip(1.0, None)).alias("x_congestion"),
     ]
     return first, second
+
+
+def _accommodated(score: str, dimension: str) -> pl.Expr:
+    """The margin on a dimension once an offered accommodation that closes it adds its points."""
+    return (
+        pl.col(score)
+        + ACCOMMODATION_BOOST_POINTS * pl.col(f"_closes_{dimension}")
+        - pl.col(f"v_demand_{dimension}")
+    )
 
 
 def people_at(context: FeatureContext, queries: pl.LazyFrame) -> pl.LazyFrame:
