@@ -125,7 +125,7 @@ def job_candidates(
     )
     return (
         scored.filter(pl.col("prescore") >= pl.col("prescore").max().over("query_id") - margin)
-        .sort("prescore", descending=True, maintain_order=True)
+        .sort(["prescore", "vacancy_id"], descending=[True, False])  # ties: a fixed order
         .group_by("query_id", maintain_order=True)
         .head(limit)
     )

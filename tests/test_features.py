@@ -384,3 +384,20 @@ def test_shortfall_toilet_and_licence_follow_the_records(context: FeatureContext
             unlicensed_rows += unlicensed
     assert needy.height == 4 and vacancies.height == 40
     assert capped_rows and toilets and unlicensed_rows, (capped_rows, toilets, unlicensed_rows)
+
+
+def test_candidates_come_best_first_and_ties_by_vacancy_id(context: FeatureContext) -> None:
+    """A fixed order: polars' joins do not keep one, and tied scores later follow it."""
+    from features.candidates import job_candidates
+    from features.jobs import people_at
+
+    persons = context.snapshot.persons["id"].head(40).to_list()
+    queries = pl.LazyFrame(
+        {"query_id": persons, "person_id": persons, "at": [NOW] * len(persons)},
+        schema={"query_id": pl.Int64, "person_id": pl.Int64, "at": UTC_MICROS},
+    )
+    batch = job_candidates(context, people_at(context, queries).collect().lazy()).collect()
+    for _query, rows in batch.group_by("query_id"):
+        expected = rows.sort(["prescore", "vacancy_id"], descending=[True, False])
+        assert rows["vacancy_id"].to_list() == expected["vacancy_id"].to_list()
+    assert batch.select(pl.struct("query_id", "prescore").is_duplicated().any()).item()
