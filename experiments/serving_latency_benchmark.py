@@ -174,7 +174,23 @@ def machine() -> str:
         cwd=Path(__file__).parent,
     ).stdout.strip()
     load = " ".join(f"{value:.2f}" for value in os.getloadavg())
-    return f"{os.cpu_count()} cores, load average {load}, commit {commit or 'unknown'}"
+    return (
+        f"{os.cpu_count()} cores, load average {load}, CPU probe {cpu_probe_ms():.0f} ms, "
+        f"commit {commit or 'unknown'}"
+    )
+
+
+def cpu_probe_ms() -> float:
+    """Median time of a fixed pure-Python loop: how fast the machine runs right now. This
+    virtual machine's speed drifts by tens of percent within an hour, without steal time."""
+    runs = []
+    for _ in range(5):
+        started = time.perf_counter()
+        total = 0
+        for value in range(1_000_000):
+            total += value * value
+        runs.append((time.perf_counter() - started) * 1000)
+    return statistics.median(runs)
 
 
 def main() -> None:
