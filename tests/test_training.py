@@ -264,3 +264,23 @@ def test_a_champion_on_another_feature_list_is_not_compared_with(
     assert checks["champion"][0] and "another feature list" in checks["champion"][1]
     promote(tracking, passed)
     assert usable_champion(tracking, model, JOB_FEATURES) == current
+
+
+def test_the_registered_model_scores_through_mlflow_with_missing_values(
+    result: TrainResult, context: FeatureContext, tmp_path: Path
+) -> None:
+    """What `mlflow models serve` runs: the pyfunc flavour, which enforces the signature. Rows
+    as the feature frame types them (8- and 32-bit integer flags and counts), one integer flag
+    missing, must score as the Booster scores them."""
+    import mlflow
+
+    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    tracking = Tracking(uri, tmp_path / "artifacts")
+    _run, version = record(tracking, result, SMALL)
+    rows = job_training_frame(context).tail(20).collect().select(JOB_FEATURES.names).to_pandas()
+    rows["x_toilet_missing"] = rows["x_toilet_missing"].astype("float64")
+    rows.loc[0, "x_toilet_missing"] = float("nan")
+    mlflow.set_tracking_uri(uri)
+    served = mlflow.pyfunc.load_model(f"models:/{model_name('jobs')}/{version}")
+    expected = tracking.load_booster(model_name("jobs"), version).predict(rows.astype("float64"))
+    np.testing.assert_allclose(np.asarray(served.predict(rows)), expected, rtol=1e-12)

@@ -17,6 +17,8 @@ import mlflow.lightgbm
 import polars as pl
 from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
+from mlflow.models import ModelSignature
+from mlflow.types import ColSpec, Schema
 
 JOBS_MODEL = "jobmatch-jobs"
 COURSES_MODEL = "jobmatch-courses"
@@ -72,9 +74,16 @@ class Tracking:
         plt.close(figure)
 
     def log_booster(self, booster: Any, example: pl.DataFrame, registered_model: str) -> str:
-        """Log and register the Booster; the new version gets the alias 'challenger'."""
-        sample = example.head(5).to_pandas()
-        signature = mlflow.models.infer_signature(sample, booster.predict(sample))
+        """Log and register the Booster; the new version gets the alias 'challenger'.
+
+        The signature declares every feature an optional double, as the ranker reads them (a
+        float matrix, a missing value as NaN): inferred from a sample, flags and counts would be
+        required integers that MLflow's pyfunc and ``mlflow models serve`` refuse as soon as one
+        is missing or arrives as a wider integer."""
+        sample = example.head(5).cast(pl.Float64).to_pandas()
+        inputs = Schema([ColSpec("double", name, required=False) for name in example.columns])
+        outputs = mlflow.models.infer_signature(sample, booster.predict(sample)).outputs
+        signature = ModelSignature(inputs=inputs, outputs=outputs)
         info = mlflow.lightgbm.log_model(
             booster,
             name="model",
