@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import lightgbm as lgb
 import numpy as np
 import polars as pl
 import pytest
 
+from features.sources import UTC_MICROS
 from serving.recommend_core import matrix, reasons_of, top_rows
 from serving.scoring_threads import ScoringThreads
 
@@ -67,13 +70,21 @@ def test_one_line_per_topic_the_fit_after_accommodations_speaks_once() -> None:
 
 
 def test_top_rows_read_features_from_the_matrix_and_ids_from_the_frame() -> None:
+    moment = datetime(2026, 12, 3, 9, 30, tzinfo=UTC)
     rows = pl.DataFrame(
-        {"vacancy_id": [7, 8, 9], "a": [1, None, 3], "b": [0.5, 1.5, None]},
-        schema={"vacancy_id": pl.Int64, "a": pl.Int8, "b": pl.Float64},
+        {
+            "vacancy_id": [7, 8, 9],
+            "a": [1, None, 3],
+            "at": [moment, moment, None],
+            "b": [0.5, 1.5, None],
+        },
+        schema={"vacancy_id": pl.Int64, "a": pl.Int8, "at": UTC_MICROS, "b": pl.Float64},
     )
     features = matrix(rows, ["a", "b"])
     chosen = top_rows(rows, features, np.array([2, 1]), ["a", "b"])
     assert chosen == [
-        {"vacancy_id": 9, "a": 3.0, "b": None},
-        {"vacancy_id": 8, "a": None, "b": 1.5},
+        {"vacancy_id": 9, "at": None, "a": 3.0, "b": None},
+        {"vacancy_id": 8, "at": moment, "a": None, "b": 1.5},
     ]
+    others = rows.select("vacancy_id", "at")[[2, 1]].to_dicts()  # what a frame gather gives
+    assert [{key: row[key] for key in ("vacancy_id", "at")} for row in chosen] == others
