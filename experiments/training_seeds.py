@@ -1,7 +1,8 @@
 """The default jobs ranker over several LightGBM seeds, with optional extra LightGBM settings.
 
-Usage: .venv/bin/python experiments/training_seeds.py --data-dir <city>/var
+Usage: .venv/bin/python -m experiments.training_seeds --data-dir <city>/var
        [--seeds 0 1 2] [--variant NAME '{"path_smooth": 20}' ...]
+(from the repository root, as a module: it imports experiments.training_headroom)
 
 Fits the default ranker on the ranked lists of the training and validation months, as
 ``jobmatch train`` does, once per seed and variant, and prints NDCG@10 on the two samples of
