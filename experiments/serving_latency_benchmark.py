@@ -30,9 +30,10 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -143,25 +144,34 @@ def overlapping(api: str, authorization: str, persons: list[int], clients: int) 
     print(f"{clients} clients: {len(every) / seconds:.1f} requests/s")
 
 
-def interleaved(
-    persons: list[int],
-    payloads: list[str],
-    ours: Callable[[int], float],
-    theirs: Callable[[str], float],
+def alternating(
+    pairs: Sequence[tuple[Callable[[], float], Callable[[], float]]],
 ) -> tuple[list[float], list[float]]:
-    """Each person's request to jobmatch and to MLflow back to back, which one first alternating,
-    so that both see the same moments of a machine whose speed drifts by tens of percent within
-    an hour (the ratio then compares like with like)."""
-    ours_millis: list[float] = []
-    theirs_millis: list[float] = []
-    for index, (person, payload) in enumerate(zip(persons, payloads, strict=True)):
+    """Run each pair's two timed calls back to back, which one first alternating, so that both
+    sides see the same moments of a machine whose speed drifts by tens of percent within an
+    hour; returns the first sides' and the second sides' times."""
+    firsts: list[float] = []
+    seconds: list[float] = []
+    for index, (first, second) in enumerate(pairs):
         if index % 2 == 0:
-            ours_millis.append(ours(person))
-            theirs_millis.append(theirs(payload))
+            firsts.append(first())
+            seconds.append(second())
         else:
-            theirs_millis.append(theirs(payload))
-            ours_millis.append(ours(person))
-    return ours_millis, theirs_millis
+            seconds.append(second())
+            firsts.append(first())
+    return firsts, seconds
+
+
+def jobmatch_serve(bin_dir: Path, port: int) -> list[str]:
+    """The command that serves jobmatch on ``port``, as ``make run`` does."""
+    return [str(bin_dir / "jobmatch"), "serve", "--port", str(port)]
+
+
+def log_in(client: httpx.Client, data_dir: Path) -> None:
+    """Send the demo counselor's bearer token with every later request of ``client``."""
+    login = {"username": COUNSELOR, "password": password_of(data_dir, COUNSELOR)}
+    token = client.post("/api/auth/token", data=login).json()["access_token"]
+    client.headers["Authorization"] = f"Bearer {token}"
 
 
 def machine() -> str:
@@ -231,7 +241,7 @@ def main() -> None:
 
     api_port, mlflow_port = free_port(), free_port()
     api = f"http://127.0.0.1:{api_port}"
-    serve_api = [str(bin_dir / "jobmatch"), "serve", "--port", str(api_port)]
+    serve_api = jobmatch_serve(bin_dir, api_port)
     model_uri = f"models:/{model_name('jobs')}@champion"
     serve_mlflow = [
         str(bin_dir / "mlflow"),
@@ -254,9 +264,7 @@ def main() -> None:
         httpx.Client(base_url=api) as ours_client,
         httpx.Client(base_url=mlflow_url) as theirs_client,
     ):
-        login = {"username": COUNSELOR, "password": password_of(data_dir, COUNSELOR)}
-        token = ours_client.post("/api/auth/token", data=login).json()["access_token"]
-        ours_client.headers["Authorization"] = f"Bearer {token}"
+        log_in(ours_client, data_dir)
         first = ours_client.get(f"/api/persons/{persons[0]}/recommendations/jobs?k=10").json()
         print(f"jobmatch serves {first['model_version']} (degraded: {first['degraded']})")
 
@@ -269,7 +277,12 @@ def main() -> None:
         for person, payload in zip(persons[:WARM_UP], payloads[:WARM_UP], strict=True):
             ours_call(person)
             theirs_call(payload)
-        ours, theirs = interleaved(persons, payloads, ours_call, theirs_call)
+        ours, theirs = alternating(
+            [
+                (partial(ours_call, person), partial(theirs_call, payload))
+                for person, payload in zip(persons, payloads, strict=True)
+            ]
+        )
         if args.clients > 1:
             overlapping(api, ours_client.headers["Authorization"], persons, args.clients)
 

@@ -21,23 +21,24 @@ import os
 import random
 import statistics
 import sys
+from functools import partial
 from pathlib import Path
 
 import httpx
-import polars as pl
+from sqlalchemy import select
 
 from experiments.serving_latency_benchmark import (
-    COUNSELOR,
     COUNTY,
     WARM_UP,
+    alternating,
     free_port,
-    password_of,
+    jobmatch_serve,
+    log_in,
     server,
     timed,
 )
-from features.sources import read_snapshot
 from matching.settings import Settings
-from matching.storage import make_engine
+from matching.storage import Person, make_engine
 
 
 def main() -> None:
@@ -51,53 +52,55 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     data_dir = args.data_dir.resolve()
-    settings = Settings(data_dir=data_dir)
-    engine = make_engine(settings.resolved_database_url)
-    persons_table = read_snapshot(engine).persons
-    engine.dispose()
-    county = persons_table.filter(pl.col("county") == COUNTY)["id"].to_list()
-    persons = random.Random(args.seed).sample(county, args.persons)
-    extra_b = dict(item.split("=", 1) for item in args.env_b)
-    bin_dir = Path(sys.executable).parent
+    persons = random.Random(args.seed).sample(county_persons(data_dir), args.persons)
     base = os.environ | {"JOBMATCH_DATA_DIR": str(data_dir)}
-    login = {"username": COUNSELOR, "password": password_of(data_dir, COUNSELOR)}
-
-    ports = {"A": free_port(), "B": free_port()}
     envs = {
         "A": base | {"PYTHONPATH": str(args.a.resolve())},
-        "B": base | {"PYTHONPATH": str(args.b.resolve())} | extra_b,
+        "B": base
+        | {"PYTHONPATH": str(args.b.resolve())}
+        | dict(item.split("=", 1) for item in args.env_b),
     }
+    bin_dir = Path(sys.executable).parent
+    ports = {"A": free_port(), "B": free_port()}
     urls = {side: f"http://127.0.0.1:{port}" for side, port in ports.items()}
-    commands = {
-        side: [str(bin_dir / "jobmatch"), "serve", "--port", str(port)]
-        for side, port in ports.items()
-    }
     with (
-        server(commands["A"], envs["A"], f"{urls['A']}/api/health"),
-        server(commands["B"], envs["B"], f"{urls['B']}/api/health"),
+        server(jobmatch_serve(bin_dir, ports["A"]), envs["A"], f"{urls['A']}/api/health"),
+        server(jobmatch_serve(bin_dir, ports["B"]), envs["B"], f"{urls['B']}/api/health"),
         httpx.Client(base_url=urls["A"]) as client_a,
         httpx.Client(base_url=urls["B"]) as client_b,
     ):
-        clients = {"A": client_a, "B": client_b}
-        for client in clients.values():
-            token = client.post("/api/auth/token", data=login).json()["access_token"]
-            client.headers["Authorization"] = f"Bearer {token}"
-        millis: dict[str, list[float]] = {"A": [], "B": []}
-        for index in range(WARM_UP + args.pairs):
-            url = f"/api/persons/{persons[index % len(persons)]}/recommendations/jobs?k=10"
-            for side in ("A", "B") if index % 2 == 0 else ("B", "A"):
-                elapsed = timed(clients[side].get, url)
-                if index >= WARM_UP:
-                    millis[side].append(elapsed)
+        log_in(client_a, data_dir)
+        log_in(client_b, data_dir)
+        urls_by_pair = [
+            f"/api/persons/{persons[index % len(persons)]}/recommendations/jobs?k=10"
+            for index in range(WARM_UP + args.pairs)
+        ]
+        pairs = [
+            (partial(timed, client_a.get, url), partial(timed, client_b.get, url))
+            for url in urls_by_pair
+        ]
+        alternating(pairs[:WARM_UP])
+        millis_a, millis_b = alternating(pairs[WARM_UP:])
 
-    differences = [b - a for a, b in zip(millis["A"], millis["B"], strict=True)]
+    differences = [b - a for a, b in zip(millis_a, millis_b, strict=True)]
     faster = sum(difference < 0 for difference in differences) / len(differences)
-    print(f"A {args.a}: p50 {statistics.median(millis['A']):.2f} ms")
-    print(f"B {args.b} {' '.join(args.env_b)}: p50 {statistics.median(millis['B']):.2f} ms")
+    print(f"A {args.a}: p50 {statistics.median(millis_a):.2f} ms")
+    print(f"B {args.b} {' '.join(args.env_b)}: p50 {statistics.median(millis_b):.2f} ms")
     print(
         f"{len(differences)} pairs: median B - A {statistics.median(differences):+.2f} ms, "
         f"B faster in {faster:.0%} of pairs"
     )
+
+
+def county_persons(data_dir: Path) -> list[int]:
+    """Ids of the benchmark county's persons, in id order (the ids alone, not a snapshot)."""
+    engine = make_engine(Settings(data_dir=data_dir).resolved_database_url)
+    try:
+        with engine.connect() as connection:
+            query = select(Person.id).where(Person.county == COUNTY).order_by(Person.id)
+            return list(connection.scalars(query))
+    finally:
+        engine.dispose()
 
 
 if __name__ == "__main__":
