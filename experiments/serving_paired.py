@@ -46,7 +46,9 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=Path("var"))
     parser.add_argument("--a", type=Path, required=True, help="source tree served as A")
     parser.add_argument("--b", type=Path, required=True, help="source tree served as B")
-    parser.add_argument("--env-b", action="append", default=[], help="NAME=VALUE for B only")
+    parser.add_argument(
+        "--env-b", action="append", default=[], type=setting, help="NAME=VALUE for B only"
+    )
     parser.add_argument("--persons", type=int, default=300)
     parser.add_argument("--pairs", type=int, default=600)
     parser.add_argument("--seed", type=int, default=1)
@@ -56,9 +58,7 @@ def main() -> None:
     base = os.environ | {"JOBMATCH_DATA_DIR": str(data_dir)}
     envs = {
         "A": base | {"PYTHONPATH": str(args.a.resolve())},
-        "B": base
-        | {"PYTHONPATH": str(args.b.resolve())}
-        | dict(item.split("=", 1) for item in args.env_b),
+        "B": base | {"PYTHONPATH": str(args.b.resolve())} | dict(args.env_b),
     }
     bin_dir = Path(sys.executable).parent
     ports = {"A": free_port(), "B": free_port()}
@@ -85,11 +85,20 @@ def main() -> None:
     differences = [b - a for a, b in zip(millis_a, millis_b, strict=True)]
     faster = sum(difference < 0 for difference in differences) / len(differences)
     print(f"A {args.a}: p50 {statistics.median(millis_a):.2f} ms")
-    print(f"B {args.b} {' '.join(args.env_b)}: p50 {statistics.median(millis_b):.2f} ms")
+    settings = " ".join(f"{name}={value}" for name, value in args.env_b)
+    print(f"B {args.b} {settings}: p50 {statistics.median(millis_b):.2f} ms")
     print(
         f"{len(differences)} pairs: median B - A {statistics.median(differences):+.2f} ms, "
         f"B faster in {faster:.0%} of pairs"
     )
+
+
+def setting(text: str) -> tuple[str, str]:
+    """``--env-b NAME=VALUE`` as (NAME, VALUE)."""
+    name, equals, value = text.partition("=")
+    if not name or not equals:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    return name, value
 
 
 def county_persons(data_dir: Path) -> list[int]:
