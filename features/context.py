@@ -3,13 +3,14 @@ dated histories indexed for point-in-time lookups (see ``features.histories``)."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
 from features.candidates import OPEN_ROW, candidate_vacancies
 from features.course import course_table
 from features.histories import course_history, employer_history, person_history, vacancy_history
+from features.moment import MomentSlot
 from features.person import assessment_table, person_table, typical_scores
 from features.sets import Vocabularies
 from features.sources import Snapshot
@@ -36,6 +37,9 @@ class FeatureContext:
     typical_scores: pl.DataFrame
     sets: Vocabularies  # the names in sets of skills, work modes and accommodations, numbered
     snapshot: Snapshot
+    # request-time frames of the current day (``features.request.moment_of``); not an init
+    # field, so that ``dataclasses.replace`` (a narrowed copy) starts with frames of its own
+    moment: MomentSlot = field(default_factory=MomentSlot, init=False, compare=False, repr=False)
 
     @classmethod
     def from_snapshot(cls, snapshot: Snapshot) -> FeatureContext:

@@ -35,6 +35,14 @@ def job_pair_features(rows: pl.LazyFrame, sets: Vocabularies) -> pl.LazyFrame:
 
 
 @lru_cache(maxsize=8)
+def pair_inputs(sets: Vocabularies) -> frozenset[str]:
+    """The columns ``job_pair_features`` and the feature list read (ids and the moment too)."""
+    first, second = _pair_columns(sets)
+    read = {name for expression in (*first, *second) for name in expression.meta.root_names()}
+    return frozenset({*read, *JOB_FEATURES.names, "query_id", "person_id", "vacancy_id", "at"})
+
+
+@lru_cache(maxsize=8)
 def _pair_columns(sets: Vocabularies) -> tuple[list[pl.Expr], list[pl.Expr]]:
     """Two steps: margins and distance first, then what is made of them."""
     margins = [f"x_margin_{d}" for d in DIMENSIONS]

@@ -6,7 +6,7 @@ referral's moment). ``tests/test_features.py`` checks both give the same numbers
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Final
 
 import polars as pl
@@ -14,12 +14,14 @@ import polars as pl
 from features.candidates import DEFAULT_LIMIT, job_candidates
 from features.context import FeatureContext
 from features.course import course_features
-from features.jobs import job_features, people_at
+from features.jobs import job_features, job_pair_features, pair_inputs, people_at
+from features.moment import Moment, micros_of, window
+from features.schema import JOB_FEATURES
 from features.sources import UTC_MICROS
+from features.vacancy import vacancy_features
 
 # Small frames: the streaming engine's start-up costs more than the work itself.
 ENGINE: Final = "in-memory"
-EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 # The plans are written lean (columns picked, cheap filters first); optimising them costs more
 # than it saves for one person.
 OPTIMIZATIONS: Final = pl.QueryOptFlags.none()
@@ -34,39 +36,120 @@ def collect(frame: pl.LazyFrame) -> pl.DataFrame:
 
 def one_query(person_id: int, at: datetime) -> pl.LazyFrame:
     """The query frame of one person at one moment (a naive moment is taken as UTC)."""
-    moment = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
-    micros = (moment - EPOCH) // timedelta(microseconds=1)  # polars converts datetimes slowly
     return pl.DataFrame(
         [
             pl.Series("query_id", [1], pl.Int64),
             pl.Series("person_id", [person_id], pl.Int64),
-            pl.Series("at", [micros], pl.Int64).cast(UTC_MICROS),
+            moment_column(at),
         ]
     ).lazy()
+
+
+def moment_column(at: datetime) -> pl.Series:
+    """``at`` as the one-row ``at`` column of a query (polars converts datetimes slowly)."""
+    return pl.Series("at", [micros_of(at)], pl.Int64).cast(UTC_MICROS)
+
+
+def moment_of(context: FeatureContext, at: datetime) -> Moment:
+    """The snapshot's request-time frames covering ``at``: the ones kept, or new ones built
+    (once, whichever request comes first) when ``at`` is past their window."""
+    micros = micros_of(at)
+    slot = context.moment
+    current = slot.current
+    if current is not None and current.covers(micros):
+        return current
+    with slot.lock:
+        current = slot.current
+        if current is None or not current.covers(micros):
+            current = slot.current = _moment(context, at, micros)
+    return current
+
+
+def _moment(context: FeatureContext, at: datetime, micros: int) -> Moment:
+    ids = context.person_table.frame[context.person_table.key].cast(pl.Int64)
+    queries = pl.DataFrame(
+        [pl.Series("query_id", [1] * ids.len(), pl.Int64), ids.alias("person_id")]
+    ).with_columns(pl.lit(moment_column(at)).first())
+    people = collect(people_at(context, queries.lazy()))
+    items = context.open_vacancies.lazy().select(
+        pl.lit(1, pl.Int64).alias("query_id"),
+        pl.col("vacancy_id").sort(),
+        pl.lit(moment_column(at)).first(),
+    )
+    vacancies = collect(
+        vacancy_features(
+            items.with_columns(pl.col("at").dt.date().alias("_day")),
+            context.vacancies,
+            context.vacancy_history,
+            context.employer_history,
+        )
+    ).drop("query_id", "at", "_day")
+    inputs = pair_inputs(context.sets)
+    after, until = window(
+        micros,
+        (
+            context.assessments,
+            context.person_history,
+            context.vacancy_history,
+            context.employer_history,
+        ),
+    )
+    return Moment(
+        after=after,
+        until=until,
+        people=people,
+        rows={person: row for row, person in enumerate(ids.to_list())},
+        vacancies=vacancies.select(name for name in vacancies.columns if name in inputs),
+    )
+
+
+def person_row(
+    context: FeatureContext, person_id: int, at: datetime
+) -> tuple[pl.DataFrame, Moment | None]:
+    """The person's features at ``at`` (one row, query_id 1) and the moment's frames they came
+    from; for a person the snapshot lacks, a row built for itself (nulls) and None."""
+    moment = moment_of(context, at)
+    person = moment.person(person_id)
+    if person is None:
+        return collect(people_at(context, one_query(person_id, at))), None
+    return person.with_columns(moment_column(at)), moment
 
 
 def job_request(
     context: FeatureContext, person_id: int, at: datetime, *, limit: int = DEFAULT_LIMIT
 ) -> pl.DataFrame:
     """Candidate vacancies for the person with their features (one row per vacancy)."""
-    people = collect(people_at(context, one_query(person_id, at))).lazy()
-    candidates = collect(job_candidates(context, people, limit=limit))
-    items = candidates.lazy().select("query_id", "vacancy_id")
-    return collect(job_features(context, people, items))
+    person, moment = person_row(context, person_id, at)
+    candidates = collect(job_candidates(context, person.lazy(), limit=limit))
+    if moment is None:
+        items = candidates.lazy().select("query_id", "vacancy_id")
+        return collect(job_features(context, person.lazy(), items))
+    vacancies = moment.vacancy_rows(candidates["vacancy_id"])
+    inputs = pair_inputs(context.sets)
+    # a gather, not ``new_from_index``: polars divides by a repeated value as by a scalar,
+    # through its reciprocal, which differs from the training frame's quotient in the last bit
+    person = pl.DataFrame([column for column in person.iter_columns() if column.name in inputs])
+    rows = vacancies.hstack(person[[0] * candidates.height].get_columns())
+    features = job_pair_features(rows.lazy(), context.sets)
+    return collect(
+        features.select("query_id", "person_id", "vacancy_id", "at", *JOB_FEATURES.names)
+    )
 
 
 def job_features_for(
     context: FeatureContext, person_id: int, at: datetime, vacancy_ids: list[int]
 ) -> pl.DataFrame:
     """Features of given vacancies for the person at a moment (no candidate generation)."""
-    people = collect(people_at(context, one_query(person_id, at))).lazy()
+    person, _moment = person_row(context, person_id, at)
     items = pl.LazyFrame({"query_id": [1] * len(vacancy_ids), "vacancy_id": vacancy_ids})
-    return collect(job_features(context, people, items))
+    return collect(job_features(context, person.lazy(), items))
 
 
 def course_request(context: FeatureContext, person_id: int, at: datetime) -> pl.DataFrame:
     """Every open course for the person with its features (courses are few: no cut)."""
-    people = collect(people_at(context, one_query(person_id, at))).lazy()
+    person, _moment = person_row(context, person_id, at)
     open_courses = context.courses.lazy().filter(pl.col("_c_status") == "open")
     items = open_courses.select(pl.lit(1, dtype=pl.Int64).alias("query_id"), "course_id")
-    return collect(course_features(context.courses.lazy(), context.course_history, people, items))
+    return collect(
+        course_features(context.courses.lazy(), context.course_history, person.lazy(), items)
+    )

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import numpy as np
 import polars as pl
@@ -21,8 +21,9 @@ import polars as pl
 from features.candidates import OPEN_ROW, job_candidates
 from features.context import FeatureContext
 from features.jobs import job_features, people_at
+from features.moment import micros_of
 from features.reasons import phrase
-from features.request import EPOCH, collect
+from features.request import collect
 from features.schema import JOB_FEATURES
 from features.sources import UTC_MICROS
 from features.tables import Keyed
@@ -41,7 +42,7 @@ MIN_EXPLAIN_TREES = 10
 
 def fair_queries(person_ids: Sequence[int], at: datetime) -> pl.LazyFrame:
     """One query per candidate, all at the fair's moment (query ids count from 1)."""
-    micros = (at - EPOCH) // timedelta(microseconds=1)
+    micros = micros_of(at)
     n = len(person_ids)
     return pl.DataFrame(
         [

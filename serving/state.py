@@ -24,7 +24,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from features.context import FeatureContext
-from features.request import course_request, job_request
+from features.request import course_request, job_request, moment_of
 from features.schema import COURSE_FEATURE_SET, JOB_FEATURES, FeatureSet
 from features.sources import TABLES, read_snapshot
 from features.training_frames import course_training_frame, job_training_frame
@@ -118,11 +118,14 @@ class ServiceState:
             fingerprint = database_fingerprint(self.engine)  # before the read: never too new
             if not force and fingerprint == self._fingerprint:
                 self.read_started = started
+                if self.context is not None:  # a new day: its frames made here, not in a request
+                    moment_of(self.context, datetime.now(UTC))
                 return True
             begun = time.perf_counter()
             context = FeatureContext.from_snapshot(read_snapshot(self.engine))
             if context.persons.height > 0:
                 lookups_of(context)  # built before the swap: requests find them ready
+                moment_of(context, datetime.now(UTC))
                 self._ensure_holders(context)
         except SQLAlchemyError as error:
             log.warning("no snapshot: database unavailable (%s)", type(error).__name__)

@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pydantic
@@ -16,6 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, update
 
+from features.moment import micros_of
 from matching.accounts import create_user
 from matching.settings import Settings
 from matching.storage import Vacancy, make_engine, make_sessionmaker, upgrade_database
@@ -176,6 +178,16 @@ def test_an_unchanged_database_is_not_read_again_and_a_change_is_swapped_in_whol
     titles = state.context.snapshot.vacancies.filter(id=1)["title"]
     assert titles.to_list() == ["新岗位名称"]
     assert old.snapshot.vacancies.filter(id=1)["title"].to_list() != ["新岗位名称"]
+
+
+def test_a_refresh_prepares_todays_request_frames(loaded: tuple[ServiceState, Engine]) -> None:
+    state, _engine = loaded
+    state.refresh_snapshot(force=True)
+    assert state.context is not None
+    built = state.context.moment.current
+    assert built is not None and built.covers(micros_of(datetime.now(UTC)))
+    state.context.moment.current = None  # as if the day had turned: an unchanged database
+    assert state.refresh_snapshot() and state.context.moment.current is not None
 
 
 def test_a_failed_refresh_keeps_the_old_snapshot_and_the_loop_goes_on(

@@ -1,0 +1,87 @@
+"""Request time, prepared once per snapshot and day: the person features of every person and the
+vacancy features of every open vacancy as of one moment.
+
+A feature reads the clock in two ways only: the day of the moment (ages, days open, days
+registered) and the history rows strictly before it (``features.tables.History``). So between
+two consecutive history moments of a snapshot, within one day, every feature has one value, and
+a request there can take its person row and its vacancies' columns from frames built for the
+whole window instead of building them for itself. ``Moment.covers`` says whether a moment is in
+the window; ``features.request`` rebuilds the frames when it is not (at midnight UTC, or when a
+dated event such as an assessment known from tomorrow comes due).
+
+The frames come from the same functions as the training frames (``people_at``,
+``vacancy_features``); ``tests/test_moment.py`` checks that a request built from them equals one
+built for itself.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Final
+
+import polars as pl
+
+from features.tables import History
+
+EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+DAY_MICROS: Final = 86_400_000_000
+
+
+def micros_of(at: datetime) -> int:
+    """Microseconds since the epoch of a moment (a naive moment is taken as UTC)."""
+    moment = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+    return (moment - EPOCH) // timedelta(microseconds=1)
+
+
+@dataclass(frozen=True, eq=False)
+class Moment:
+    """Features as of any moment in (``after``, ``until``] (microseconds since the epoch).
+
+    ``people``: ``people_at`` of every person of the snapshot (query_id 1, one row each, found
+    through ``rows``); ``vacancies``: ``vacancy_features`` of every open vacancy, sorted by
+    vacancy_id, without the query's columns.
+    """
+
+    after: int
+    until: int
+    people: pl.DataFrame
+    rows: dict[int, int]
+    vacancies: pl.DataFrame
+
+    def covers(self, micros: int) -> bool:
+        return self.after < micros <= self.until
+
+    def person(self, person_id: int) -> pl.DataFrame | None:
+        """The person's row (``at`` still the moment it was built at), None for a person the
+        snapshot lacks."""
+        row = self.rows.get(person_id)
+        return None if row is None else self.people.slice(row, 1)
+
+    def vacancy_rows(self, vacancy_ids: pl.Series) -> pl.DataFrame:
+        """The open vacancies' rows in the order of ``vacancy_ids`` (each must be open)."""
+        return self.vacancies[self.vacancies["vacancy_id"].search_sorted(vacancy_ids)]
+
+
+def window(micros: int, histories: tuple[History, ...]) -> tuple[int, int]:
+    """The widest (after, until] around ``micros`` within its UTC day with no history moment
+    m such that a moment in it is on the other side of m from ``micros`` ("strictly before")."""
+    day_start = micros - micros % DAY_MICROS
+    after, until = day_start - 1, day_start + DAY_MICROS - 1
+    for history in histories:
+        moments = history.moments.dt.epoch("us")
+        split = int(moments.search_sorted(micros, side="left"))  # moments[:split] < micros
+        if split > 0:
+            after = max(after, int(moments[split - 1]))
+        if split < moments.len():
+            until = min(until, int(moments[split]))
+    return after, until
+
+
+@dataclass(eq=False)
+class MomentSlot:
+    """The latest ``Moment`` of a snapshot; replaced whole, built under ``lock``."""
+
+    current: Moment | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
