@@ -23,7 +23,7 @@ from typing import Final
 
 import polars as pl
 
-from features.tables import History
+from features.tables import ROW, History, Keyed
 
 EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 DAY_MICROS: Final = 86_400_000_000
@@ -39,16 +39,19 @@ def micros_of(at: datetime) -> int:
 class Moment:
     """Features as of any moment in (``after``, ``until``] (microseconds since the epoch).
 
-    ``people``: ``people_at`` of every person of the snapshot (query_id 1, one row each, found
-    through ``rows``); ``vacancies``: ``vacancy_features`` of every open vacancy, sorted by
-    vacancy_id, without the query's columns.
+    ``people``: ``people_at`` of every person of the snapshot (query_id 1) by person_id, with
+    ``rows`` giving each person's row; ``vacancies``: ``vacancy_features`` of every open vacancy
+    by vacancy_id. ``person_columns`` and ``vacancy_columns`` are what the pair features read of
+    each.
     """
 
     after: int
     until: int
-    people: pl.DataFrame
+    people: Keyed
     rows: dict[int, int]
-    vacancies: pl.DataFrame
+    vacancies: Keyed
+    person_columns: tuple[str, ...]
+    vacancy_columns: tuple[str, ...]
 
     def covers(self, micros: int) -> bool:
         return self.after < micros <= self.until
@@ -57,11 +60,23 @@ class Moment:
         """The person's row (``at`` still the moment it was built at), None for a person the
         snapshot lacks."""
         row = self.rows.get(person_id)
-        return None if row is None else self.people.slice(row, 1)
+        return None if row is None else self.people.frame.slice(row, 1)
 
-    def vacancy_rows(self, vacancy_ids: pl.Series) -> pl.DataFrame:
-        """The open vacancies' rows in the order of ``vacancy_ids`` (each must be open)."""
-        return self.vacancies[self.vacancies["vacancy_id"].search_sorted(vacancy_ids)]
+    def pairs(self, items: pl.LazyFrame, person_id: int, at: pl.Series) -> pl.LazyFrame:
+        """``items`` (query_id, vacancy_id) of one person (of this snapshot) with the columns
+        the pair features read: person_id, the one-row ``at`` and gathers of both tables.
+
+        The person's columns are gathered row by row, not broadcast from one row: polars
+        divides by a broadcast value through its reciprocal, which differs from the training
+        frames' quotients in the last bit."""
+        rows = items.with_columns(
+            pl.lit(person_id, pl.Int64).alias("person_id"),
+            pl.lit(at).first(),
+            self.vacancies.row("vacancy_id").alias("_vacancy_row"),
+            pl.repeat(self.rows[person_id], pl.len(), dtype=ROW).alias("_person_row"),
+        )
+        rows = self.vacancies.attach(rows, "_vacancy_row", self.vacancy_columns)
+        return self.people.attach(rows, "_person_row", self.person_columns)
 
 
 def window(micros: int, histories: tuple[History, ...]) -> tuple[int, int]:

@@ -18,6 +18,7 @@ from features.jobs import job_features, job_pair_features, pair_inputs, people_a
 from features.moment import Moment, micros_of, window
 from features.schema import JOB_FEATURES
 from features.sources import UTC_MICROS
+from features.tables import Keyed
 from features.vacancy import vacancy_features
 
 # Small frames: the streaming engine's start-up costs more than the work itself.
@@ -70,36 +71,40 @@ def _moment(context: FeatureContext, at: datetime, micros: int) -> Moment:
     queries = pl.DataFrame(
         [pl.Series("query_id", [1] * ids.len(), pl.Int64), ids.alias("person_id")]
     ).with_columns(pl.lit(moment_column(at)).first())
-    people = collect(people_at(context, queries.lazy()))
     items = context.open_vacancies.lazy().select(
         pl.lit(1, pl.Int64).alias("query_id"),
-        pl.col("vacancy_id").sort(),
+        "vacancy_id",
         pl.lit(moment_column(at)).first(),
     )
-    vacancies = collect(
-        vacancy_features(
-            items.with_columns(pl.col("at").dt.date().alias("_day")),
-            context.vacancies,
-            context.vacancy_history,
-            context.employer_history,
-        )
-    ).drop("query_id", "at", "_day")
-    inputs = pair_inputs(context.sets)
-    after, until = window(
-        micros,
-        (
-            context.assessments,
-            context.person_history,
-            context.vacancy_history,
-            context.employer_history,
+    vacancies = Keyed.of(
+        collect(
+            vacancy_features(
+                items.with_columns(pl.col("at").dt.date().alias("_day")),
+                context.vacancies,
+                context.vacancy_history,
+                context.employer_history,
+            )
         ),
+        "vacancy_id",
     )
+    histories = (
+        context.assessments,
+        context.person_history,
+        context.vacancy_history,
+        context.employer_history,
+    )
+    after, until = window(micros, histories)
+    people = Keyed.of(collect(people_at(context, queries.lazy())), "person_id")
+    inputs = pair_inputs(context.sets)
+    query = ("query_id", "person_id", "vacancy_id", "at", "_day")
     return Moment(
         after=after,
         until=until,
         people=people,
-        rows={person: row for row, person in enumerate(ids.to_list())},
-        vacancies=vacancies.select(name for name in vacancies.columns if name in inputs),
+        rows={person: row for row, person in enumerate(people.frame["person_id"].to_list())},
+        vacancies=vacancies,
+        person_columns=tuple(c for c in people.frame.columns if c in inputs and c not in query),
+        vacancy_columns=tuple(c for c in vacancies.frame.columns if c in inputs and c not in query),
     )
 
 
@@ -120,17 +125,12 @@ def job_request(
 ) -> pl.DataFrame:
     """Candidate vacancies for the person with their features (one row per vacancy)."""
     person, moment = person_row(context, person_id, at)
-    candidates = collect(job_candidates(context, person.lazy(), limit=limit))
+    candidates = job_candidates(context, person.lazy(), limit=limit)
+    items = candidates.select("query_id", "vacancy_id")
     if moment is None:
-        items = candidates.lazy().select("query_id", "vacancy_id")
         return collect(job_features(context, person.lazy(), items))
-    vacancies = moment.vacancy_rows(candidates["vacancy_id"])
-    inputs = pair_inputs(context.sets)
-    # a gather, not ``new_from_index``: polars divides by a repeated value as by a scalar,
-    # through its reciprocal, which differs from the training frame's quotient in the last bit
-    person = pl.DataFrame([column for column in person.iter_columns() if column.name in inputs])
-    rows = vacancies.hstack(person[[0] * candidates.height].get_columns())
-    features = job_pair_features(rows.lazy(), context.sets)
+    rows = moment.pairs(items, person_id, person["at"])
+    features = job_pair_features(rows, context.sets)
     return collect(
         features.select("query_id", "person_id", "vacancy_id", "at", *JOB_FEATURES.names)
     )

@@ -115,5 +115,5 @@ def test_a_narrowed_copy_of_the_context_keeps_frames_of_its_own(context: Feature
     kept = moment_of(context, NOW)
     narrowed = only_vacancies(context, context.open_vacancies["vacancy_id"].head(5).to_list())
     assert narrowed.moment is not context.moment
-    assert moment_of(narrowed, NOW).vacancies.height == 5
+    assert moment_of(narrowed, NOW).vacancies.frame.height == 5
     assert moment_of(context, NOW) is kept
