@@ -24,6 +24,7 @@ from matching import codes
 
 if TYPE_CHECKING:
     from features.context import FeatureContext
+    from features.tables import Keyed
 
 DEFAULT_LIMIT = 800
 DEFAULT_MARGIN = 4.2  # keep items within this pre-score distance of the best (*tuned for recall*)
@@ -90,10 +91,16 @@ def job_candidates(
     *,
     limit: int = DEFAULT_LIMIT,
     margin: float = DEFAULT_MARGIN,
+    vacancies: Keyed | None = None,
 ) -> pl.LazyFrame:
     """people (``features.jobs.people_at``) → (query_id, vacancy_id, prescore), at most
-    ``limit`` per query."""
-    vacancies = context.open_vacancy_table
+    ``limit`` per query.
+
+    ``vacancies``: the open vacancy table to read instead of the context's, holding the
+    employer's counts (``EMPLOYER_COUNTS``) as of every query's moment (``features.moment``);
+    without them the counts are looked up in the employer history for each pair."""
+    vacancies = vacancies or context.open_vacancy_table
+    counted = all(name in vacancies.frame.columns for name in EMPLOYER_COUNTS)
     sets = context.sets
     rules = _rules(sets)
     person = [*PERSON, *sets.skills.columns(SKILL_BITS), *sets.modes.columns(MODE_BITS)]
@@ -112,17 +119,22 @@ def job_candidates(
         .filter(rules.able)
         .select("query_id", OPEN_ROW, "v_home_based", "distance", *rules.fit, *person)
     )
-    scored = (
-        vacancies.attach(
-            able,
-            OPEN_ROW,
-            [*SCORED, *sets.skills.columns(WANTED_BITS), *sets.modes.columns(V_MODE_BITS)],
-        )
-        .pipe(context.employer_history.locate, "employer_id", "at", "_employer")
-        .with_columns(context.employer_history.values("_employer", EMPLOYER_COUNTS, missing=0))
-        .with_columns(rules.terms)
-        .select("query_id", "vacancy_id", rules.prescore)
+    scored = vacancies.attach(
+        able,
+        OPEN_ROW,
+        [
+            *SCORED,
+            *sets.skills.columns(WANTED_BITS),
+            *sets.modes.columns(V_MODE_BITS),
+            *(EMPLOYER_COUNTS if counted else ()),
+        ],
     )
+    if not counted:
+        history = context.employer_history
+        scored = scored.pipe(history.locate, "employer_id", "at", "_employer").with_columns(
+            history.values("_employer", EMPLOYER_COUNTS, missing=0)
+        )
+    scored = scored.with_columns(rules.terms).select("query_id", "vacancy_id", rules.prescore)
     return (
         scored.filter(pl.col("prescore") >= pl.col("prescore").max().over("query_id") - margin)
         .sort(["prescore", "vacancy_id"], descending=[True, False])  # ties: a fixed order

@@ -42,7 +42,7 @@ class Moment:
     ``people``: ``people_at`` of every person of the snapshot (query_id 1) by person_id, with
     ``rows`` giving each person's row; ``vacancies``: ``vacancy_features`` of every open vacancy
     by vacancy_id. ``person_columns`` and ``vacancy_columns`` are what the pair features read of
-    each.
+    each; ``open_vacancies`` is what candidate generation reads.
     """
 
     after: int
@@ -52,6 +52,7 @@ class Moment:
     vacancies: Keyed
     person_columns: tuple[str, ...]
     vacancy_columns: tuple[str, ...]
+    open_vacancies: Keyed  # the context's open vacancy table with the employers' counts
 
     def covers(self, micros: int) -> bool:
         return self.after < micros <= self.until

@@ -11,7 +11,7 @@ from typing import Final
 
 import polars as pl
 
-from features.candidates import DEFAULT_LIMIT, job_candidates
+from features.candidates import DEFAULT_LIMIT, OPEN_ROW, job_candidates
 from features.context import FeatureContext
 from features.course import course_features
 from features.jobs import job_features, job_pair_features, pair_inputs, people_at
@@ -19,7 +19,7 @@ from features.moment import Moment, micros_of, window
 from features.schema import JOB_FEATURES
 from features.sources import UTC_MICROS
 from features.tables import Keyed
-from features.vacancy import vacancy_features
+from features.vacancy import EMPLOYER_COUNTS, vacancy_features
 
 # Small frames: the streaming engine's start-up costs more than the work itself.
 ENGINE: Final = "in-memory"
@@ -97,6 +97,10 @@ def _moment(context: FeatureContext, at: datetime, micros: int) -> Moment:
     people = Keyed.of(collect(people_at(context, queries.lazy())), "person_id")
     inputs = pair_inputs(context.sets)
     query = ("query_id", "person_id", "vacancy_id", "at", "_day")
+    counts = vacancies.frame.select("vacancy_id", *EMPLOYER_COUNTS)
+    open_vacancies = context.open_vacancies.join(
+        counts, on="vacancy_id", how="left", maintain_order="left"
+    )
     return Moment(
         after=after,
         until=until,
@@ -105,6 +109,7 @@ def _moment(context: FeatureContext, at: datetime, micros: int) -> Moment:
         vacancies=vacancies,
         person_columns=tuple(c for c in people.frame.columns if c in inputs and c not in query),
         vacancy_columns=tuple(c for c in vacancies.frame.columns if c in inputs and c not in query),
+        open_vacancies=Keyed.of(open_vacancies, OPEN_ROW),
     )
 
 
@@ -125,10 +130,15 @@ def job_request(
 ) -> pl.DataFrame:
     """Candidate vacancies for the person with their features (one row per vacancy)."""
     person, moment = person_row(context, person_id, at)
-    candidates = job_candidates(context, person.lazy(), limit=limit)
-    items = candidates.select("query_id", "vacancy_id")
     if moment is None:
-        return collect(job_features(context, person.lazy(), items))
+        candidates = job_candidates(context, person.lazy(), limit=limit)
+        return collect(
+            job_features(context, person.lazy(), candidates.select("query_id", "vacancy_id"))
+        )
+    candidates = job_candidates(
+        context, person.lazy(), limit=limit, vacancies=moment.open_vacancies
+    )
+    items = candidates.select("query_id", "vacancy_id")
     rows = moment.pairs(items, person_id, person["at"])
     features = job_pair_features(rows, context.sets)
     return collect(

@@ -53,6 +53,23 @@ def test_a_request_equals_the_rows_of_a_batch(context: FeatureContext, hours: in
         assert same_rows(job_request(context, person, at), batch, person), person
 
 
+@pytest.mark.parametrize("hours", [0, 30, -2000])
+def test_candidates_read_the_employers_counts_of_the_moment(
+    context: FeatureContext, hours: int
+) -> None:
+    at = NOW + timedelta(hours=hours)
+    persons = context.persons["id"].sample(30, seed=abs(hours)).to_list()
+    queries = pl.LazyFrame(
+        {"query_id": persons, "person_id": persons, "at": [at] * len(persons)},
+        schema={"query_id": pl.Int64, "person_id": pl.Int64, "at": UTC_MICROS},
+    )
+    people = people_at(context, queries).collect().lazy()
+    looked_up = job_candidates(context, people).collect()
+    counted = job_candidates(context, people, vacancies=moment_of(context, at).open_vacancies)
+    assert looked_up.height > 100
+    assert counted.collect().equals(looked_up)
+
+
 def test_an_event_coming_due_gives_new_frames(context: FeatureContext) -> None:
     person = 718  # assessed; known from NOW on, so counted only strictly after NOW
     later = NOW + timedelta(hours=1)
