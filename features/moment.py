@@ -27,6 +27,7 @@ from features.tables import ROW, History, Keyed
 
 EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 DAY_MICROS: Final = 86_400_000_000
+KEPT_MOMENTS: Final = 3  # frames of ≈ 1–5 MB each on the demo city
 
 
 def micros_of(at: datetime) -> int:
@@ -97,7 +98,16 @@ def window(micros: int, histories: tuple[History, ...]) -> tuple[int, int]:
 
 @dataclass(eq=False)
 class MomentSlot:
-    """The latest ``Moment`` of a snapshot; replaced whole, built under ``lock``."""
+    """The ``Moment``s of a snapshot, newest first: a few, so that a caller asking about another
+    moment (a fair's date, a past referral) does not push out the day's frames and make the
+    next request rebuild them."""
 
-    current: Moment | None = None
+    kept: list[Moment] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def covering(self, micros: int) -> Moment | None:
+        return next((moment for moment in self.kept if moment.covers(micros)), None)
+
+    def keep(self, moment: Moment) -> None:
+        """Add ``moment`` as the newest (the caller holds ``lock``)."""
+        self.kept = [moment, *self.kept][:KEPT_MOMENTS]

@@ -52,18 +52,19 @@ def moment_column(at: datetime) -> pl.Series:
 
 
 def moment_of(context: FeatureContext, at: datetime) -> Moment:
-    """The snapshot's request-time frames covering ``at``: the ones kept, or new ones built
-    (once, whichever request comes first) when ``at`` is past their window."""
+    """The snapshot's request-time frames covering ``at``: ones kept, or new ones built (once,
+    whichever request comes first) when none covers ``at``."""
     micros = micros_of(at)
     slot = context.moment
-    current = slot.current
-    if current is not None and current.covers(micros):
-        return current
+    kept = slot.covering(micros)
+    if kept is not None:
+        return kept
     with slot.lock:
-        current = slot.current
-        if current is None or not current.covers(micros):
-            current = slot.current = _moment(context, at, micros)
-    return current
+        kept = slot.covering(micros)
+        if kept is None:
+            kept = _moment(context, at, micros)
+            slot.keep(kept)
+    return kept
 
 
 def _moment(context: FeatureContext, at: datetime, micros: int) -> Moment:

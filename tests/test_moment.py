@@ -88,6 +88,16 @@ def test_a_new_day_gives_new_frames(context: FeatureContext) -> None:
     assert not kept.covers(micros_of(NOW + timedelta(days=1)))
 
 
+def test_another_moment_does_not_push_out_the_days_frames(context: FeatureContext) -> None:
+    today = moment_of(context, NOW + timedelta(hours=2))
+    for days in (30, 60):  # e.g. a fair's date, then a past referral's
+        moment_of(context, NOW - timedelta(days=days))
+    assert moment_of(context, NOW + timedelta(hours=2)) is today
+    for days in (90, 120, 150):
+        moment_of(context, NOW - timedelta(days=days))
+    assert moment_of(context, NOW + timedelta(hours=2)) is not today  # only a few are kept
+
+
 def test_courses_come_from_the_same_person_row(context: FeatureContext) -> None:
     person = int(context.persons["id"][3])
     at = NOW + timedelta(hours=2)

@@ -184,10 +184,10 @@ def test_a_refresh_prepares_todays_request_frames(loaded: tuple[ServiceState, En
     state, _engine = loaded
     state.refresh_snapshot(force=True)
     assert state.context is not None
-    built = state.context.moment.current
-    assert built is not None and built.covers(micros_of(datetime.now(UTC)))
-    state.context.moment.current = None  # as if the day had turned: an unchanged database
-    assert state.refresh_snapshot() and state.context.moment.current is not None
+    assert state.context.moment.covering(micros_of(datetime.now(UTC))) is not None
+    state.context.moment.kept = []  # as if the day had turned: an unchanged database
+    assert state.refresh_snapshot()
+    assert state.context.moment.covering(micros_of(datetime.now(UTC))) is not None
 
 
 def test_a_failed_refresh_keeps_the_old_snapshot_and_the_loop_goes_on(
