@@ -80,6 +80,16 @@ class Moment:
         rows = self.vacancies.attach(rows, "_vacancy_row", self.vacancy_columns)
         return self.people.attach(rows, "_person_row", self.person_columns)
 
+    def person_rows(self, person_id: int, query_ids: pl.Series, at: pl.Series) -> pl.LazyFrame:
+        """The person's row once per query id (``at`` the one-row moment), gathered row by row
+        for the reason ``pairs`` gives."""
+        rows = pl.LazyFrame([query_ids]).with_columns(
+            pl.repeat(self.rows[person_id], pl.len(), dtype=ROW).alias("_person_row"),
+            pl.lit(at).first(),
+        )
+        columns = [c for c in self.people.frame.columns if c not in ("query_id", "at")]
+        return self.people.attach(rows, "_person_row", columns).drop("_person_row")
+
 
 def window(micros: int, histories: tuple[History, ...]) -> tuple[int, int]:
     """The widest (after, until] around ``micros`` within its UTC day with no history moment

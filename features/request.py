@@ -6,6 +6,7 @@ referral's moment). ``tests/test_features.py`` checks both give the same numbers
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Final
 
@@ -151,16 +152,41 @@ def job_features_for(
     context: FeatureContext, person_id: int, at: datetime, vacancy_ids: list[int]
 ) -> pl.DataFrame:
     """Features of given vacancies for the person at a moment (no candidate generation)."""
-    person, _moment = person_row(context, person_id, at)
-    items = pl.LazyFrame({"query_id": [1] * len(vacancy_ids), "vacancy_id": vacancy_ids})
-    return collect(job_features(context, person.lazy(), items))
+    items = pl.DataFrame({"vacancy_id": vacancy_ids}, schema={"vacancy_id": pl.Int64})
+    return _for_items(
+        context, person_id, at, items, lambda people, rows: job_features(context, people, rows)
+    )
 
 
 def course_request(context: FeatureContext, person_id: int, at: datetime) -> pl.DataFrame:
     """Every open course for the person with its features (courses are few: no cut)."""
-    person, _moment = person_row(context, person_id, at)
-    open_courses = context.courses.lazy().filter(pl.col("_c_status") == "open")
-    items = open_courses.select(pl.lit(1, dtype=pl.Int64).alias("query_id"), "course_id")
-    return collect(
-        course_features(context.courses.lazy(), context.course_history, person.lazy(), items)
+    courses = context.courses
+    items = courses.filter(pl.col("_c_status") == "open").select("course_id")
+    return _for_items(
+        context,
+        person_id,
+        at,
+        items,
+        lambda people, rows: course_features(courses.lazy(), context.course_history, people, rows),
     )
+
+
+def _for_items(
+    context: FeatureContext,
+    person_id: int,
+    at: datetime,
+    items: pl.DataFrame,
+    features: Callable[[pl.LazyFrame, pl.LazyFrame], pl.LazyFrame],
+) -> pl.DataFrame:
+    """``features(people, items)`` for one person's items (query_id 1 in the answer). Each item
+    is its own query with the person's row gathered for it: a one-row person frame joined to
+    the items would make polars divide by its values through their reciprocals, a last-bit
+    difference from the training frames."""
+    person, moment = person_row(context, person_id, at)
+    if moment is None:  # not in the snapshot: nothing to gather from
+        items = items.select(pl.lit(1, pl.Int64).alias("query_id"), pl.all())
+        return collect(features(person.lazy(), items.lazy()))
+    queries = pl.Series("query_id", range(1, items.height + 1), pl.Int64)
+    people = moment.person_rows(person_id, queries, person["at"])
+    rows = collect(features(people, pl.DataFrame([queries, *items.get_columns()]).lazy()))
+    return rows.with_columns(pl.lit(1, pl.Int64).alias("query_id"))

@@ -11,6 +11,7 @@ import pytest
 
 from features.candidates import job_candidates
 from features.context import FeatureContext
+from features.course import course_features
 from features.jobs import job_features, people_at
 from features.moment import DAY_MICROS, micros_of, window
 from features.request import course_request, job_request, moment_of
@@ -51,6 +52,30 @@ def test_a_request_equals_the_rows_of_a_batch(context: FeatureContext, hours: in
     assert batch.height > 1000
     for person in persons:
         assert same_rows(job_request(context, person, at), batch, person), person
+
+
+@pytest.mark.parametrize("hours", [0, 30])
+def test_a_course_request_equals_the_rows_of_a_batch(context: FeatureContext, hours: int) -> None:
+    at = NOW + timedelta(hours=hours)
+    persons = context.persons["id"].sample(25, seed=hours + 300).to_list()
+    queries = pl.LazyFrame(
+        {"query_id": persons, "person_id": persons, "at": [at] * len(persons)},
+        schema={"query_id": pl.Int64, "person_id": pl.Int64, "at": UTC_MICROS},
+    )
+    courses = context.courses.filter(pl.col("_c_status") == "open")["course_id"].to_list()
+    items = pl.LazyFrame(
+        {
+            "query_id": [person for person in persons for _ in courses],
+            "course_id": [course for _ in persons for course in courses],
+        }
+    )
+    people = people_at(context, queries).collect().lazy()
+    batch = course_features(context.courses.lazy(), context.course_history, people, items)
+    rows = batch.collect()
+    for person in persons:
+        request = course_request(context, person, at).drop("query_id").sort("course_id")
+        mine = rows.filter(pl.col("query_id") == person).drop("query_id").sort("course_id")
+        assert request.equals(mine, null_equal=True), person
 
 
 @pytest.mark.parametrize("hours", [0, 30, -2000])
