@@ -31,12 +31,15 @@ QUOTA_TEXT = f"{QUOTA_SHARE * 100:.1f}%"
 def num(row: Row, name: str) -> float | None:
     """The finite numeric value of a feature, or None when missing, NaN, infinite or absurd."""
     value = row.get(name)
-    if not isinstance(value, Real | Decimal):
+    if type(value) is float:  # what the rankers' rows hold: no abstract-class check needed
+        number = value
+    elif not isinstance(value, Real | Decimal):
         return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError, OverflowError):
-        return None
+    else:
+        try:
+            number = float(value)
+        except (TypeError, ValueError, OverflowError):
+            return None
     return number if math.isfinite(number) and abs(number) <= LIMIT else None
 
 

@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from decimal import Decimal
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -331,3 +332,26 @@ def test_ability_statements_never_raise(
     got = ability_statements(row, offered, needed)
     assert len(got) <= MAX_STATEMENTS
     assert all(line and CJK.search(line) for line in got)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (1.5, 1.5),
+        (3, 3.0),
+        (True, 1.0),
+        (Decimal("2.25"), 2.25),
+        (np.float64(0.5), 0.5),
+        (np.int8(4), 4.0),
+        (None, None),
+        (math.nan, None),
+        (math.inf, None),
+        (1e12, None),
+        ("3", None),
+    ],
+)
+def test_a_number_is_read_whatever_type_holds_it(value: object, expected: float | None) -> None:
+    from features.reasons_format import num
+
+    assert num({"x": value}, "x") == expected
+    assert num({}, "x") is None
