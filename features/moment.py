@@ -66,29 +66,31 @@ class Moment:
 
     def pairs(self, items: pl.LazyFrame, person_id: int, at: pl.Series) -> pl.LazyFrame:
         """``items`` (query_id, vacancy_id) of one person (of this snapshot) with the columns
-        the pair features read: person_id, the one-row ``at`` and gathers of both tables.
-
-        The person's columns are gathered row by row, not broadcast from one row: polars
-        divides by a broadcast value through its reciprocal, which differs from the training
-        frames' quotients in the last bit."""
+        the pair features read: person_id, the one-row ``at`` and gathers of both tables."""
         rows = items.with_columns(
             pl.lit(person_id, pl.Int64).alias("person_id"),
             pl.lit(at).first(),
             self.vacancies.row("vacancy_id").alias("_vacancy_row"),
-            pl.repeat(self.rows[person_id], pl.len(), dtype=ROW).alias("_person_row"),
         )
         rows = self.vacancies.attach(rows, "_vacancy_row", self.vacancy_columns)
-        return self.people.attach(rows, "_person_row", self.person_columns)
+        return self._with_person(rows, person_id, self.person_columns)
 
     def person_rows(self, person_id: int, query_ids: pl.Series, at: pl.Series) -> pl.LazyFrame:
-        """The person's row once per query id (``at`` the one-row moment), gathered row by row
-        for the reason ``pairs`` gives."""
-        rows = pl.LazyFrame([query_ids]).with_columns(
-            pl.repeat(self.rows[person_id], pl.len(), dtype=ROW).alias("_person_row"),
-            pl.lit(at).first(),
-        )
+        """The person's row once per query id (``at`` the one-row moment)."""
+        rows = pl.LazyFrame([query_ids]).with_columns(pl.lit(at).first())
         columns = [c for c in self.people.frame.columns if c not in ("query_id", "at")]
-        return self.people.attach(rows, "_person_row", columns).drop("_person_row")
+        return self._with_person(rows, person_id, columns).drop("_person_row")
+
+    def _with_person(
+        self, rows: pl.LazyFrame, person_id: int, columns: list[str] | tuple[str, ...]
+    ) -> pl.LazyFrame:
+        """``rows`` with the person's ``columns`` gathered row by row, not broadcast from one
+        row: polars divides by a broadcast value through its reciprocal, which differs from the
+        training frames' quotients in the last bit."""
+        rows = rows.with_columns(
+            pl.repeat(self.rows[person_id], pl.len(), dtype=ROW).alias("_person_row")
+        )
+        return self.people.attach(rows, "_person_row", columns)
 
 
 def window(micros: int, histories: tuple[History, ...]) -> tuple[int, int]:

@@ -70,13 +70,12 @@ def moment_of(context: FeatureContext, at: datetime) -> Moment:
 
 def _moment(context: FeatureContext, at: datetime, micros: int) -> Moment:
     ids = context.person_table.frame[context.person_table.key].cast(pl.Int64)
+    moment = pl.lit(moment_column(at)).first()
     queries = pl.DataFrame(
         [pl.Series("query_id", [1] * ids.len(), pl.Int64), ids.alias("person_id")]
-    ).with_columns(pl.lit(moment_column(at)).first())
+    ).with_columns(moment)
     items = context.open_vacancies.lazy().select(
-        pl.lit(1, pl.Int64).alias("query_id"),
-        "vacancy_id",
-        pl.lit(moment_column(at)).first(),
+        pl.lit(1, pl.Int64).alias("query_id"), "vacancy_id", moment
     )
     vacancies = Keyed.of(
         collect(
