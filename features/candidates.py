@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from features.geo import pair_distance_km
+from features.ordered import ordered_sum
 from features.schema import DIMENSIONS
 from features.sets import MODE_BITS, SKILL_BITS, V_MODE_BITS, WANTED_BITS, Vocabularies
 from features.vacancy import ACCOMMODATION_BOOST_POINTS, CANDIDATE_COLUMNS, EMPLOYER_COUNTS
@@ -174,7 +175,9 @@ class _Rules:
         self.able = worst > INCAPACITY
         self.fit = [
             worst.alias("worst"),
-            pl.sum_horizontal([(-pl.col(gap)).clip(0.0, None) for gap in GAPS]).alias("shortfall"),
+            ordered_sum([(-pl.col(gap)).clip(0.0, None) for gap in GAPS], skip_nulls=True).alias(
+                "shortfall"
+            ),
         ]
         ratio = pl.col("distance") / pl.col("p_commute_km").clip(1.0, None)
         graduate = pl.col("p_graduate") == 1
@@ -238,11 +241,9 @@ class _Rules:
         ]
         # Each term is its own column first: polars runs one long chained expression slowly.
         self.terms = [(weight * what).alias(f"_term_{name}") for name, weight, what in terms]
-        names = [f"_term_{name}" for name, _weight, _what in terms]
-        prescore = pl.col(names[0])
-        for name in names[1:]:
-            prescore = prescore + pl.col(name)
-        self.prescore = prescore.alias("prescore")
+        self.prescore = ordered_sum([pl.col(f"_term_{name}") for name, _w, _what in terms]).alias(
+            "prescore"
+        )
 
 
 @lru_cache(maxsize=8)

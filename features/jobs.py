@@ -12,6 +12,7 @@ import polars as pl
 
 from features.context import FeatureContext
 from features.geo import pair_distance_km
+from features.ordered import ordered_sum
 from features.person import effective_score, person_features
 from features.schema import DIMENSIONS, JOB_FEATURES
 from features.sets import (
@@ -58,8 +59,9 @@ def _pair_columns(sets: Vocabularies) -> tuple[list[pl.Expr], list[pl.Expr]]:
     second = [
         pl.min_horizontal(margins).alias("x_worst_margin"),
         pl.min_horizontal(accommodated).alias("x_worst_margin_accommodated"),
-        pl.sum_horizontal(
-            [(-_accommodated(effective_score(d), d)).clip(0.0, None) for d in DIMENSIONS]
+        ordered_sum(
+            [(-_accommodated(effective_score(d), d)).clip(0.0, None) for d in DIMENSIONS],
+            skip_nulls=True,
         ).alias("x_shortfall_accommodated"),
         (pl.col("_needs_toilet") & ~pl.col("_offers_toilet") & (pl.col("v_home_based") == 0))
         .cast(pl.Int8)
