@@ -38,6 +38,33 @@ EMPLOYER_LEANING = {
     codes.EMPLOYER_KINDS.codes.index("blind_massage"): 1.0,
     codes.EMPLOYER_KINDS.codes.index("social_org"): 0.3,
 }
+# The pre-score's terms and weights, in the order they are added (``features.one_person``
+# computes the same terms with NumPy).
+PRESCORE_WEIGHTS: dict[str, float] = {
+    "fit": -0.9,
+    "incapable": -1.5,
+    "far": -2.6,
+    "commute": -0.9,
+    "pay": 2.0,
+    "mode": 1.0,
+    "hours": -0.7,
+    "schooling": -1.5,
+    "reserved": 0.3,
+    "quota_gap": 0.3,
+    "employs_disabled": 0.3,
+    "skills": 0.5,
+    "massage_licence": -2.0,
+    "toilet": -1.0,
+    "employer_hires": 4.0,
+    "graduate": 0.6,
+    "not_graduate": -0.5,
+    "employer_kind": 1.0,
+}
+INCAPABLE_FROM = 0.7  # a worst gap beyond this many points counts against the job
+PAY_RANGE = (-1.0, 0.6)  # pay against expectation, clipped
+MODE_POINTS = (0.5, -0.3)  # a preferred work mode, another one
+SKILLS_COUNTED = 2  # skills wanted and held count up to this many
+HIRES_PRIOR = (0.2, 10.0, 0.02)  # (hires + a) / (referrals + b) - c
 OPEN_ROW = "_open_row"
 PLACE = ("_opened_on", "_deadline", "_age_min", "_age_max", "v_home_based")
 WHERE = ("_v_phi", "_v_cos_phi", "_v_longitude")
@@ -184,61 +211,38 @@ class _Rules:
         for_graduates = pl.col("v_graduate_oriented") == 1
         # A transparent rule of thumb, not a model: fit after accommodations, commute against
         # what the person accepts, pay against expectation, work mode, hours and schooling.
-        # (name, weight, what): the pre-score is the sum of weight × what, added in this order.
-        terms: list[tuple[str, float, pl.Expr]] = [
-            ("fit", -0.9, pl.col("shortfall").fill_null(0.0)),
-            ("incapable", -1.5, (-pl.col("worst") - 0.7).clip(0.0, None)),
-            ("far", -2.6, (ratio - 1.0).clip(0.0, None)),
-            ("commute", -0.9, ratio.clip(None, 1.0)),
-            (
-                "pay",
-                2.0,
-                ((pl.col("_pay_mid") - pl.col("p_expected_pay")) / pl.col("p_expected_pay")).clip(
-                    -1.0, 0.6
-                ),
+        # The pre-score is the sum of weight × what (PRESCORE_WEIGHTS), added in this order.
+        what: dict[str, pl.Expr] = {
+            "fit": pl.col("shortfall").fill_null(0.0),
+            "incapable": (-pl.col("worst") - INCAPABLE_FROM).clip(0.0, None),
+            "far": (ratio - 1.0).clip(0.0, None),
+            "commute": ratio.clip(None, 1.0),
+            "pay": (
+                (pl.col("_pay_mid") - pl.col("p_expected_pay")) / pl.col("p_expected_pay")
+            ).clip(PAY_RANGE[0], PAY_RANGE[1]),
+            "mode": pl.when(sets.modes.shared(MODE_BITS, V_MODE_BITS) > 0)
+            .then(MODE_POINTS[0])
+            .otherwise(MODE_POINTS[1]),
+            "hours": (pl.col("v_hours") - pl.col("p_sustainable_hours")).clip(0.0, None),
+            "schooling": (pl.col("p_education_rank") < pl.col("_education_min")).cast(pl.Float64),
+            "reserved": pl.col("v_reserved").cast(pl.Float64),
+            "quota_gap": (pl.col("v_employer_quota_gap") > 0).cast(pl.Float64),
+            "employs_disabled": (pl.col("v_employer_disabled_rate") > 0).cast(pl.Float64),
+            "skills": sets.skills.shared(SKILL_BITS, WANTED_BITS).clip(None, SKILLS_COUNTED),
+            "massage_licence": (pl.col("_wants_massage") & ~pl.col("_has_massage")).cast(
+                pl.Float64
             ),
-            (
-                "mode",
-                1.0,
-                pl.when(sets.modes.shared(MODE_BITS, V_MODE_BITS) > 0).then(0.5).otherwise(-0.3),
-            ),
-            ("hours", -0.7, (pl.col("v_hours") - pl.col("p_sustainable_hours")).clip(0.0, None)),
-            (
-                "schooling",
-                -1.5,
-                (pl.col("p_education_rank") < pl.col("_education_min")).cast(pl.Float64),
-            ),
-            ("reserved", 0.3, pl.col("v_reserved").cast(pl.Float64)),
-            ("quota_gap", 0.3, (pl.col("v_employer_quota_gap") > 0).cast(pl.Float64)),
-            ("employs_disabled", 0.3, (pl.col("v_employer_disabled_rate") > 0).cast(pl.Float64)),
-            (
-                "skills",
-                0.5,
-                sets.skills.shared(SKILL_BITS, WANTED_BITS).clip(None, 2),
-            ),
-            (
-                "massage_licence",
-                -2.0,
-                (pl.col("_wants_massage") & ~pl.col("_has_massage")).cast(pl.Float64),
-            ),
-            (
-                "toilet",
-                -1.0,
-                (
-                    pl.col("_needs_toilet")
-                    & ~pl.col("_offers_toilet")
-                    & (pl.col("v_home_based") == 0)
-                ).cast(pl.Float64),
-            ),
-            (
-                "employer_hires",
-                4.0,
-                (pl.col("employer_hires") + 0.2) / (pl.col("employer_referrals") + 10.0) - 0.02,
-            ),
-            ("graduate", 0.6, (graduate & for_graduates).cast(pl.Float64)),
-            ("not_graduate", -0.5, ((pl.col("p_graduate") == 0) & for_graduates).cast(pl.Float64)),
-            ("employer_kind", 1.0, pl.col("_leaning")),
-        ]
+            "toilet": (
+                pl.col("_needs_toilet") & ~pl.col("_offers_toilet") & (pl.col("v_home_based") == 0)
+            ).cast(pl.Float64),
+            "employer_hires": (pl.col("employer_hires") + HIRES_PRIOR[0])
+            / (pl.col("employer_referrals") + HIRES_PRIOR[1])
+            - HIRES_PRIOR[2],
+            "graduate": (graduate & for_graduates).cast(pl.Float64),
+            "not_graduate": ((pl.col("p_graduate") == 0) & for_graduates).cast(pl.Float64),
+            "employer_kind": pl.col("_leaning"),
+        }
+        terms = [(name, weight, what[name]) for name, weight in PRESCORE_WEIGHTS.items()]
         # Each term is its own column first: polars runs one long chained expression slowly.
         self.terms = [(weight * what).alias(f"_term_{name}") for name, weight, what in terms]
         self.prescore = ordered_sum([pl.col(f"_term_{name}") for name, _w, _what in terms]).alias(

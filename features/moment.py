@@ -19,11 +19,14 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import polars as pl
 
 from features.tables import ROW, History, Keyed
+
+if TYPE_CHECKING:
+    from features.one_person import OnePerson
 
 EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 DAY_MICROS: Final = 86_400_000_000
@@ -43,7 +46,8 @@ class Moment:
     ``people``: ``people_at`` of every person of the snapshot (query_id 1) by person_id, with
     ``rows`` giving each person's row; ``vacancies``: ``vacancy_features`` of every open vacancy
     by vacancy_id. ``person_columns`` and ``vacancy_columns`` are what the pair features read of
-    each; ``open_vacancies`` is what candidate generation reads.
+    each; ``open_vacancies`` is what candidate generation reads; ``one_person`` holds the same
+    as NumPy arrays (``features.one_person``; None when they hold values it does not model).
     """
 
     after: int
@@ -54,6 +58,7 @@ class Moment:
     person_columns: tuple[str, ...]
     vacancy_columns: tuple[str, ...]
     open_vacancies: Keyed  # the context's open vacancy table with the employers' counts
+    one_person: OnePerson | None  # the frames as arrays for one person's job request
 
     def covers(self, micros: int) -> bool:
         return self.after < micros <= self.until

@@ -17,6 +17,7 @@ from features.context import FeatureContext
 from features.course import course_features
 from features.jobs import job_features, job_pair_features, pair_inputs, people_at
 from features.moment import Moment, micros_of, window
+from features.one_person import OnePerson
 from features.schema import JOB_FEATURES
 from features.sources import UTC_MICROS
 from features.tables import Keyed
@@ -102,6 +103,7 @@ def _moment(context: FeatureContext, at: datetime, micros: int) -> Moment:
     open_vacancies = context.open_vacancies.join(
         counts, on="vacancy_id", how="left", maintain_order="left"
     )
+    one_person = OnePerson.of(context.sets, people.frame, vacancies.frame, open_vacancies)
     return Moment(
         after=after,
         until=until,
@@ -111,6 +113,7 @@ def _moment(context: FeatureContext, at: datetime, micros: int) -> Moment:
         person_columns=tuple(c for c in people.frame.columns if c in inputs and c not in query),
         vacancy_columns=tuple(c for c in vacancies.frame.columns if c in inputs and c not in query),
         open_vacancies=Keyed.of(open_vacancies, OPEN_ROW),
+        one_person=one_person,
     )
 
 
@@ -129,7 +132,25 @@ def person_row(
 def job_request(
     context: FeatureContext, person_id: int, at: datetime, *, limit: int = DEFAULT_LIMIT
 ) -> pl.DataFrame:
-    """Candidate vacancies for the person with their features (one row per vacancy)."""
+    """Candidate vacancies for the person with their features (one row per vacancy), best
+    pre-score first: with NumPy on the day's frames (``features.one_person``), which gives the
+    rows a batch of queries gives, or with the polars plans (``polars_job_request``) where
+    NumPy does not model the person's or the vacancies' values."""
+    moment = moment_of(context, at)
+    row = moment.rows.get(person_id)
+    if moment.one_person is not None and row is not None:
+        rows = moment.one_person.job_request(row, person_id, moment_column(at), limit)
+        if rows is not None:
+            return rows
+    return polars_job_request(context, person_id, at, limit=limit)
+
+
+def polars_job_request(
+    context: FeatureContext, person_id: int, at: datetime, *, limit: int = DEFAULT_LIMIT
+) -> pl.DataFrame:
+    """``job_request`` with the polars plans only. (Its candidates' order can differ from a
+    batch's where two pre-scores are a last bit apart: polars divides by the one person's values
+    through their reciprocals.)"""
     person, moment = person_row(context, person_id, at)
     if moment is None:
         candidates = job_candidates(context, person.lazy(), limit=limit)
