@@ -125,6 +125,9 @@ SCORES: Final = tuple(f"p_{d}" for d in DIMENSIONS) + tuple(
 )
 _DISTANCE: Final = pair_distance_km(pl.col("v_home_based") == 1).alias("distance")
 _PAIR: Final = [f.name for f in JOB_FEATURES.features if f.entity == "pair"]
+_PERSON_AT: Final = [i for i, f in enumerate(JOB_FEATURES.features) if f.entity == "person"]
+_VACANCY_AT: Final = [i for i, f in enumerate(JOB_FEATURES.features) if f.entity == "vacancy"]
+_PAIR_AT: Final = [i for i, f in enumerate(JOB_FEATURES.features) if f.entity == "pair"]
 # The answer's columns come out in JOB_FEATURES' order when it lists the person's features,
 # then the vacancy's, then the pair's (a select of 100 columns costs ≈ 0.2 ms).
 _IN_ORDER: Final = JOB_FEATURES.names == [
@@ -154,6 +157,8 @@ class OnePerson:
     counties: dict[str, int]
     people: dict[str, Array]
     person_features: pl.DataFrame  # the persons' own features (JOB_FEATURES), by person row
+    person_matrix: Floats  # the same as Float64, a null as NaN
+    vacancy_matrix: Floats  # ``vacancy_features`` the same way, row-major
     person_text: pl.Series  # the persons' bigram lists
     servable: Bools  # persons with every value the engine reads
 
@@ -206,6 +211,8 @@ class OnePerson:
             counties=counties,
             people=person_arrays,
             person_features=people.select(_own(JOB_FEATURES, "person")),
+            person_matrix=_matrix(people.select(_own(JOB_FEATURES, "person"))),
+            vacancy_matrix=_matrix(vacancies.select(_own(JOB_FEATURES, "vacancy"))),
             person_text=people["_text"],
             servable=~required.select(pl.any_horizontal(pl.all().is_null())).to_series().to_numpy(),
         )
@@ -216,6 +223,43 @@ class OnePerson:
         """``features.request.job_request`` for the person in ``row`` of the day's frames: ids
         and JOB_FEATURES of the candidates, best pre-score first; None when the person lacks a
         value the engine reads (or expects pay of 0, which the pre-score divides by)."""
+        found = self._request(row, limit)
+        if found is None:
+            return None
+        chosen, pair = found
+        own = self.person_features[np.full(chosen.size, row)]
+        vacancy = self.vacancy_features[self.vacancy_rows[chosen]]
+        features = pl.DataFrame(
+            [
+                pl.Series(name, pair[name], nan_to_null=True)
+                if pair[name].dtype == np.float64
+                else pl.Series(name, pair[name])
+                for name in _PAIR
+            ]
+        )
+        ids = self._ids(chosen, person_id, at)
+        rows = pl.concat([ids, own, vacancy, features], how="horizontal")
+        return rows if _IN_ORDER else rows.select(*IDS, *JOB_FEATURES.names)
+
+    def job_matrix(
+        self, row: int, person_id: int, at: pl.Series, limit: int
+    ) -> tuple[pl.DataFrame, Floats] | None:
+        """``job_request``'s ids and its JOB_FEATURES as the model reads them: a row-major
+        Float64 matrix in the set's order, a null as NaN (what ``serving.recommend_core.matrix``
+        makes of the frame, without making the frame)."""
+        found = self._request(row, limit)
+        if found is None:
+            return None
+        chosen, pair = found
+        features = np.empty((chosen.size, len(JOB_FEATURES.names)), np.float64)
+        features[:, _PERSON_AT] = self.person_matrix[row]
+        features[:, _VACANCY_AT] = self.vacancy_matrix[self.vacancy_rows[chosen]]
+        for position, name in zip(_PAIR_AT, _PAIR, strict=True):
+            features[:, position] = pair[name]
+        return self._ids(chosen, person_id, at), features
+
+    def _request(self, row: int, limit: int) -> tuple[Ints, dict[str, Array]] | None:
+        """The chosen open rows and their pair features (a null as NaN)."""
         if not self.servable[row] or not self.people["p_expected_pay"][row] > 0:
             return None
         person = {name: values[row] for name, values in self.people.items()}
@@ -224,9 +268,11 @@ class OnePerson:
         if not self.same_place:
             distance = _distances(person, pair)
         text = self.person_text[row].to_list()
-        features = self._pair_features(person, pair, chosen, distance, text)
+        return chosen, self._pair_features(person, pair, chosen, distance, text)
+
+    def _ids(self, chosen: Ints, person_id: int, at: pl.Series) -> pl.DataFrame:
         count = chosen.size
-        ids = pl.DataFrame(
+        return pl.DataFrame(
             [
                 pl.Series("query_id", np.ones(count, np.int64)),
                 pl.Series("person_id", np.full(count, person_id, np.int64)),
@@ -234,10 +280,6 @@ class OnePerson:
                 at.new_from_index(0, count).alias("at"),
             ]
         )
-        own = self.person_features[np.full(count, row)]
-        vacancy = self.vacancy_features[self.vacancy_rows[chosen]]
-        rows = pl.concat([ids, own, vacancy, features], how="horizontal")
-        return rows if _IN_ORDER else rows.select(*IDS, *JOB_FEATURES.names)
 
     def _candidates(self, person: dict[str, Any], limit: int) -> tuple[Ints, Floats]:
         """``features.candidates.job_candidates`` for one person: the open rows kept, best
@@ -317,7 +359,7 @@ class OnePerson:
         chosen: Ints,
         distance: Floats,
         text: list[str],
-    ) -> pl.DataFrame:
+    ) -> dict[str, Array]:
         """``features.jobs.job_pair_features`` for the person and the chosen vacancies."""
         margins = [float(p[f"p_{d}"]) - v[f"v_demand_{d}"] for d in DIMENSIONS]
         accommodated = [_accommodated(float(p[f"p_{d}"]), v, d) for d in DIMENSIONS]
@@ -359,14 +401,7 @@ class OnePerson:
             "x_graduate_match": _i8((p["p_graduate"] == 1) & (v["v_graduate_oriented"] == 1)),
             "x_congestion": v["vacancy_referrals"] / np.maximum(v["v_openings"], 1.0),
         }
-        return pl.DataFrame(
-            [
-                pl.Series(name, x[name], nan_to_null=True)
-                if x[name].dtype == np.float64
-                else pl.Series(name, x[name])
-                for name in _PAIR
-            ]
-        )
+        return x
 
 
 class _Rows(Mapping[str, Array]):
@@ -436,6 +471,14 @@ def _bits(sets: Vocabularies, *prefixes: str) -> list[str]:
 def _own(features: FeatureSet, entity: str) -> list[str]:
     """The features of one entity, in the set's order."""
     return [feature.name for feature in features.features if feature.entity == entity]
+
+
+def _matrix(frame: pl.DataFrame) -> Floats:
+    """Row-major Float64, a null as NaN."""
+    columns = [frame[name].cast(pl.Float64).to_numpy() for name in frame.columns]
+    return (
+        np.ascontiguousarray(np.column_stack(columns)) if columns else np.empty((frame.height, 0))
+    )
 
 
 def _arrays(frame: pl.DataFrame) -> dict[str, Array]:

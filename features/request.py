@@ -10,6 +10,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Final
 
+import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from features.candidates import DEFAULT_LIMIT, OPEN_ROW, job_candidates
@@ -143,6 +145,19 @@ def job_request(
         if rows is not None:
             return rows
     return polars_job_request(context, person_id, at, limit=limit)
+
+
+def job_matrix(
+    context: FeatureContext, person_id: int, at: datetime, *, limit: int = DEFAULT_LIMIT
+) -> tuple[pl.DataFrame, npt.NDArray[np.float64]] | None:
+    """``job_request``'s ids (query_id, person_id, vacancy_id, at) and its JOB_FEATURES as a
+    row-major Float64 matrix (a null as NaN), as a model reads them, when the NumPy engine
+    serves the person; None when it does not (then ``job_request``)."""
+    moment = moment_of(context, at)
+    row = moment.rows.get(person_id)
+    if moment.one_person is None or row is None:
+        return None
+    return moment.one_person.job_matrix(row, person_id, moment_column(at), limit)
 
 
 def polars_job_request(

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from features.context import FeatureContext
 from features.reasons import ability_statements, congestion_note
-from features.request import job_request
+from features.request import job_matrix, job_request
 from features.schema import JOB_FEATURES
 from serving.lookups import lookups_of
 from serving.models import ServedModel
@@ -49,11 +49,13 @@ def recommend_jobs(
     context: FeatureContext, model: ServedModel, person_id: int, at: datetime, k: int = 10
 ) -> JobList:
     names = JOB_FEATURES.names
-    rows = job_request(context, person_id, at)
+    # A model reads the input matrix only, which the NumPy engine makes without the frame.
+    fast = job_matrix(context, person_id, at) if model.booster is not None else None
+    rows, features = fast or (job_request(context, person_id, at), None)
     result = JobList(person_id, model.label, JOB_FEATURES.version, model.degraded)
     if rows.height == 0:
         return result
-    ranked = rank(model, rows, names, job_rule_scores, k)
+    ranked = rank(model, rows, names, job_rule_scores, k, features=features)
     lookups = lookups_of(context)
     needed = lookups.accommodations_needed.get(person_id, [])
     for position, row in enumerate(ranked.rows):

@@ -99,17 +99,27 @@ def top_rows(
 
 
 def rank(
-    model: ServedModel, rows: pl.DataFrame, names: list[str], rule: RuleScores, k: int
+    model: ServedModel,
+    rows: pl.DataFrame,
+    names: list[str],
+    rule: RuleScores,
+    k: int,
+    *,
+    features: FloatArray | None = None,
 ) -> Ranked:
     """Score every row, keep the ``k`` best (ties keep the candidates' order) and compute the
-    contributions of those only: ``pred_contrib`` costs a multiple of a plain prediction."""
+    contributions of those only: ``pred_contrib`` costs a multiple of a plain prediction.
+
+    ``features``: the rows' ``matrix`` when the caller has it already; ``rows`` then needs only
+    the columns that are not features (the rule ranking reads the features from ``rows``)."""
     booster = model.booster
     if booster is None:
         scores = rule(rows)
         top = np.argsort(-scores, kind="stable")[:k]
         chosen = rows[top.tolist()].to_dicts()
         return Ranked(chosen, scores[top], np.zeros((top.size, len(names) + 1)))
-    features = matrix(rows, names)
+    if features is None:
+        features = matrix(rows, names)
     with SCORING_THREADS.slot() as threads:
         scores = np.asarray(booster.predict(features, **threads), np.float64)
         top = np.argsort(-scores, kind="stable")[:k]

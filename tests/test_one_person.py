@@ -1,11 +1,13 @@
 """The NumPy engine for one person's job request (``features.one_person``) gives the rows a batch
 of queries gives (as training frames are made): the same candidates in the same order, the same
-features bit for bit; where it does not model a value, the request takes the polars path."""
+features bit for bit (and as the model's input matrix, the matrix of those rows); where it
+does not model a value, the request takes the polars path."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import numpy as np
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
@@ -13,10 +15,12 @@ from polars.testing import assert_frame_equal
 from features.candidates import job_candidates
 from features.context import FeatureContext
 from features.jobs import job_features, people_at
-from features.one_person import OnePerson
+from features.one_person import IDS, OnePerson
 from features.request import job_request, moment_of, polars_job_request
+from features.schema import JOB_FEATURES
 from features.sources import UTC_MICROS, snapshot_from_frames
 from matching.synth.city import SCALES, build_city
+from serving.recommend_core import matrix
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 
@@ -66,6 +70,12 @@ def test_the_engine_gives_a_batchs_candidates_and_features(
             mine.sort("vacancy_id").drop("query_id"), theirs.drop("query_id"), check_exact=True
         )
         assert mine.equals(job_request(context, person, at)), person
+        made = engine.job_matrix(row, person, pl.Series([at], dtype=UTC_MICROS), 800)
+        assert made is not None
+        ids, features = made
+        assert ids.equals(mine.select(IDS))
+        assert np.array_equal(features, matrix(mine, JOB_FEATURES.names), equal_nan=True)
+        assert features.flags.c_contiguous
     assert unassessed > 0  # the null scores of persons never assessed are covered
 
 
