@@ -111,3 +111,72 @@ def test_a_person_without_a_value_it_reads_takes_the_polars_path(
         assert job_request(context, person, NOW).equals(polars_job_request(context, person, NOW))
     finally:
         engine.servable[row] = True
+
+
+def test_edge_values_give_a_batchs_rows(
+    city: dict[str, pl.DataFrame], context: FeatureContext
+) -> None:
+    """Values at the edges of the rules: no commute, a token expected pay, no preferred work
+    mode, a home on a workplace, a commute that reaches every vacancy; vacancies without
+    openings, closing or opening on the day, with one age allowed, one pay, nothing offered or
+    wanted."""
+    persons, vacancies = city["persons"], city["vacancies"]
+    open_ids = vacancies.filter(pl.col("status") == "open")["id"].to_list()
+    first_choice = int(batch(context, [4], NOW)[0]["vacancy_id"][0])
+    sixths = batch(context, [6], NOW)[0]["vacancy_id"].to_list()  # to allow one age: 6's
+    workplace = vacancies.filter(pl.col("id") == first_choice).row(0, named=True)
+    edited = persons.with_columns(
+        commute_km=pl.when(pl.col("id") == 1)
+        .then(0)
+        .when(pl.col("id") == 5)
+        .then(500)
+        .otherwise(pl.col("commute_km")),
+        expected_pay_min=pl.when(pl.col("id") == 2).then(1).otherwise(pl.col("expected_pay_min")),
+        preferred_work_modes=pl.when(pl.col("id") == 3)
+        .then(pl.lit([], dtype=pl.List(pl.String)))
+        .otherwise(pl.col("preferred_work_modes")),
+        latitude=pl.when(pl.col("id") == 4)
+        .then(workplace["latitude"])
+        .otherwise(pl.col("latitude")),
+        longitude=pl.when(pl.col("id") == 4)
+        .then(workplace["longitude"])
+        .otherwise(pl.col("longitude")),
+    )
+    day = NOW.date()
+    some = pl.col("id").is_in(open_ids[:60])
+    born = persons.filter(pl.col("id") == 6)["birth_date"][0]
+    age = day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+    changed = vacancies.with_columns(
+        openings=pl.when(some & (pl.col("id") % 3 == 0)).then(0).otherwise(pl.col("openings")),
+        deadline=pl.when(some & (pl.col("id") % 3 == 1)).then(day).otherwise(pl.col("deadline")),
+        opened_on=pl.when(some & (pl.col("id") % 3 == 2)).then(day).otherwise(pl.col("opened_on")),
+        age_min=pl.when(pl.col("id").is_in(sixths)).then(age).otherwise(pl.col("age_min")),
+        age_max=pl.when(pl.col("id").is_in(sixths)).then(age).otherwise(pl.col("age_max")),
+        pay_max=pl.when(some).then(pl.col("pay_min")).otherwise(pl.col("pay_max")),
+        accommodations_offered=pl.when(some & (pl.col("id") % 2 == 1))
+        .then(pl.lit([], dtype=pl.List(pl.String)))
+        .otherwise(pl.col("accommodations_offered")),
+        skills_wanted=pl.when(some & (pl.col("id") % 2 == 1))
+        .then(pl.lit([], dtype=pl.List(pl.String)))
+        .otherwise(pl.col("skills_wanted")),
+    )
+    context = FeatureContext.from_snapshot(
+        snapshot_from_frames({**city, "persons": edited, "vacancies": changed})
+    )
+    chosen = [1, 2, 3, 4, 5, 6, *persons["id"].sample(20, seed=9).to_list()]
+    candidates, rows = batch(context, chosen, NOW)
+    moment = moment_of(context, NOW)
+    assert moment.one_person is not None
+    for person in chosen:
+        mine = moment.one_person.job_request(
+            moment.rows[person], person, pl.Series([NOW], dtype=UTC_MICROS), 800
+        )
+        assert mine is not None, person
+        order = candidates.filter(pl.col("query_id") == person)["vacancy_id"]
+        assert mine["vacancy_id"].equals(order), person
+        theirs = rows.filter(pl.col("query_id") == person).sort("vacancy_id").drop("query_id")
+        assert_frame_equal(mine.sort("vacancy_id").drop("query_id"), theirs, check_exact=True)
+    home = moment.one_person.job_request(moment.rows[4], 4, pl.Series([NOW], dtype=UTC_MICROS), 800)
+    assert home is not None
+    assert home.filter(pl.col("vacancy_id") == first_choice)["x_distance_km"].to_list() == [0.0]
+    assert candidates.filter(pl.col("query_id") == 6)["vacancy_id"].is_in(sixths).any()
