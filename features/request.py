@@ -164,8 +164,9 @@ def polars_job_request(
     context: FeatureContext, person_id: int, at: datetime, *, limit: int = DEFAULT_LIMIT
 ) -> pl.DataFrame:
     """``job_request`` with the polars plans only. (Its candidates' order can differ from a
-    batch's where two pre-scores are a last bit apart: polars divides by the one person's values
-    through their reciprocals.)"""
+    training frame's where two pre-scores are a last bit apart: polars' in-memory engine, which
+    runs request plans, computes some pre-scores a last bit apart from the streaming engine,
+    which builds the training frames.)"""
     person, moment = person_row(context, person_id, at)
     if moment is None:
         candidates = job_candidates(context, person.lazy(), limit=limit)
