@@ -137,8 +137,8 @@ def _visible_in_database(request: Request, principal: Principal, person_id: int)
     only), by the same rule as the records routes."""
     query = select(Person.id).where(Person.id == person_id, scope_of(principal).person_condition())
     try:
-        with request.app.state.sessions() as session:
-            return session.scalar(query) is not None
+        with request.app.state.engine.connect() as connection:  # Core: no ORM session
+            return connection.execute(query).first() is not None
     except SQLAlchemyError:
         raise _unavailable(
             "the database is unavailable", DATABASE_DOWN_ZH, error="DatabaseUnavailable"
