@@ -13,7 +13,7 @@ import time
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -60,7 +60,7 @@ def job_recommendations(
     request: Request,
     principal: CurrentPrincipal,
     k: Annotated[int, Query(ge=1, le=50, description="how many vacancies")] = 10,
-) -> JobRecommendations:
+) -> Response:
     """Vacancies best first; when none passes eligibility, ``next_steps`` leads with courses,
     then auxiliary employment and public-welfare posts."""
     context, jobs = _person_context(request, principal, person_id, "jobs")
@@ -70,7 +70,7 @@ def job_recommendations(
     courses = request.app.state.service.courses
     if answer.no_eligible_vacancy and courses is not None:
         steps = [next_step_item(s) for s in next_steps(context, courses.current, person_id, at)]
-    return JobRecommendations(
+    recommendations = JobRecommendations(
         person_id=person_id,
         model_version=answer.model,
         feature_set_version=answer.feature_set,
@@ -80,6 +80,8 @@ def job_recommendations(
         items=[job_item(line) for line in answer.lines],
         next_steps=steps,
     )
+    # Built and checked by the model above; FastAPI would check and encode it a second time.
+    return Response(recommendations.model_dump_json(), media_type="application/json")
 
 
 @router.get(
