@@ -17,7 +17,7 @@ None for such a person, and the request takes the polars path.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import reduce
 from typing import Any, Final
@@ -26,6 +26,18 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from features.arrays import (
+    Array,
+    Floats,
+    Ints,
+    Rows,
+    columns_of,
+    day_numbers,
+    has_nulls,
+    left_sum,
+    matrix,
+    string_sets,
+)
 from features.candidates import (
     DEFAULT_MARGIN,
     HIRES_PRIOR,
@@ -40,8 +52,18 @@ from features.candidates import (
     SKILLS_COUNTED,
 )
 from features.geo import pair_distance_km
+from features.one_person_inputs import (
+    ASSESSED,
+    CANDIDATE_INPUTS,
+    DISTANCE_INPUTS,
+    IDS,
+    NULLABLE_LIMITS,
+    PAIR_INPUTS,
+    PERSON_INPUTS,
+    input_bits,
+)
 from features.person import effective_score
-from features.schema import DIMENSIONS, JOB_FEATURES, FeatureSet
+from features.schema import DIMENSIONS, JOB_FEATURES
 from features.sets import (
     MODE_BITS,
     NEEDED_BITS,
@@ -54,90 +76,19 @@ from features.sets import (
 )
 from features.vacancy import ACCOMMODATION_BOOST_POINTS
 
-Floats = npt.NDArray[np.float64]
-Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
-Array = npt.NDArray[Any]
 
-IDS: Final = ("query_id", "person_id", "vacancy_id", "at")
-PLACE: Final = ("_v_phi", "_v_cos_phi", "_v_longitude", "v_home_based")
-# What the rules read of an open vacancy (``Moment.open_vacancies``); nulls allowed only in
-# the limits the rules test for null.
-CANDIDATE_INPUTS: Final = (
-    "vacancy_id",
-    "_opened_on",
-    "_deadline",
-    "_age_min",
-    "_age_max",
-    *PLACE,
-    *(f"v_demand_{d}" for d in DIMENSIONS),
-    *(f"_closes_{d}" for d in DIMENSIONS),
-    "_pay_mid",
-    "v_hours",
-    "_education_min",
-    "v_reserved",
-    "v_employer_quota_gap",
-    "v_employer_disabled_rate",
-    "_wants_massage",
-    "_offers_toilet",
-    "v_graduate_oriented",
-    "_leaning",
-    "employer_hires",
-    "employer_referrals",
-)
-NULLABLE_LIMITS: Final = ("_deadline", "_age_min", "_age_max")
-# What the pair features read of a vacancy (``Moment.vacancies``).
-PAIR_INPUTS: Final = (
-    *PLACE,
-    *(f"v_demand_{d}" for d in DIMENSIONS),
-    *(f"_closes_{d}" for d in DIMENSIONS),
-    "v_pay_min",
-    "v_pay_max",
-    "v_hours",
-    "_education_min",
-    "v_graduate_oriented",
-    "_wants_massage",
-    "_offers_toilet",
-    "vacancy_referrals",
-    "v_openings",
-)
-# What both read of the person; the assessed scores may be null (never assessed).
-PERSON_INPUTS: Final = (
-    "_day",
-    "p_age",
-    "_phi",
-    "_cos_phi",
-    "_longitude",
-    "p_commute_km",
-    "p_expected_pay",
-    "p_sustainable_hours",
-    "p_education_rank",
-    "p_graduate",
-    "_has_massage",
-    "_needs_toilet",
-    "_county",
-    "_needed",
-    "_text",
-    *(f"_score_{d}" for d in DIMENSIONS),
-)
-SCORES: Final = tuple(f"p_{d}" for d in DIMENSIONS) + tuple(
-    effective_score(d) for d in DIMENSIONS if effective_score(d) != f"p_{d}"
-)
 _DISTANCE: Final = pair_distance_km(pl.col("v_home_based") == 1).alias("distance")
-_PAIR: Final = [f.name for f in JOB_FEATURES.features if f.entity == "pair"]
-_PERSON_AT: Final = [i for i, f in enumerate(JOB_FEATURES.features) if f.entity == "person"]
-_VACANCY_AT: Final = [i for i, f in enumerate(JOB_FEATURES.features) if f.entity == "vacancy"]
-_PAIR_AT: Final = [i for i, f in enumerate(JOB_FEATURES.features) if f.entity == "pair"]
+_ENTITIES: Final = ("person", "vacancy", "pair")  # of JOB_FEATURES
+_OWN: Final = {
+    entity: [f.name for f in JOB_FEATURES.features if f.entity == entity] for entity in _ENTITIES
+}
+_AT: Final = {
+    entity: [JOB_FEATURES.names.index(name) for name in _OWN[entity]] for entity in _ENTITIES
+}
 # The answer's columns come out in JOB_FEATURES' order when it lists the person's features,
 # then the vacancy's, then the pair's (a select of 100 columns costs ≈ 0.2 ms).
-_IN_ORDER: Final = JOB_FEATURES.names == [
-    *(
-        f.name
-        for entity in ("person", "vacancy", "pair")
-        for f in JOB_FEATURES.features
-        if f.entity == entity
-    )
-]
+_IN_ORDER: Final = JOB_FEATURES.names == [name for entity in _ENTITIES for name in _OWN[entity]]
 
 
 @dataclass(frozen=True, eq=False)
@@ -171,48 +122,54 @@ class OnePerson:
         open_vacancies: pl.DataFrame,
     ) -> OnePerson | None:
         """Arrays of the day's frames; None when a vacancy lacks a value the rules read."""
-        open_columns = [*CANDIDATE_INPUTS, *_bits(sets, WANTED_BITS, V_MODE_BITS)]
+        open_columns = [*CANDIDATE_INPUTS, *input_bits(sets, WANTED_BITS, V_MODE_BITS)]
         opened = open_vacancies.sort(OPEN_ROW).select(open_columns)
         rows = vacancies["vacancy_id"].search_sorted(opened["vacancy_id"])
         if not (rows < vacancies.height).all():
             return None  # an open vacancy without features
         if not vacancies["vacancy_id"].gather(rows).equals(opened["vacancy_id"]):
             return None
-        pair_columns = [*PAIR_INPUTS, *_bits(sets, WANTED_BITS, V_MODE_BITS, OFFERED_BITS)]
+        pair_columns = [*PAIR_INPUTS, *input_bits(sets, WANTED_BITS, V_MODE_BITS, OFFERED_BITS)]
         paired = vacancies.select(*pair_columns, "_v_text", "_v_county")[rows]
-        if _has_nulls(opened.drop(NULLABLE_LIMITS)) or _has_nulls(paired):
+        if has_nulls(opened.drop(NULLABLE_LIMITS)) or has_nulls(paired):
             return None
         counties = {
             county: code
             for code, county in enumerate(paired["_v_county"].unique(maintain_order=True))
         }
-        person_columns = [*PERSON_INPUTS, *SCORES, *_bits(sets, SKILL_BITS, MODE_BITS, NEEDED_BITS)]
-        required = people.select(c for c in person_columns if c not in SCORES)
-        open_arrays = _arrays(opened.drop(NULLABLE_LIMITS))
+        person_columns = [
+            *PERSON_INPUTS,
+            *ASSESSED,
+            *input_bits(sets, SKILL_BITS, MODE_BITS, NEEDED_BITS),
+        ]
+        required = people.select(c for c in person_columns if c not in ASSESSED)
+        open_arrays = columns_of(opened.drop(NULLABLE_LIMITS))
         open_arrays |= {
-            "_opened_on": _days(opened["_opened_on"], fill=0),
-            "_deadline": _days(opened["_deadline"], fill=np.iinfo(np.int64).max),
+            "_opened_on": day_numbers(opened["_opened_on"], fill=0),
+            "_deadline": day_numbers(opened["_deadline"], fill=np.iinfo(np.int64).max),
             "_age_min": opened["_age_min"].fill_null(np.iinfo(np.int64).min).to_numpy(),
             "_age_max": opened["_age_max"].fill_null(np.iinfo(np.int64).max).to_numpy(),
         }
-        person_arrays = _arrays(people.select(*SCORES, *required.drop("_day", "_needed", "_text")))
-        person_arrays["_day"] = _days(people["_day"], fill=0)
+        person_arrays = columns_of(
+            people.select(*ASSESSED, *required.drop("_day", "_needed", "_text"))
+        )
+        person_arrays["_day"] = day_numbers(people["_day"], fill=0)
         person_arrays["_needed"] = people["_needed"].list.len().fill_null(0).to_numpy()
         return cls(
             sets=sets,
             open=open_arrays,
-            pair=_arrays(paired.drop("_v_text", "_v_county")),
-            same_place=all(opened[c].equals(paired[c]) for c in PLACE),
+            pair=columns_of(paired.drop("_v_text", "_v_county")),
+            same_place=all(opened[c].equals(paired[c]) for c in DISTANCE_INPUTS),
             vacancy_rows=rows.cast(pl.Int64).to_numpy(),
-            vacancy_features=vacancies.select(_own(JOB_FEATURES, "vacancy")),
-            vacancy_text=_shared_strings(paired["_v_text"].to_list()),
+            vacancy_features=vacancies.select(_OWN["vacancy"]),
+            vacancy_text=string_sets(paired["_v_text"].to_list()),
             vacancy_text_size=paired["_v_text"].list.len().cast(pl.Int64).to_numpy(),
             vacancy_county=np.array([counties[c] for c in paired["_v_county"].to_list()]),
             counties=counties,
             people=person_arrays,
-            person_features=people.select(_own(JOB_FEATURES, "person")),
-            person_matrix=_matrix(people.select(_own(JOB_FEATURES, "person"))),
-            vacancy_matrix=_matrix(vacancies.select(_own(JOB_FEATURES, "vacancy"))),
+            person_features=people.select(_OWN["person"]),
+            person_matrix=matrix(people, _OWN["person"]),
+            vacancy_matrix=matrix(vacancies, _OWN["vacancy"]),
             person_text=people["_text"],
             servable=~required.select(pl.any_horizontal(pl.all().is_null())).to_series().to_numpy(),
         )
@@ -234,7 +191,7 @@ class OnePerson:
                 pl.Series(name, pair[name], nan_to_null=True)
                 if pair[name].dtype == np.float64
                 else pl.Series(name, pair[name])
-                for name in _PAIR
+                for name in _OWN["pair"]
             ]
         )
         ids = self._ids(chosen, person_id, at)
@@ -245,16 +202,16 @@ class OnePerson:
         self, row: int, person_id: int, at: pl.Series, limit: int
     ) -> tuple[pl.DataFrame, Floats] | None:
         """``job_request``'s ids and its JOB_FEATURES as the model reads them: a row-major
-        Float64 matrix in the set's order, a null as NaN (what ``serving.recommend_core.matrix``
+        Float64 matrix in the set's order, a null as NaN (what ``features.arrays.matrix``
         makes of the frame, without making the frame)."""
         found = self._request(row, limit)
         if found is None:
             return None
         chosen, pair = found
         features = np.empty((chosen.size, len(JOB_FEATURES.names)), np.float64)
-        features[:, _PERSON_AT] = self.person_matrix[row]
-        features[:, _VACANCY_AT] = self.vacancy_matrix[self.vacancy_rows[chosen]]
-        for position, name in zip(_PAIR_AT, _PAIR, strict=True):
+        features[:, _AT["person"]] = self.person_matrix[row]
+        features[:, _AT["vacancy"]] = self.vacancy_matrix[self.vacancy_rows[chosen]]
+        for position, name in zip(_AT["pair"], _OWN["pair"], strict=True):
             features[:, position] = pair[name]
         return self._ids(chosen, person_id, at), features
 
@@ -292,7 +249,7 @@ class OnePerson:
             & (v["_age_min"] <= age)
             & (age <= v["_age_max"])
         )
-        distance = _distances(p, {name: v[name][rows] for name in PLACE})
+        distance = _distances(p, {name: v[name][rows] for name in DISTANCE_INPUTS})
         reach = max(float(p["p_commute_km"]) * REACH_FACTOR, MIN_REACH_KM)
         near = distance <= reach
         rows, distance = rows[near], distance[near]
@@ -304,7 +261,7 @@ class OnePerson:
         worst = reduce(np.minimum, gaps)
         able = worst > INCAPACITY
         rows, distance, worst = rows[able], distance[able], worst[able]
-        shortfall = _left_sum([np.maximum(-gap[able], 0.0) for gap in gaps])
+        shortfall = left_sum([np.maximum(-gap[able], 0.0) for gap in gaps])
         prescore = self._prescore(p, rows, distance, worst, shortfall)
         keep = prescore >= prescore.max(initial=-np.inf) - DEFAULT_MARGIN
         rows, distance, prescore = rows[keep], distance[keep], prescore[keep]
@@ -319,7 +276,7 @@ class OnePerson:
         worst: Floats,
         shortfall: Floats,
     ) -> Floats:
-        v = _Rows(self.open, rows)
+        v = Rows(self.open, rows)
         ratio = distance / max(float(p["p_commute_km"]), 1.0)
         expected = float(p["p_expected_pay"])
         for_graduates = v["v_graduate_oriented"] == 1
@@ -350,7 +307,7 @@ class OnePerson:
             "not_graduate": _f((p["p_graduate"] == 0) & for_graduates),
             "employer_kind": v["_leaning"],
         }
-        return _left_sum([weight * what[name] for name, weight in PRESCORE_WEIGHTS.items()])
+        return left_sum([weight * what[name] for name, weight in PRESCORE_WEIGHTS.items()])
 
     def _pair_features(
         self,
@@ -379,8 +336,8 @@ class OnePerson:
             **{f"x_margin_{d}": m for d, m in zip(DIMENSIONS, margins, strict=True)},
             "x_worst_margin": reduce(np.fmin, margins),
             "x_worst_margin_accommodated": reduce(np.fmin, accommodated),
-            "x_dimensions_short": _left_sum([(a < 0).astype(np.int32) for a in accommodated]),
-            "x_shortfall_accommodated": _left_sum([np.nan_to_num(s, nan=0.0) for s in shortfall]),
+            "x_dimensions_short": left_sum([(a < 0).astype(np.int32) for a in accommodated]),
+            "x_shortfall_accommodated": left_sum([np.nan_to_num(s, nan=0.0) for s in shortfall]),
             "x_toilet_missing": _i8(
                 bool(p["_needs_toilet"]) & ~v["_offers_toilet"] & (v["v_home_based"] == 0)
             ),
@@ -404,24 +361,6 @@ class OnePerson:
         return x
 
 
-class _Rows(Mapping[str, Array]):
-    """The columns of ``arrays`` at ``rows``, each gathered when first read."""
-
-    def __init__(self, arrays: dict[str, Array], rows: Ints) -> None:
-        self._arrays, self._rows, self._read = arrays, rows, dict[str, Array]()
-
-    def __getitem__(self, name: str) -> Array:
-        if name not in self._read:
-            self._read[name] = self._arrays[name][self._rows]
-        return self._read[name]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._arrays)
-
-    def __len__(self) -> int:
-        return len(self._arrays)
-
-
 def _accommodated(score: float, v: Mapping[str, Array], dimension: str) -> Floats:
     closes, demand = v[f"_closes_{dimension}"], v[f"v_demand_{dimension}"]
     return (score + ACCOMMODATION_BOOST_POINTS * closes) - demand
@@ -433,7 +372,7 @@ def _distances(person: dict[str, Any], places: dict[str, Array]) -> Floats:
     frame = pl.DataFrame(
         {
             **{name: np.full(count, person[name]) for name in ("_phi", "_cos_phi", "_longitude")},
-            **{name: places[name] for name in PLACE},
+            **{name: places[name] for name in DISTANCE_INPUTS},
         }
     )
     return frame.select(_DISTANCE).to_series().to_numpy()
@@ -448,56 +387,7 @@ def _shared(
         np.bitwise_count(vacancy[f"{right}{word}"] & person[name]).astype(np.int64)
         for word, name in enumerate(columns)
     ]
-    return _left_sum(counts) if counts else np.zeros(len(vacancy["v_hours"]), np.int64)
-
-
-def _left_sum(terms: list[Array]) -> Array:
-    """``features.ordered.ordered_sum``: ((t0 + t1) + t2) + …"""
-    return reduce(lambda total, term: total + term, terms)
-
-
-def _bits(sets: Vocabularies, *prefixes: str) -> list[str]:
-    by_prefix = {
-        SKILL_BITS: sets.skills,
-        WANTED_BITS: sets.skills,
-        MODE_BITS: sets.modes,
-        V_MODE_BITS: sets.modes,
-        NEEDED_BITS: sets.accommodations,
-        OFFERED_BITS: sets.accommodations,
-    }
-    return [column for prefix in prefixes for column in by_prefix[prefix].columns(prefix)]
-
-
-def _own(features: FeatureSet, entity: str) -> list[str]:
-    """The features of one entity, in the set's order."""
-    return [feature.name for feature in features.features if feature.entity == entity]
-
-
-def _shared_strings(texts: list[list[str]]) -> list[frozenset[str]]:
-    """Each bigram list as a set, one string object per distinct bigram (half the memory of a
-    string per occurrence: 4.7 instead of 9.7 MB for the demo city's 6,000 vacancies)."""
-    distinct: dict[str, str] = {}
-    return [frozenset(distinct.setdefault(word, word) for word in text) for text in texts]
-
-
-def _matrix(frame: pl.DataFrame) -> Floats:
-    """Row-major Float64, a null as NaN."""
-    columns = [frame[name].cast(pl.Float64).to_numpy() for name in frame.columns]
-    return (
-        np.ascontiguousarray(np.column_stack(columns)) if columns else np.empty((frame.height, 0))
-    )
-
-
-def _arrays(frame: pl.DataFrame) -> dict[str, Array]:
-    return {name: frame[name].to_numpy() for name in frame.columns}
-
-
-def _days(dates: pl.Series, *, fill: int) -> Ints:
-    return dates.cast(pl.Int64).fill_null(fill).to_numpy()
-
-
-def _has_nulls(frame: pl.DataFrame) -> bool:
-    return any(count > 0 for count in frame.null_count().row(0))
+    return left_sum(counts) if counts else np.zeros(len(vacancy["v_hours"]), np.int64)
 
 
 def _f(mask: object) -> Floats:

@@ -138,10 +138,10 @@ def job_request(
     pre-score first: with NumPy on the day's frames (``features.one_person``), which gives the
     rows a batch of queries gives, or with the polars plans (``polars_job_request``) where
     NumPy does not model the person's or the vacancies' values."""
-    moment = moment_of(context, at)
-    row = moment.rows.get(person_id)
-    if moment.one_person is not None and row is not None:
-        rows = moment.one_person.job_request(row, person_id, moment_column(at), limit)
+    found = _engine_for(context, person_id, at)
+    if found is not None:
+        engine, row, moment = found
+        rows = engine.job_request(row, person_id, moment, limit)
         if rows is not None:
             return rows
     return polars_job_request(context, person_id, at, limit=limit)
@@ -153,11 +153,22 @@ def job_matrix(
     """``job_request``'s ids (query_id, person_id, vacancy_id, at) and its JOB_FEATURES as a
     row-major Float64 matrix (a null as NaN), as a model reads them, when the NumPy engine
     serves the person; None when it does not (then ``job_request``)."""
+    found = _engine_for(context, person_id, at)
+    if found is None:
+        return None
+    engine, row, moment = found
+    return engine.job_matrix(row, person_id, moment, limit)
+
+
+def _engine_for(
+    context: FeatureContext, person_id: int, at: datetime
+) -> tuple[OnePerson, int, pl.Series] | None:
+    """The day's NumPy engine, the person's row in it and the moment column, when it has both."""
     moment = moment_of(context, at)
     row = moment.rows.get(person_id)
     if moment.one_person is None or row is None:
         return None
-    return moment.one_person.job_matrix(row, person_id, moment_column(at), limit)
+    return moment.one_person, row, moment_column(at)
 
 
 def polars_job_request(

@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from features.arrays import matrix
 from features.reasons import explainable, phrase
 from features.schema import DIMENSIONS
 from serving.models import ServedModel
@@ -52,16 +53,6 @@ TOPICS = {
     "c_capacity": "places",
     "y_congestion": "places",
 }
-
-
-def matrix(rows: pl.DataFrame, names: list[str]) -> FloatArray:
-    """The model's input in its feature order, as the training matrix was built (Float64, a null
-    as NaN), row-major as LightGBM reads it: filled column by column, which takes half the time
-    of ``DataFrame.to_numpy`` and spares LightGBM a copy of a column-major array."""
-    out = np.empty((rows.height, len(names)), dtype=np.float64)
-    for index, name in enumerate(names):
-        out[:, index] = rows.get_column(name).cast(pl.Float64).to_numpy()
-    return out
 
 
 @dataclass(frozen=True)

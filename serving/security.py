@@ -125,6 +125,9 @@ def unauthorized(message: str, message_zh: str) -> HTTPException:
     )
 
 
+_USER_ROW = select(User.id, User.username, User.role, User.county, User.active)
+
+
 def current_principal(
     request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]
 ) -> Principal:
@@ -155,7 +158,6 @@ def current_principal(
     return Principal(user_id=user.id, username=user.username, role=user.role, county=user.county)
 
 
-_USER_ROW = select(User.id, User.username, User.role, User.county, User.active)
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 

@@ -12,15 +12,16 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from features.arrays import matrix
 from features.candidates import job_candidates
 from features.context import FeatureContext
 from features.jobs import job_features, people_at
-from features.one_person import IDS, OnePerson
+from features.one_person import OnePerson
+from features.one_person_inputs import IDS
 from features.request import job_request, moment_of, polars_job_request
 from features.schema import JOB_FEATURES
 from features.sources import UTC_MICROS, snapshot_from_frames
 from matching.synth.city import SCALES, build_city
-from serving.recommend_core import matrix
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 

@@ -9,8 +9,9 @@ import numpy as np
 import polars as pl
 import pytest
 
+from features.arrays import matrix
 from features.sources import UTC_MICROS
-from serving.recommend_core import matrix, reasons_of, top_rows
+from serving.recommend_core import reasons_of, top_rows
 from serving.scoring_threads import ScoringThreads
 
 
