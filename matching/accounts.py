@@ -2,7 +2,7 @@
 
 Who may see what follows from two fields of a user: ``role`` (``codes.USER_ROLES``) and
 ``county``. Counselors and case workers always belong to one county; admins, analysts and fair
-organisers may be city-wide (``county`` empty). Scope is enforced by the serving layer.
+organisers may be city-wide (``county`` empty). What each may see is ``matching.access``.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from matching.access import COUNTY_ROLES
 from matching.codes import COUNTIES, USER_ROLES
 from matching.errors import ConflictError, UnknownCodeError, ValidationError
 from matching.storage import User, append_audit
@@ -31,7 +32,6 @@ __all__ = [
     "verify_password",
 ]
 
-COUNTY_ROLES: frozenset[str] = frozenset({"counselor", "case_worker"})
 PASSWORD_MIN_LENGTH = 10
 PASSWORD_MAX_LENGTH = 1024
 DISPLAY_NAME_MAX_LENGTH = 50

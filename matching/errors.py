@@ -12,6 +12,7 @@ HTTP statuses in one place; the CLI prints them without a traceback.
     ├── ConflictError          a write clashes with stored state
     ├── AuthError              no valid login: missing, malformed, tampered or expired token
     └── ForbiddenError         logged in, but the role may not do this
+        └── OutOfCounty        a write would put a record into a county the caller does not serve
 """
 
 from __future__ import annotations
@@ -83,3 +84,10 @@ class ForbiddenError(JobmatchError):
     reported as ``NotFoundError`` instead, so their existence is not revealed)."""
 
     default_zh = "当前账号无权进行此操作"
+
+
+class OutOfCounty(ForbiddenError):
+    """A write would put a record into a county the caller does not serve."""
+
+    def __init__(self, message: str, message_zh: str) -> None:
+        super().__init__(message, message_zh)

@@ -1,11 +1,11 @@
 """Who is calling: bearer tokens (OAuth2 password flow, HS256 JWT), principals and role checks.
 
-Deny by default: a route is public exactly when it does not depend on ``CurrentPrincipal`` (or on
+Deny by default: a route is public exactly when it does not depend on ``CurrentCaller`` (or on
 ``require_roles``, which depends on it). The public set is kept to the probes (``/healthz``,
 ``/readyz``, ``/metrics``, ``/api/health``: nothing about any person) and the login routes of
-``serving.routers.auth``; every other router must take ``CurrentPrincipal`` or declare
-``dependencies=[Depends(require_roles(...))]``, and must filter records with
-``Principal.can_see_county`` (a record of another county is answered as not found).
+``serving.routers.auth``; every other router must take ``CurrentCaller`` or declare
+``dependencies=[Depends(require_roles(...))]``, and asks the access policy (``matching.access``)
+about every record it answers (a record the caller may not reach is answered as not found).
 
 A token names its user; each request re-reads that user, so deactivating a user or changing their
 role or county takes effect at once, not when the token expires.
@@ -14,7 +14,6 @@ role or county takes effect at once, not when the token expires.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Annotated, Any
@@ -25,7 +24,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import select
 
-from matching.accounts import COUNTY_ROLES
+from matching.access import Caller
 from matching.codes import USER_ROLES
 from matching.errors import AuthError, ConfigError
 from matching.settings import Settings
@@ -34,8 +33,7 @@ from serving.auth_audit import audit_refusal, token_username
 
 __all__ = [
     "ALGORITHM",
-    "CurrentPrincipal",
-    "Principal",
+    "CurrentCaller",
     "issue_token",
     "oauth2_scheme",
     "principal_from_token",
@@ -52,31 +50,6 @@ USER_GONE_ZH = "账号不存在或已停用，请联系管理员"
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl=TOKEN_URL, auto_error=False)
 
 
-@dataclass(frozen=True, slots=True)
-class Principal:
-    """The logged-in user as routes see it; ``county`` None means city-wide."""
-
-    user_id: int
-    username: str
-    role: str
-    county: str | None
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
-
-    @property
-    def is_city_wide(self) -> bool:
-        return self.county is None and self.role not in COUNTY_ROLES
-
-    def can_see_county(self, county: str | None) -> bool:
-        """Whether records of ``county`` are visible: city-wide users see every county, everyone
-        else only their own (a counselor or case worker without a county sees nothing)."""
-        if self.is_city_wide:
-            return True
-        return self.county is not None and county == self.county
-
-
 def issue_token(user: User, settings: Settings, *, now: datetime | None = None) -> str:
     """A signed token for ``user`` valid for ``settings.token_minutes``."""
     issued = now or datetime.now(UTC)
@@ -91,8 +64,8 @@ def issue_token(user: User, settings: Settings, *, now: datetime | None = None) 
     return jwt.encode(claims, settings.signing_key(), algorithm=ALGORITHM)
 
 
-def principal_from_token(token: str, settings: Settings) -> Principal:
-    """The principal a token names; ``AuthError`` when it is malformed, tampered or expired."""
+def principal_from_token(token: str, settings: Settings) -> Caller:
+    """The caller a token names; ``AuthError`` when it is malformed, tampered or expired."""
     try:
         claims: dict[str, Any] = jwt.decode(
             token,
@@ -113,7 +86,7 @@ def principal_from_token(token: str, settings: Settings) -> Principal:
         or not (county is None or isinstance(county, str))
     ):
         raise AuthError("invalid token (unexpected claims); log in again")
-    return Principal(user_id=user_id, username=username, role=role, county=county)
+    return Caller(user_id=user_id, username=username, role=role, county=county)
 
 
 def unauthorized(message: str, message_zh: str) -> HTTPException:
@@ -130,7 +103,7 @@ _USER_ROW = select(User.id, User.username, User.role, User.county, User.active)
 
 def current_principal(
     request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]
-) -> Principal:
+) -> Caller:
     """The caller, from the bearer token and the current state of their user row."""
     if not token:
         audit_refusal(request, action="auth_failed", status=401, reason="no bearer token")
@@ -155,20 +128,20 @@ def current_principal(
             request, action="auth_failed", status=401, reason=reason, username=claimed.username
         )
         raise unauthorized("the user of this token no longer exists or is inactive", USER_GONE_ZH)
-    return Principal(user_id=user.id, username=user.username, role=user.role, county=user.county)
+    return Caller(user_id=user.id, username=user.username, role=user.role, county=user.county)
 
 
-CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+CurrentCaller = Annotated[Caller, Depends(current_principal)]
 
 
-def require_roles(*roles: str) -> Callable[[Request, Principal], Awaitable[Principal]]:
-    """A dependency that lets only ``roles`` through (403 otherwise) and returns the principal.
+def require_roles(*roles: str) -> Callable[[Request, Caller], Awaitable[Caller]]:
+    """A dependency that lets only ``roles`` through (403 otherwise) and returns the caller.
 
     The check runs on the event loop (a sync dependency would cost a hop to the thread pool on
     every request); only the audit row of a refusal goes to a worker thread.
 
     Use as ``dependencies=[Depends(require_roles("counselor", "admin"))]`` or as a parameter
-    ``principal: Annotated[Principal, Depends(require_roles(...))]``.
+    ``caller: Annotated[Caller, Depends(require_roles(...))]``.
     """
     unknown = [role for role in roles if role not in USER_ROLES]
     if not roles or unknown:
@@ -178,16 +151,16 @@ def require_roles(*roles: str) -> Callable[[Request, Principal], Awaitable[Princ
     allowed = frozenset(roles)
     allowed_zh = "、".join(USER_ROLES.label(role) for role in roles)
 
-    async def check_role(request: Request, principal: CurrentPrincipal) -> Principal:
-        if principal.role not in allowed:
-            message = f"role {principal.role!r} may not do this; allowed: " + ", ".join(roles)
+    async def check_role(request: Request, caller: CurrentCaller) -> Caller:
+        if caller.role not in allowed:
+            message = f"role {caller.role!r} may not do this; allowed: " + ", ".join(roles)
             refusal = partial(
                 audit_refusal,
                 request,
                 action="forbidden",
                 status=403,
                 reason=message,
-                username=principal.username,
+                username=caller.username,
             )
             await run_in_threadpool(refusal)
             raise HTTPException(
@@ -195,10 +168,10 @@ def require_roles(*roles: str) -> Callable[[Request, Principal], Awaitable[Princ
                 detail={
                     "error": "ForbiddenError",
                     "message": message,
-                    "message_zh": f"当前角色（{USER_ROLES.label(principal.role)}）无权进行此操作，"
+                    "message_zh": f"当前角色（{USER_ROLES.label(caller.role)}）无权进行此操作，"
                     f"仅限：{allowed_zh}",
                 },
             )
-        return principal
+        return caller
 
     return check_role

@@ -30,15 +30,19 @@ class City:
     engine: Engine
     fresh: dict[str, Iterator[int]] = field(default_factory=dict)
 
-    def person(self, county: str) -> int:
-        """A person of ``county`` with no referrals yet, a new one at every call."""
-        if county not in self.fresh:
+    def person(self, county: str, *, graduate: bool | None = None) -> int:
+        """A person of ``county`` with no referrals yet, a new one at every call; ``graduate``
+        True or False picks a university graduate or a non-graduate."""
+        key = f"{county}:{graduate}"
+        if key not in self.fresh:
             frames = test_city().frames
             referred = frames["referrals"].select("person_id").unique()
             people = frames["persons"].filter(pl.col("county") == county)
+            if graduate is not None:
+                people = people.filter(pl.col("is_graduate") == graduate)
             untouched = people.join(referred, left_on="id", right_on="person_id", how="anti")
-            self.fresh[county] = iter(untouched["id"].sort().to_list())
-        return next(self.fresh[county])
+            self.fresh[key] = iter(untouched["id"].sort().to_list())
+        return next(self.fresh[key])
 
     def open_vacancy(self, vacancy_id: int) -> int:
         """Make ``vacancy_id`` open to anyone from 2020 on, with no deadline or age limits."""

@@ -108,7 +108,7 @@ def test_a_counselor_refers_and_records_each_stage(city: City, vacancy: int) -> 
 
 
 def test_course_referrals_and_a_case_worker(city: City) -> None:
-    person = city.person(COUNTY_A)
+    person = city.person(COUNTY_A, graduate=True)
     course = int(built_city().frames["courses"]["id"][0])
     made = refer(
         city, "worker_a", {"person_id": person, "course_id": course, "source": "counselor"}

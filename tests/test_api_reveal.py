@@ -59,7 +59,7 @@ def test_a_counselor_sees_the_full_numbers_and_the_reveal_is_audited(city: City)
 
 
 def test_a_number_typed_into_the_reason_is_masked_in_the_audit_log(city: City) -> None:
-    person_id = city.person(COUNTY_A)
+    person_id = city.person(COUNTY_A, graduate=True)
     number = stored(city, person_id).id_number
     answer = reveal(city, "worker_a", person_id, {"reason": f"核对 {number} 是否一致"})
     assert answer.status_code == 200

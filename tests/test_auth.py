@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
+from matching.access import Caller
 from matching.accounts import authenticate, create_user, hash_password, verify_password
 from matching.errors import AuthError, ConflictError, ValidationError
 from matching.settings import Settings
@@ -23,7 +24,7 @@ from matching.storage import AuditEntry, User, make_engine, make_sessionmaker, u
 from serving.app import create_app
 from serving.cli import app as cli
 from serving.cli_users import DEMO_USERS
-from serving.security import Principal, issue_token, principal_from_token, require_roles
+from serving.security import issue_token, principal_from_token, require_roles
 
 PASSWORD = "correct-horse-1"
 KEY = "k" * 40
@@ -109,12 +110,12 @@ def test_create_user_parses_codes_audits_and_refuses_duplicates(
 
 
 def test_county_scope() -> None:
-    counselor = Principal(1, "lisi", "counselor", "371502")
-    analyst = Principal(2, "ana", "analyst", None)
-    stray = Principal(3, "odd", "case_worker", None)
-    assert counselor.can_see_county("371502") and not counselor.can_see_county("371581")
-    assert analyst.can_see_county("371581") and not analyst.is_admin
-    assert not stray.can_see_county("371502") and not stray.can_see_county(None)
+    counselor = Caller(1, "lisi", "counselor", "371502")
+    analyst = Caller(2, "ana", "analyst", None)
+    stray = Caller(3, "odd", "case_worker", None)
+    assert counselor.sees_county("371502") and not counselor.sees_county("371581")
+    assert analyst.sees_county("371581") and not analyst.is_admin
+    assert not stray.sees_county("371502") and not stray.sees_county(None)
 
 
 def _user(county: str | None = "371502") -> User:
@@ -124,7 +125,7 @@ def _user(county: str | None = "371502") -> User:
 def test_token_round_trip_and_refusals() -> None:
     settings = Settings(secret_key=KEY)
     token = issue_token(_user(), settings)
-    assert principal_from_token(token, settings) == Principal(7, "lisi", "counselor", "371502")
+    assert principal_from_token(token, settings) == Caller(7, "lisi", "counselor", "371502")
     old = issue_token(_user(), settings, now=datetime.now(UTC) - timedelta(days=1))
     with pytest.raises(AuthError, match="expired"):
         principal_from_token(old, settings)

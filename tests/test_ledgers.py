@@ -116,8 +116,10 @@ def test_opening_needs_a_graduate_of_a_visible_county_without_a_ledger(
         team = staff(session)
         worker = a_person(session, graduate=False, employment="seeking", education="junior")
         with pytest.raises(LedgerConflict) as conflict:
-            open_ledger(session, team.worker_a, person_id=worker.id, today=TODAY)
+            open_ledger(session, team.admin, person_id=worker.id, today=TODAY)
         assert conflict.value.code == "not_a_graduate"
+        with pytest.raises(NotFoundError):  # not a person a graduates' case worker serves
+            open_ledger(session, team.worker_a, person_id=worker.id, today=TODAY)
         elsewhere = a_person(session, county=COUNTY_B)
         with pytest.raises(NotFoundError):
             open_ledger(session, team.worker_a, person_id=elsewhere.id, today=TODAY)

@@ -73,8 +73,7 @@ def a_user(session: Session, username: str, role: str, county: str | None) -> Us
 
 
 def caller_of(user: User) -> Caller:
-    counties = None if user.county is None else frozenset({user.county})
-    return Caller(user_id=user.id, username=user.username, counties=counties)
+    return Caller(user_id=user.id, username=user.username, role=user.role, county=user.county)
 
 
 @dataclass(frozen=True)

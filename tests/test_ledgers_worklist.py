@@ -87,7 +87,7 @@ def test_worklist_days_paging_and_scope(sessions: sessionmaker[Session]) -> None
             ids["county_b"]
         ]
         assert worklist(session, team.admin, today=TODAY).total == 6
-        nobody = Caller(user_id=None, username="x", counties=frozenset())
+        nobody = Caller(user_id=None, username="x", role="counselor", county=None)
         assert worklist(session, nobody, today=TODAY).total == 0
         for bad in ({"days": 0}, {"days": 3651}, {"limit": 0}, {"offset": -1}):
             with pytest.raises(ValidationError):

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from matching import records
+from matching.access import Caller
 from matching.codes import ASSESSMENT_DIMENSIONS
 from matching.errors import ImportFileError, ValidationError
 from matching.records import uploads
@@ -22,9 +23,9 @@ from matching.storage import AuditEntry, Person
 from matching.validators import make_certificate, make_resident_id, make_uscc
 from tests.import_files import PERSON_HEADERS, person_row, write_csv
 
-ADMIN = records.CITY_WIDE
-COUNTY_A = records.Scope(county="371502")
-COUNTY_B = records.Scope(county="371581")
+ADMIN = Caller.script("admin")
+COUNTY_A = Caller(None, "a", "counselor", "371502")
+COUNTY_B = Caller(None, "b", "counselor", "371581")
 
 
 def person_values(sequence: int, county: str = "东昌府区", **changes: Any) -> dict[str, Any]:
@@ -73,8 +74,9 @@ def test_lists_in_another_order_are_no_change() -> None:
 
 
 def test_a_scope_sees_its_county_and_refuses_writes_elsewhere() -> None:
-    assert COUNTY_A.sees("371502") and not COUNTY_A.sees("371581")
-    assert ADMIN.sees("371581") and not records.Scope().sees("371502")
+    assert COUNTY_A.sees_county("371502") and not COUNTY_A.sees_county("371581")
+    assert ADMIN.sees_county("371581")
+    assert not Caller(None, "x", "counselor", None).sees_county("371502")
     with pytest.raises(records.OutOfCounty) as caught:
         COUNTY_A.require_county("371581", "人员")
     assert "东昌府区" in caught.value.message_zh and "临清市" in caught.value.message_zh
@@ -84,7 +86,7 @@ def test_a_scope_sees_its_county_and_refuses_writes_elsewhere() -> None:
 
 def test_updates_are_validated_as_the_whole_row(sessions: sessionmaker[Session]) -> None:
     with sessions.begin() as session:
-        person = records.create_person(session, person_values(11), scope=COUNTY_A, actor="a")
+        person = records.create_person(session, person_values(11), caller=COUNTY_A, actor="a")
         person_id = person.id
         assert (person.disability_category, person.disability_level, person.sex) == ("1", "2", "M")
     with sessions.begin() as session:
@@ -93,16 +95,16 @@ def test_updates_are_validated_as_the_whole_row(sessions: sessionmaker[Session])
             session,
             person_id,
             {"certificate_number": new_certificate},
-            scope=COUNTY_A,
+            caller=COUNTY_A,
             actor="a",
         )
         assert (changed.disability_category, changed.disability_level) == ("5", "4")
     with sessions.begin() as session, pytest.raises(ValidationError) as caught:
-        records.update_person(session, person_id, {"is_graduate": True}, scope=COUNTY_A, actor="a")
+        records.update_person(session, person_id, {"is_graduate": True}, caller=COUNTY_A, actor="a")
     assert (caught.value.code, caught.value.field) == ("graduate_incomplete", "school")
     with sessions.begin() as session:
-        records.update_person(session, person_id, {}, scope=COUNTY_A, actor="a")
-        records.update_person(session, person_id, {"name": " 测试11 "}, scope=COUNTY_A, actor="a")
+        records.update_person(session, person_id, {}, caller=COUNTY_A, actor="a")
+        records.update_person(session, person_id, {"name": " 测试11 "}, caller=COUNTY_A, actor="a")
         assert actions(session) == [
             ("record_create", "persons", str(person_id)),
             ("record_update", "persons", str(person_id)),
@@ -113,11 +115,11 @@ def test_updates_are_validated_as_the_whole_row(sessions: sessionmaker[Session])
 
 def test_a_conflicting_key_is_a_conflict(sessions: sessionmaker[Session]) -> None:
     with sessions.begin() as session:
-        records.create_person(session, person_values(12), scope=ADMIN, actor="a")
-        other = records.create_person(session, person_values(14), scope=ADMIN, actor="a")
+        records.create_person(session, person_values(12), caller=ADMIN, actor="a")
+        other = records.create_person(session, person_values(14), caller=ADMIN, actor="a")
         other_id = other.id
     with sessions.begin() as session, pytest.raises(records.RecordConflict) as caught:
-        records.create_person(session, person_values(12), scope=ADMIN, actor="a")
+        records.create_person(session, person_values(12), caller=ADMIN, actor="a")
     assert "身份证号" in caught.value.message_zh
     taken = person_values(12)
     with sessions.begin() as session, pytest.raises(records.RecordConflict):
@@ -125,7 +127,7 @@ def test_a_conflicting_key_is_a_conflict(sessions: sessionmaker[Session]) -> Non
             session,
             other_id,
             {"id_number": taken["id_number"], "certificate_number": taken["certificate_number"]},
-            scope=ADMIN,
+            caller=ADMIN,
             actor="a",
         )
 
@@ -139,14 +141,14 @@ def test_a_vacancy_follows_its_employer_and_occupation(sessions: sessionmaker[Se
                "pay_min": 2500, "pay_max": 3000, "openings": 1,
                "opened_on": "2026-09-01"}  # fmt: skip
     with sessions.begin() as session:
-        records.create_employer(session, employer, scope=COUNTY_A, actor="a")
-        created = records.create_vacancy(session, vacancy, scope=COUNTY_A, actor="a")
+        records.create_employer(session, employer, caller=COUNTY_A, actor="a")
+        created = records.create_vacancy(session, vacancy, caller=COUNTY_A, actor="a")
         assert (created.occupation_code, created.work_mode, created.employer.credit_code) == (
             "4-04-05-03", "home_based", credit_code,
         )  # fmt: skip
         vacancy_id = created.id
     with sessions.begin() as session, pytest.raises(records.OutOfCounty):
-        records.update_vacancy(session, vacancy_id, {"title": "x"}, scope=COUNTY_B, actor="b")
+        records.update_vacancy(session, vacancy_id, {"title": "x"}, caller=COUNTY_B, actor="b")
     with sessions() as session:
         found = records.search_vacancies(
             session, records.VacancyFilters(occupation="4-04", title="客")
@@ -161,7 +163,7 @@ def test_a_vacancy_follows_its_employer_and_occupation(sessions: sessionmaker[Se
 def test_uploads_stay_inside_the_county(sessions: sessionmaker[Session], tmp_path: Path) -> None:
     with sessions.begin() as session:
         stored_in_b = records.create_person(
-            session, person_values(21, county="临清市"), scope=ADMIN, actor="admin"
+            session, person_values(21, county="临清市"), caller=ADMIN, actor="admin"
         )
         b_id_number, b_person = stored_in_b.id_number, stored_in_b.id
     takeover = person_row(1) | {
@@ -173,7 +175,7 @@ def test_uploads_stay_inside_the_county(sessions: sessionmaker[Session], tmp_pat
     path = write_csv(tmp_path / "p.csv", PERSON_HEADERS, [takeover, own])
     outcome = records.import_upload(
         sessions, "persons", io.BytesIO(path.read_bytes()), "../../p.csv",
-        actor="county_a", scope=COUNTY_A, reports_dir=tmp_path / "reports",
+        actor="county_a", caller=COUNTY_A, reports_dir=tmp_path / "reports",
     )  # fmt: skip
     assert (outcome.result.accepted, outcome.result.rejected) == (1, 1)
     assert [(r.row, r.code) for r in outcome.rejects] == [(2, "stored_in_other_county")]
@@ -187,12 +189,12 @@ def test_uploads_stay_inside_the_county(sessions: sessionmaker[Session], tmp_pat
     assessment_file = f"{header}\n{b_id_number},2025-02-01,{scores},6\n".encode()
     assessed = records.import_upload(
         sessions, "assessments", io.BytesIO(assessment_file), "a.csv",
-        actor="county_a", scope=COUNTY_A, reports_dir=tmp_path / "reports",
+        actor="county_a", caller=COUNTY_A, reports_dir=tmp_path / "reports",
     )  # fmt: skip
     assert [r.code for r in assessed.rejects] == ["person_not_found"]
     by_admin = records.import_upload(
         sessions, "assessments", io.BytesIO(assessment_file), "a.csv",
-        actor="admin", scope=ADMIN, reports_dir=tmp_path / "reports",
+        actor="admin", caller=ADMIN, reports_dir=tmp_path / "reports",
     )  # fmt: skip
     assert (by_admin.result.inserted, by_admin.rejects) == (1, [])
     with sessions() as session:
@@ -207,10 +209,10 @@ def test_uploads_stay_inside_the_county(sessions: sessionmaker[Session], tmp_pat
 def test_unreadable_and_oversized_uploads(
     sessions: sessionmaker[Session], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def upload(data: bytes, name: str, scope: records.Scope = ADMIN) -> records.UploadOutcome:
+    def upload(data: bytes, name: str, caller: Caller = ADMIN) -> records.UploadOutcome:
         return records.import_upload(
             sessions, "employers", io.BytesIO(data), name,
-            actor="x", scope=scope, reports_dir=tmp_path,
+            actor="x", caller=caller, reports_dir=tmp_path,
         )  # fmt: skip
 
     with pytest.raises(ImportFileError):
@@ -227,7 +229,7 @@ def test_unreadable_and_oversized_uploads(
     with pytest.raises(records.OutOfCounty):
         records.import_upload(
             sessions, "courses", io.BytesIO(b"a"), "c.csv",
-            actor="x", scope=COUNTY_A, reports_dir=tmp_path,
+            actor="x", caller=COUNTY_A, reports_dir=tmp_path,
         )  # fmt: skip
     with pytest.raises(records.OutOfCounty):
-        upload(b"a", "e.csv", records.Scope(county="371502", graduates_only=True))
+        upload(b"a", "e.csv", Caller(None, "w", "case_worker", "371502"))

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from features.histories import person_history
 from features.sources import read_snapshot
 from features.training_frames import COURSE_GRADES, JOB_GRADES, grades, job_queries
+from matching.access import Caller
 from matching.codes import COURSE_STAGE_ORDER, JOB_STAGE_ORDER
 from matching.errors import NotFoundError, ValidationError
 from matching.referral_flow import (
@@ -23,7 +24,6 @@ from matching.referral_flow import (
     COURSE_NEXT,
     JOB_NEXT,
     LIST_WINDOW,
-    Actor,
     NewReferral,
     ReferralConflict,
     StageChange,
@@ -57,8 +57,7 @@ DIMENSIONS = (
 )  # fmt: skip
 
 
-def everyone(_county: str) -> bool:
-    return True
+ELSEWHERE = Caller(None, "elsewhere", "counselor", "371581")  # a counselor of another county
 
 
 # --- the stage tables (no database) ------------------------------------------------------------
@@ -137,7 +136,7 @@ class World:
     course: int
     closed_course: int
     fair: int
-    counselor: Actor
+    counselor: Caller
 
 
 def _vacancy(employer_id: int, code: str, **changes: object) -> Vacancy:
@@ -194,21 +193,20 @@ def world(sessions: sessionmaker[Session]) -> Iterator[World]:
         built = World(
             sessions, adult=adult.id, minor=minor.id, vacancy=v1, closed_vacancy=v2,
             past_vacancy=v3, young_only=v4, other_vacancy=v5, course=courses[0].id,
-            closed_course=courses[1].id, fair=fair.id, counselor=Actor(user.id, user.username),
+            closed_course=courses[1].id, fair=fair.id,
+            counselor=Caller(user.id, user.username, "counselor", COUNTY),
         )  # fmt: skip
     yield built
 
 
 def create(world: World, new: NewReferral, now: datetime = NOW) -> int:
     with world.sessions.begin() as session:
-        return create_referral(session, new, world.counselor, now=now, visible=everyone).id
+        return create_referral(session, new, world.counselor, now=now).id
 
 
 def advance(world: World, referral_id: int, change: StageChange, now: datetime = NOW) -> str:
     with world.sessions.begin() as session:
-        return advance_referral(
-            session, referral_id, change, world.counselor, now=now, visible=everyone
-        ).stage
+        return advance_referral(session, referral_id, change, world.counselor, now=now).stage
 
 
 def events(world: World, referral_id: int) -> list[tuple[str, str | None]]:
@@ -342,12 +340,12 @@ def test_fairs_missing_records_and_scope(world: World) -> None:
     with world.sessions() as session, pytest.raises(NotFoundError) as hidden:
         create_referral(
             session, NewReferral(world.adult, "counselor", vacancy_id=world.vacancy),
-            world.counselor, now=NOW, visible=lambda county: False,
+            ELSEWHERE, now=NOW,
         )  # fmt: skip
     with world.sessions() as session, pytest.raises(NotFoundError) as missing:
         create_referral(
             session, NewReferral(987654, "counselor", vacancy_id=world.vacancy),
-            world.counselor, now=NOW, visible=everyone,
+            world.counselor, now=NOW,
         )  # fmt: skip
     assert str(hidden.value) == str(missing.value).replace("987654", str(world.adult))
 
@@ -371,7 +369,7 @@ def test_malformed_requests_from_other_callers_are_refused(
     values |= changes
     with Session() as session, pytest.raises(ValidationError) as caught:
         new = NewReferral(**values)  # type: ignore[arg-type]
-        create_referral(session, new, Actor(None, "script"), now=NOW, visible=everyone)
+        create_referral(session, new, Caller.script("script"), now=NOW)
     assert caught.value.field == field
 
 
@@ -381,9 +379,7 @@ def ranked(world: World, rank: int, at: datetime, **changes: object) -> datetime
     values |= changes
     new = NewReferral(world.adult, "counselor", shown_rank=rank, **values)  # type: ignore[arg-type]
     with world.sessions.begin() as session:
-        moment = create_referral(
-            session, new, world.counselor, now=at, visible=everyone
-        ).referred_at
+        moment = create_referral(session, new, world.counselor, now=at).referred_at
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
@@ -426,7 +422,7 @@ def test_a_new_list_gets_a_new_moment(
 
 def test_another_counselor_starts_their_own_list(world: World) -> None:
     ranked(world, 1, NOW)
-    other = Actor(None, "script")
+    other = Caller.script("script")
     new = NewReferral(
         world.adult,
         "counselor",
@@ -435,9 +431,7 @@ def test_another_counselor_starts_their_own_list(world: World) -> None:
         model_version="champion:3",
     )
     with world.sessions.begin() as session:
-        moment = create_referral(
-            session, new, other, now=NOW + timedelta(minutes=1), visible=everyone
-        ).referred_at
+        moment = create_referral(session, new, other, now=NOW + timedelta(minutes=1)).referred_at
     assert moment.replace(tzinfo=UTC) == NOW + timedelta(minutes=1)
 
 
@@ -451,17 +445,19 @@ def test_views_and_pages(world: World) -> None:
         ),
     ]
     with world.sessions() as session:
-        view = referral_view(session, ids[0], everyone)
+        view = referral_view(session, ids[0], world.counselor)
         assert view.kind == "job" and view.title == "岗位V1" and view.referred_by == "li"
         assert view.allowed_next == ("applied", "refused") and view.events[0].recorded_by == "li"
         assert view.referred_at.tzinfo is not None
-        page = person_referrals(session, world.adult, everyone, page=1, page_size=1)
+        page = person_referrals(session, world.adult, world.counselor, page=1, page_size=1)
         assert page.total == 2 and [item.id for item in page.items] == [ids[1]]
-        assert person_referrals(session, world.adult, everyone, page=3, page_size=1).items == []
+        assert (
+            person_referrals(session, world.adult, world.counselor, page=3, page_size=1).items == []
+        )
         with pytest.raises(NotFoundError):
-            person_referrals(session, world.adult, lambda county: False, page=1, page_size=5)
+            person_referrals(session, world.adult, ELSEWHERE, page=1, page_size=5)
         with pytest.raises(NotFoundError):
-            referral_view(session, ids[0], lambda county: False)
+            referral_view(session, ids[0], ELSEWHERE)
 
 
 def test_api_rows_feed_the_training_frames_like_the_synthetic_history(

@@ -1,4 +1,5 @@
-"""Recruitment fairs: create one, find and list them within a scope, add booths (vacancies).
+"""Recruitment fairs: create one, find and list those of the caller's counties, add booths
+(vacancies).
 
 A fair belongs to a county: its counselors see it, city-wide staff see every fair, and a fair
 outside the caller's scope is answered exactly like a missing one. Vacancies join a fair while
@@ -13,16 +14,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
-from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from matching import codes
+from matching.access import Caller
 from matching.codelist import CodeList
 from matching.errors import UnknownCodeError, ValidationError
 from matching.fairs import interview_capacity
 from matching.records.errors import RecordConflict, RecordNotFound
 from matching.records.pages import Page, paginate
-from matching.records.scope import Scope
 from matching.storage import (
     Employer,
     Fair,
@@ -105,38 +106,36 @@ def _code(code_list: CodeList, value: str, field: str) -> str:
         raise ValidationError(error.code, str(error), error.message_zh, field) from None
 
 
-def get_fair(session: Session, fair_id: int, scope: Scope) -> Fair:
+def get_fair(session: Session, fair_id: int, caller: Caller) -> Fair:
     fair = session.get(Fair, fair_id)
-    if fair is None or not scope.sees(fair.county):
+    if fair is None or not caller.sees_county(fair.county):
         raise RecordNotFound(f"fair {fair_id} not found in your county", FAIR_NOT_FOUND_ZH)
     return fair
 
 
-def fair_condition(scope: Scope) -> ColumnElement[bool]:
-    if scope.city_wide:
-        return true()
-    return Fair.county == scope.county if scope.county is not None else Fair.id < 0
+def fair_condition(caller: Caller) -> ColumnElement[bool]:
+    return caller.county_filter(Fair.county)
 
 
-def list_fairs(session: Session, scope: Scope, *, page: int, page_size: int) -> Page[Fair]:
+def list_fairs(session: Session, caller: Caller, *, page: int, page_size: int) -> Page[Fair]:
     """The fairs the scope sees, latest first."""
     return paginate(
         session,
         Fair,
-        [fair_condition(scope)],
+        [fair_condition(caller)],
         order_by=[Fair.held_on.desc(), Fair.id.desc()],
         page=page,
         page_size=page_size,
     )
 
 
-def candidate_count(session: Session, fair_id: int, scope: Scope) -> int:
+def candidate_count(session: Session, fair_id: int, caller: Caller) -> int:
     """Registered candidates the scope sees (a counselor counts their county's only)."""
     query = (
         select(func.count())
         .select_from(FairCandidate)
         .join(Person, Person.id == FairCandidate.person_id)
-        .where(FairCandidate.fair_id == fair_id, scope.person_condition())
+        .where(FairCandidate.fair_id == fair_id, caller.person_condition())
     )
     return session.scalar(query) or 0
 

@@ -21,12 +21,12 @@ from typing import BinaryIO, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from matching.access import Caller
 from matching.errors import ImportFileError, ValidationError
 from matching.fair_plans.fairs import MAX_FAIR_CANDIDATES
 from matching.imports.headers import HEADER_SEARCH_ROWS, header_key
 from matching.imports.reading import read_sheet
 from matching.imports.report import Reject, masked_excerpt
-from matching.records.scope import Scope
 from matching.records.uploads import safe_filename, save
 from matching.storage import Fair, FairCandidate, Person, append_audit
 from matching.validators import parse_resident_id
@@ -68,18 +68,18 @@ def register_persons(
     session: Session,
     fair: Fair,
     person_ids: Sequence[int],
-    scope: Scope,
+    caller: Caller,
     *,
     actor: str,
     today: date,
 ) -> Registration:
     """Register picked persons; row n of the report is the n-th id of the request."""
     rows = [_Row(n, PERSON_COLUMN, str(pid), person_id=pid) for n, pid in enumerate(person_ids, 1)]
-    return _register(session, fair, rows, scope, actor=actor, today=today, source="ids")
+    return _register(session, fair, rows, caller, actor=actor, today=today, source="ids")
 
 
 def register_file(
-    session: Session, fair: Fair, path: Path, scope: Scope, *, actor: str, today: date
+    session: Session, fair: Fair, path: Path, caller: Caller, *, actor: str, today: date
 ) -> Registration:
     """Register the persons a CSV or .xlsx file lists (``ImportFileError`` if unreadable)."""
     sheet = read_sheet(path)
@@ -90,7 +90,7 @@ def register_file(
         raise ImportFileError(
             f"at most {MAX_ROWS} rows per file", f"每个文件最多{MAX_ROWS}行，请拆分后分批上传"
         )
-    return _register(session, fair, rows, scope, actor=actor, today=today, source=path.name)
+    return _register(session, fair, rows, caller, actor=actor, today=today, source=path.name)
 
 
 def register_upload(
@@ -98,7 +98,7 @@ def register_upload(
     fair: Fair,
     stream: BinaryIO,
     filename: str | None,
-    scope: Scope,
+    caller: Caller,
     *,
     actor: str,
     today: date,
@@ -113,7 +113,7 @@ def register_upload(
             with path.open("rb") as handle:
                 zipped = handle.read(4) == b"PK\x03\x04"
             path = path.rename(path.with_name(path.name + (".xlsx" if zipped else ".csv")))
-        return register_file(session, fair, path, scope, actor=actor, today=today)
+        return register_file(session, fair, path, caller, actor=actor, today=today)
 
 
 def _rows(cells: list[tuple[int, list[str]]]) -> list[_Row]:
@@ -183,7 +183,7 @@ def _register(
     session: Session,
     fair: Fair,
     rows: list[_Row],
-    scope: Scope,
+    caller: Caller,
     *,
     actor: str,
     today: date,
@@ -201,7 +201,7 @@ def _register(
         if row.problem is not None:
             continue
         person = persons.get(row.id_number) if row.id_number else persons.get(row.person_id)
-        if person is None or not scope.sees_person(person):
+        if person is None or not caller.reaches(person):
             row.problem = ("person_not_found", NOT_FOUND_ZH)
         elif row.id_number and row.person_id is not None and row.person_id != person.id:
             row.problem = ("person_mismatch", "身份证号与人员编号不是同一人")

@@ -12,9 +12,9 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from matching.access import Caller
 from matching.fair_plans.rules import CandidateTerms, VacancyTerms
 from matching.records.pages import check_page
-from matching.records.scope import Scope
 from matching.storage import Assessment, Employer, FairCandidate, FairVacancy, Person, Vacancy
 from matching.validators import mask_resident_id
 
@@ -128,11 +128,11 @@ class CandidateView:
 
 
 def list_candidates(
-    session: Session, fair_id: int, scope: Scope, *, page: int, page_size: int
+    session: Session, fair_id: int, caller: Caller, *, page: int, page_size: int
 ) -> tuple[list[CandidateView], int]:
     """One page of the registered candidates ``scope`` sees, by person id, and their total."""
     check_page(page, page_size)
-    seen = (FairCandidate.fair_id == fair_id, scope.person_condition())
+    seen = (FairCandidate.fair_id == fair_id, caller.person_condition())
     total = session.scalar(
         select(func.count())
         .select_from(FairCandidate)

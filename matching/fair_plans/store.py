@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from matching.access import Caller
 from matching.fair_plans.result import PrematchResult
-from matching.records.scope import Scope
 from matching.storage import Person, append_audit
 from matching.storage.fairs import FairPrematch
 
@@ -48,7 +48,7 @@ def load_prematch(session: Session, fair_id: int) -> PrematchResult | None:
     return None if row is None else PrematchResult.from_json(row.result)
 
 
-def load_visible_prematch(session: Session, fair_id: int, scope: Scope) -> PrematchResult | None:
+def load_visible_prematch(session: Session, fair_id: int, caller: Caller) -> PrematchResult | None:
     """The latest pre-match with only the persons ``scope`` sees, by their county now (not when
     the pre-match ran)."""
     result = load_prematch(session, fair_id)
@@ -59,6 +59,8 @@ def load_visible_prematch(session: Session, fair_id: int, scope: Scope) -> Prema
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         visible.update(
-            session.scalars(select(Person.id).where(Person.id.in_(chunk), scope.person_condition()))
+            session.scalars(
+                select(Person.id).where(Person.id.in_(chunk), caller.person_condition())
+            )
         )
     return result.for_persons(visible)

@@ -8,7 +8,7 @@ Excel. Every function takes a ``Caller`` (who acts, which counties they see): a 
 county is not found. Functions flush but never commit; the caller owns the transaction.
 """
 
-from matching.ledgers.caller import Caller
+from matching.access import Caller
 from matching.ledgers.contacts import add_follow_up
 from matching.ledgers.export import (
     XLSX_MEDIA_TYPE,

@@ -7,8 +7,8 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from matching.access import Caller
 from matching.codes import FOLLOWUP_CHANNELS
-from matching.ledgers.caller import Caller
 from matching.ledgers.checks import check_day, check_text
 from matching.ledgers.queries import load_ledger, parse_code
 from matching.storage import append_audit

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from matching.access import Caller
 from matching.codes import (
     COUNTIES,
     FOLLOWUP_CHANNELS,
@@ -24,7 +25,6 @@ from matching.codes import (
     LEDGER_ACTION_STATUSES,
     LEDGER_SERVICES,
 )
-from matching.ledgers.caller import Caller
 from matching.ledgers.queries import load_ledger
 from matching.ledgers.records import LedgerRow
 from matching.ledgers.summary import LedgerSummary, ledger_summary, summary_ledgers

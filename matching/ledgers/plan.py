@@ -14,9 +14,9 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from matching.access import Caller
 from matching.codes import LEDGER_ACTION_STATUSES, LEDGER_SERVICES
 from matching.errors import ValidationError
-from matching.ledgers.caller import Caller
 from matching.ledgers.checks import check_day, check_text, plan_horizon
 from matching.ledgers.errors import LedgerConflict, LedgerNotFound
 from matching.ledgers.queries import INT_MAX, load_ledger, parse_code

@@ -9,9 +9,9 @@ from typing import Generic, TypeVar
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from matching.access import Caller
 from matching.codes import CodeList
 from matching.errors import UnknownCodeError
-from matching.ledgers.caller import Caller
 from matching.ledgers.errors import LedgerNotFound
 from matching.records.pages import check_range
 from matching.storage.ledgers import GraduateLedger, LedgerFollowUp
@@ -47,7 +47,7 @@ def load_ledger(
     ledger = None
     if 1 <= ledger_id <= INT_MAX:
         ledger = session.get(GraduateLedger, ledger_id, with_for_update=for_update)
-    if ledger is None or not caller.can_see(ledger.county):
+    if ledger is None or not caller.sees_county(ledger.county):
         raise LedgerNotFound(
             f"ledger {ledger_id} not found in your county",
             f"未找到编号为 {ledger_id} 的台账（或该台账不属于您所在的县（市、区））",

@@ -15,9 +15,9 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from matching.access import Act, Caller
 from matching.codes import COUNTIES
 from matching.errors import ValidationError
-from matching.ledgers.caller import Caller
 from matching.ledgers.checks import check_graduation_year, check_text
 from matching.ledgers.errors import LedgerConflict, LedgerNotFound
 from matching.ledgers.fields import (
@@ -86,7 +86,7 @@ def open_ledger(
     """Open the ledger of ``person_id`` (404 outside the caller's counties, 409 if one exists)."""
     today = today or date.today()
     person = session.get(Person, person_id) if 1 <= person_id <= INT_MAX else None
-    if person is None or not caller.can_see(person.county):
+    if person is None or not caller.may(Act.LEDGER, person):
         raise LedgerNotFound(
             f"person {person_id} not found in your county",
             f"未找到编号为 {person_id} 的人员（或该人员不属于您所在的县（市、区））",

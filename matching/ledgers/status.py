@@ -12,8 +12,8 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from matching.access import Caller
 from matching.codes import GRADUATE_STATUSES
-from matching.ledgers.caller import Caller
 from matching.ledgers.checks import EARLIEST_DAY, check_day, check_text
 from matching.ledgers.errors import LedgerConflict
 from matching.ledgers.queries import load_ledger, parse_code

@@ -12,8 +12,8 @@ from datetime import date, timedelta
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from matching.access import Caller
 from matching.codes import COUNTIES, GRADUATE_STATUSES, LEDGER_ACTION_STATUSES, LEDGER_SERVICES
-from matching.ledgers.caller import Caller
 from matching.ledgers.errors import LedgerNotFound
 from matching.ledgers.queries import last_contacts, parse_code
 from matching.ledgers.records import LedgerRow
@@ -44,7 +44,7 @@ def summary_scope(caller: Caller, county: str | None) -> tuple[str | None, Colum
     if county is None or not county.strip():
         return None, caller.county_filter(GraduateLedger.county)
     code = parse_code(COUNTIES, county, "county")
-    if not caller.can_see(code):
+    if not caller.sees_county(code):
         raise LedgerNotFound(
             f"county {code} not found among your counties",
             "您无权查看该县（市、区）的台账汇总",

@@ -12,8 +12,8 @@ from datetime import date, timedelta
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
+from matching.access import Caller
 from matching.errors import ValidationError
-from matching.ledgers.caller import Caller
 from matching.ledgers.queries import Page, check_page, last_contacts
 from matching.storage import Person
 from matching.storage.ledgers import GraduateLedger

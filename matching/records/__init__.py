@@ -3,7 +3,8 @@ courses, and import uploaded files, for the API.
 
 Every write is validated by the import specs of :mod:`matching.imports` (``rows``), so a value an
 import rejects is rejected here with the same reason code and Chinese message. Persons and their
-assessments are scoped to the caller's county (``Scope``): outside it they do not exist.
+assessments are scoped by the access policy (``matching.access.Caller``): outside it they do not
+exist.
 """
 
 from matching.records.assessments import (
@@ -35,7 +36,6 @@ from matching.records.persons import (
     search_persons,
     update_person,
 )
-from matching.records.scope import CITY_WIDE, Scope
 from matching.records.uploads import MAX_REJECTS_SHOWN, UploadOutcome, import_upload
 from matching.records.vacancies import (
     VacancyFilters,
@@ -46,7 +46,6 @@ from matching.records.vacancies import (
 )
 
 __all__ = [
-    "CITY_WIDE",
     "DEFAULT_PAGE_SIZE",
     "MAX_PAGE",
     "MAX_PAGE_SIZE",
@@ -58,7 +57,6 @@ __all__ = [
     "PersonFilters",
     "RecordConflict",
     "RecordNotFound",
-    "Scope",
     "UploadOutcome",
     "VacancyFilters",
     "create_assessment",

@@ -7,12 +7,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from matching.access import Caller
 from matching.imports import SPECS
 from matching.records.errors import RecordNotFound
 from matching.records.pages import DEFAULT_PAGE_SIZE, Page, paginate
 from matching.records.persons import get_person
 from matching.records.rows import cell_text, cells_of, ensure_unique, validated_record
-from matching.records.scope import Scope
 from matching.records.writes import insert_record, update_record
 from matching.storage import Assessment
 
@@ -21,9 +21,9 @@ ASSESSMENTS = SPECS["assessments"]
 FROM_PERSON = frozenset({"id_number"})
 
 
-def get_assessment(session: Session, assessment_id: int, scope: Scope) -> Assessment:
+def get_assessment(session: Session, assessment_id: int, caller: Caller) -> Assessment:
     assessment = session.get(Assessment, assessment_id)
-    if assessment is None or not scope.sees_person(assessment.person):
+    if assessment is None or not caller.reaches(assessment.person):
         raise RecordNotFound(
             f"assessment {assessment_id} not found in your county",
             f"未找到编号为{assessment_id}的评估记录（或不在您的管辖范围内）",
@@ -34,13 +34,13 @@ def get_assessment(session: Session, assessment_id: int, scope: Scope) -> Assess
 def list_assessments(
     session: Session,
     person_id: int,
-    scope: Scope,
+    caller: Caller,
     *,
     page: int = 1,
     page_size: int = DEFAULT_PAGE_SIZE,
 ) -> Page[Assessment]:
     """A person's assessments, the newest first."""
-    person = get_person(session, person_id, scope)
+    person = get_person(session, person_id, caller)
     return paginate(
         session,
         Assessment,
@@ -56,11 +56,11 @@ def create_assessment(
     person_id: int,
     values: Mapping[str, object],
     *,
-    scope: Scope,
+    caller: Caller,
     actor: str,
 ) -> Assessment:
     """Record an assessment of a person, as an assessments import row of them would."""
-    person = get_person(session, person_id, scope)
+    person = get_person(session, person_id, caller)
     cells = cells_of(ASSESSMENTS, values, exclude=FROM_PERSON)
     cells["id_number"] = person.id_number
     record = validated_record(session, ASSESSMENTS, cells)
@@ -73,10 +73,10 @@ def update_assessment(
     assessment_id: int,
     changes: Mapping[str, object],
     *,
-    scope: Scope,
+    caller: Caller,
     actor: str,
 ) -> Assessment:
-    assessment = get_assessment(session, assessment_id, scope)
+    assessment = get_assessment(session, assessment_id, caller)
     cells = stored_cells(assessment) | cells_of(ASSESSMENTS, changes, exclude=FROM_PERSON)
     record = validated_record(session, ASSESSMENTS, cells)
     ensure_unique(session, ASSESSMENTS, record, exclude_id=assessment.id)

@@ -15,12 +15,12 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, selectinload
 
 from matching import codes
+from matching.access import Caller
 from matching.imports import SPECS
 from matching.records.errors import OutOfCounty, RecordNotFound
 from matching.records.filters import code, prefix, search_text, substring
 from matching.records.pages import DEFAULT_PAGE_SIZE, Page, paginate
 from matching.records.rows import cell_text, cells_of, ensure_unique, validated_record
-from matching.records.scope import Scope
 from matching.records.writes import insert_record, update_record
 from matching.storage import Course, TrainingBase
 
@@ -76,9 +76,9 @@ def search_courses(
 
 
 def create_course(
-    session: Session, values: Mapping[str, object], *, scope: Scope, actor: str
+    session: Session, values: Mapping[str, object], *, caller: Caller, actor: str
 ) -> Course:
-    require_city_wide(scope)
+    require_city_wide(caller)
     record = validated_record(session, COURSES, cells_of(COURSES, values))
     ensure_unique(session, COURSES, record)
     course = insert_record(session, COURSES, Course, record, actor=actor)
@@ -91,10 +91,10 @@ def update_course(
     course_id: int,
     changes: Mapping[str, object],
     *,
-    scope: Scope,
+    caller: Caller,
     actor: str,
 ) -> Course:
-    require_city_wide(scope)
+    require_city_wide(caller)
     course = get_course(session, course_id)
     cells = stored_cells(course) | cells_of(COURSES, changes)
     if "base_accessibility" not in changes:
@@ -106,8 +106,8 @@ def update_course(
     return course
 
 
-def require_city_wide(scope: Scope) -> None:
-    if not scope.city_wide:
+def require_city_wide(caller: Caller) -> None:
+    if not caller.city_wide:
         raise OutOfCounty(
             "courses and training bases are written by city-wide users (admins) only",
             "培训课程和培训基地由市级管理员统一维护，县级用户不能新增或修改",

@@ -10,12 +10,12 @@ from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
 from matching import codes
+from matching.access import Caller
 from matching.imports import SPECS
 from matching.records.errors import RecordNotFound
 from matching.records.filters import code, search_text, substring
 from matching.records.pages import DEFAULT_PAGE_SIZE, Page, paginate
 from matching.records.rows import cell_text, cells_of, ensure_unique, validated_record
-from matching.records.scope import Scope
 from matching.records.writes import insert_record, update_record
 from matching.storage import Employer
 
@@ -64,10 +64,10 @@ def search_employers(
 
 
 def create_employer(
-    session: Session, values: Mapping[str, object], *, scope: Scope, actor: str
+    session: Session, values: Mapping[str, object], *, caller: Caller, actor: str
 ) -> Employer:
     record = validated_record(session, EMPLOYERS, cells_of(EMPLOYERS, values))
-    scope.require_county(record["county"], WHAT_ZH)
+    caller.require_county(record["county"], WHAT_ZH)
     ensure_unique(session, EMPLOYERS, record)
     return insert_record(session, EMPLOYERS, Employer, record, actor=actor)
 
@@ -77,15 +77,15 @@ def update_employer(
     employer_id: int,
     changes: Mapping[str, object],
     *,
-    scope: Scope,
+    caller: Caller,
     actor: str,
 ) -> Employer:
     employer = get_employer(session, employer_id)
-    scope.require_county(employer.county, WHAT_ZH)
+    caller.require_county(employer.county, WHAT_ZH)
     record = validated_record(
         session, EMPLOYERS, stored_cells(employer) | cells_of(EMPLOYERS, changes)
     )
-    scope.require_county(record["county"], WHAT_ZH)
+    caller.require_county(record["county"], WHAT_ZH)
     ensure_unique(session, EMPLOYERS, record, exclude_id=employer.id)
     update_record(session, EMPLOYERS, employer, record, actor=actor)
     return employer

@@ -6,7 +6,7 @@ They are the ordinary classes of :mod:`matching.errors` (so the HTTP mapping is 
 
 from __future__ import annotations
 
-from matching.errors import ConflictError, ForbiddenError, NotFoundError
+from matching.errors import ConflictError, NotFoundError, OutOfCounty
 
 
 class RecordNotFound(NotFoundError):
@@ -25,9 +25,4 @@ class RecordConflict(ConflictError):
         self.message_zh = message_zh
 
 
-class OutOfCounty(ForbiddenError):
-    """A write would put a record into a county the caller does not serve."""
-
-    def __init__(self, message: str, message_zh: str) -> None:
-        super().__init__(message)
-        self.message_zh = message_zh
+__all__ = ["OutOfCounty", "RecordConflict", "RecordNotFound"]

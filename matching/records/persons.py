@@ -14,12 +14,12 @@ from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
 from matching import codes
+from matching.access import Caller
 from matching.imports import SPECS
 from matching.records.errors import RecordNotFound
 from matching.records.filters import code, substring
 from matching.records.pages import DEFAULT_PAGE_SIZE, Page, paginate
 from matching.records.rows import cell_text, cells_of, ensure_unique, validated_record
-from matching.records.scope import Scope
 from matching.records.writes import insert_record, update_record
 from matching.storage import Person
 
@@ -57,9 +57,9 @@ class PersonFilters:
         return [condition for condition in found if condition is not None]
 
 
-def get_person(session: Session, person_id: int, scope: Scope) -> Person:
+def get_person(session: Session, person_id: int, caller: Caller) -> Person:
     person = session.get(Person, person_id)
-    if person is None or not scope.sees_person(person):
+    if person is None or not caller.reaches(person):
         raise RecordNotFound(
             f"person {person_id} not found in your county",
             f"未找到编号为{person_id}的人员（或不在您的管辖范围内）",
@@ -70,7 +70,7 @@ def get_person(session: Session, person_id: int, scope: Scope) -> Person:
 def search_persons(
     session: Session,
     filters: PersonFilters,
-    scope: Scope,
+    caller: Caller,
     *,
     page: int = 1,
     page_size: int = DEFAULT_PAGE_SIZE,
@@ -78,7 +78,7 @@ def search_persons(
     return paginate(
         session,
         Person,
-        [scope.person_condition(), *filters.conditions()],
+        [caller.person_condition(), *filters.conditions()],
         order_by=[Person.id],
         page=page,
         page_size=page_size,
@@ -86,11 +86,11 @@ def search_persons(
 
 
 def create_person(
-    session: Session, values: Mapping[str, object], *, scope: Scope, actor: str
+    session: Session, values: Mapping[str, object], *, caller: Caller, actor: str
 ) -> Person:
     """Register a person as a persons import of this one row would (403 outside the county)."""
     record = validated_record(session, PERSONS, cells_of(PERSONS, values))
-    scope.require_county(record["county"], "人员")
+    caller.require_county(record["county"], "人员")
     ensure_unique(session, PERSONS, record, also=UNIQUE_ALSO)
     return insert_record(session, PERSONS, Person, record, actor=actor)
 
@@ -100,20 +100,20 @@ def update_person(
     person_id: int,
     changes: Mapping[str, object],
     *,
-    scope: Scope,
+    caller: Caller,
     actor: str,
 ) -> Person:
     """Change some fields; the whole row is validated again as an import of it would be.
 
     Sex, disability category and level not given are derived again from the ID and certificate.
     """
-    person = get_person(session, person_id, scope)
+    person = get_person(session, person_id, caller)
     cells = stored_cells(person)
     for key in DERIVED:
         cells[key] = ""
     cells |= cells_of(PERSONS, changes)
     record = validated_record(session, PERSONS, cells)
-    scope.require_county(record["county"], "人员")
+    caller.require_county(record["county"], "人员")
     ensure_unique(session, PERSONS, record, exclude_id=person.id, also=UNIQUE_ALSO)
     update_record(session, PERSONS, person, record, actor=actor)
     return person

@@ -1,6 +1,6 @@
 """Keep an import inside the uploader's county: rows of other counties are rejected.
 
-``scoped(spec, scope)`` wraps the spec's ``prepare``: after it has built each row's record, a
+``scoped(spec, caller)`` wraps the spec's ``prepare``: after it has built each row's record, a
 row is rejected when the record's county is not the uploader's, or when the record it would
 update is stored in another county. Rejected rows are not written, like any invalid row.
 """
@@ -14,24 +14,24 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from matching.access import Caller
 from matching.codes import COUNTIES
 from matching.errors import ValidationError
 from matching.imports import EntitySpec
 from matching.imports.runner import chunks
 from matching.imports.spec import ParsedRow
 from matching.records.errors import OutOfCounty
-from matching.records.scope import Scope
 from matching.storage import Employer, Person, Vacancy
 
-RowCheck = Callable[[Session, Scope, list[ParsedRow]], None]
+RowCheck = Callable[[Session, Caller, list[ParsedRow]], None]
 
 
-def scoped(spec: EntitySpec, scope: Scope) -> EntitySpec:
-    """``spec`` unchanged for a city-wide scope, else with rows outside the county rejected."""
-    if scope.city_wide:
+def scoped(spec: EntitySpec, caller: Caller) -> EntitySpec:
+    """``spec`` unchanged for a city-wide caller, else with rows outside the county rejected."""
+    if caller.city_wide:
         return spec
     check = CHECKS.get(spec.name)
-    if check is None or scope.graduates_only:
+    if check is None or caller.graduates_only:
         raise OutOfCounty(
             f"{spec.name} files are imported by city-wide users only",
             f"{spec.zh}文件只能由市级管理员导入",
@@ -40,7 +40,7 @@ def scoped(spec: EntitySpec, scope: Scope) -> EntitySpec:
 
     def prepare(session: Session, rows: list[ParsedRow]) -> None:
         original(session, rows)
-        check(session, scope, [row for row in rows if row.ok])
+        check(session, caller, [row for row in rows if row.ok])
 
     return replace(spec, prepare=prepare)
 
@@ -61,28 +61,28 @@ def keyed_check(
 ) -> RowCheck:
     """Check the record's county and the county of the stored record with the same key."""
 
-    def check(session: Session, scope: Scope, rows: list[ParsedRow]) -> None:
+    def check(session: Session, caller: Caller, rows: list[ParsedRow]) -> None:
         stored = stored_counties(
             session, key_column, county_column, [row.record[key] for row in rows]
         )
         for row in rows:
-            if not scope.sees(row.record["county"]):
-                row.reject("county", outside(scope, row.record["county"]))
+            if not caller.sees_county(row.record["county"]):
+                row.reject("county", outside(caller, row.record["county"]))
                 continue
             elsewhere = stored.get(row.record[key])
-            if elsewhere is not None and not scope.sees(elsewhere):
+            if elsewhere is not None and not caller.sees_county(elsewhere):
                 row.reject(key, stored_elsewhere())
 
     return check
 
 
-def assessment_check(session: Session, scope: Scope, rows: list[ParsedRow]) -> None:
+def assessment_check(session: Session, caller: Caller, rows: list[ParsedRow]) -> None:
     """An assessment of a person of another county: "no such person", as the API answers."""
     counties = stored_counties(
         session, Person.id, Person.county, [row.record["person_id"] for row in rows]
     )
     for row in rows:
-        if not scope.sees(counties.get(row.record["person_id"])):
+        if not caller.sees_county(counties.get(row.record["person_id"])):
             row.reject(
                 "id_number",
                 ValidationError(
@@ -93,11 +93,11 @@ def assessment_check(session: Session, scope: Scope, rows: list[ParsedRow]) -> N
             )
 
 
-def outside(scope: Scope, county: str) -> ValidationError:
+def outside(caller: Caller, county: str) -> ValidationError:
     return ValidationError(
         "out_of_county",
-        f"the row's county {county} is not the uploader's county {scope.county}",
-        f"只能导入本县（市、区）（{scope.county_zh}）的记录，本行为{COUNTIES.label(county)}",
+        f"the row's county {county} is not the uploader's county {caller.county}",
+        f"只能导入本县（市、区）（{caller.county_zh}）的记录，本行为{COUNTIES.label(county)}",
     )
 
 

@@ -20,11 +20,11 @@ from typing import BinaryIO
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from matching.access import Caller
 from matching.errors import ImportFileError
 from matching.imports import SPECS, ImportResult, default_report_path, import_file
 from matching.imports.report import REPORT_HEADERS, Reject
 from matching.records.courses import require_city_wide
-from matching.records.scope import Scope
 from matching.records.upload_scope import scoped
 from matching.storage import append_audit
 from matching.validators import mask_sensitive
@@ -52,13 +52,13 @@ def import_upload(
     filename: str | None,
     *,
     actor: str,
-    scope: Scope,
+    caller: Caller,
     reports_dir: Path,
 ) -> UploadOutcome:
     """Import an uploaded file as ``jobmatch import`` would, rows outside ``scope`` rejected."""
     spec = SPECS[entity]
     if entity == "courses":
-        require_city_wide(scope)
+        require_city_wide(caller)
     name = safe_filename(filename)
     report_path = default_report_path(reports_dir, spec.name)
     with tempfile.TemporaryDirectory(prefix="jobmatch-upload-") as folder:
@@ -66,7 +66,7 @@ def import_upload(
         try:
             save(stream, path)
             result = import_file(
-                sessions, scoped(spec, scope), path, actor=actor, report_path=report_path
+                sessions, scoped(spec, caller), path, actor=actor, report_path=report_path
             )
         except ImportFileError as error:
             with sessions.begin() as session:

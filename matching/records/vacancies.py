@@ -14,13 +14,13 @@ from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session, selectinload
 
 from matching import codes
+from matching.access import Caller
 from matching.imports import SPECS
 from matching.imports.vacancies import DEMAND_KEYS
 from matching.records.errors import RecordNotFound
 from matching.records.filters import code, prefix, substring
 from matching.records.pages import DEFAULT_PAGE_SIZE, Page, paginate
 from matching.records.rows import cell_text, cells_of, ensure_unique, validated_record
-from matching.records.scope import Scope
 from matching.records.writes import insert_record, update_record
 from matching.storage import Vacancy
 
@@ -83,11 +83,11 @@ def search_vacancies(
 
 
 def create_vacancy(
-    session: Session, values: Mapping[str, object], *, scope: Scope, actor: str
+    session: Session, values: Mapping[str, object], *, caller: Caller, actor: str
 ) -> Vacancy:
     """Post a vacancy of a stored employer (named by credit code, as in an import)."""
     record = validated_record(session, VACANCIES, cells_of(VACANCIES, values))
-    scope.require_county(record["county"], WHAT_ZH)
+    caller.require_county(record["county"], WHAT_ZH)
     ensure_unique(session, VACANCIES, record)
     vacancy = insert_record(session, VACANCIES, Vacancy, record, actor=actor)
     session.refresh(vacancy, ["employer"])
@@ -99,11 +99,11 @@ def update_vacancy(
     vacancy_id: int,
     changes: Mapping[str, object],
     *,
-    scope: Scope,
+    caller: Caller,
     actor: str,
 ) -> Vacancy:
     vacancy = get_vacancy(session, vacancy_id)
-    scope.require_county(vacancy.county, WHAT_ZH)
+    caller.require_county(vacancy.county, WHAT_ZH)
     changed_cells = cells_of(VACANCIES, changes)
     cells = stored_cells(vacancy) | changed_cells
     record = validated_record(session, VACANCIES, cells)
@@ -112,7 +112,7 @@ def update_vacancy(
             if key not in changed_cells:
                 cells[key] = ""
         record = validated_record(session, VACANCIES, cells)
-    scope.require_county(record["county"], WHAT_ZH)
+    caller.require_county(record["county"], WHAT_ZH)
     ensure_unique(session, VACANCIES, record, exclude_id=vacancy.id)
     update_record(session, VACANCIES, vacancy, record, actor=actor)
     session.refresh(vacancy, ["employer"])

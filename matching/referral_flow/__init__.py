@@ -8,10 +8,8 @@ from matching.referral_flow.advance import StageChange, advance_referral, not_fo
 from matching.referral_flow.create import (
     LIST_WINDOW,
     MIN_WORKING_AGE,
-    Actor,
     NewReferral,
     create_referral,
-    not_found_person,
 )
 from matching.referral_flow.reading import (
     EventView,
@@ -38,7 +36,6 @@ __all__ = [
     "JOB_NEXT",
     "LIST_WINDOW",
     "MIN_WORKING_AGE",
-    "Actor",
     "EventView",
     "Kind",
     "NewReferral",
@@ -51,7 +48,6 @@ __all__ = [
     "check_transition",
     "create_referral",
     "initial_stage",
-    "not_found_person",
     "not_found_referral",
     "person_referrals",
     "referral_view",

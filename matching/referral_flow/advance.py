@@ -7,16 +7,15 @@ leak an outcome into features of moments before it was recorded.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from matching.access import Act, Caller
 from matching.codes import REFUSAL_REASONS
 from matching.errors import NotFoundError, ValidationError
-from matching.referral_flow.create import Actor
 from matching.referral_flow.stages import (
     CLOSING_STAGES,
     Kind,
@@ -53,15 +52,14 @@ def kind_of(referral: Referral) -> Kind:
 
 
 def visible_referral(
-    session: Session, referral_id: int, visible: Callable[[str], bool], *, lock: bool = False
+    session: Session, referral_id: int, caller: Caller, act: Act, *, lock: bool = False
 ) -> Referral:
-    """The referral if its person is in the caller's scope; ``NotFoundError`` otherwise."""
+    """The referral if the caller may do ``act`` to its person (403 for a role that may not do
+    it at all); ``NotFoundError`` otherwise, as for a missing one."""
+    caller.require_act(act)
     query = select(Referral).where(Referral.id == referral_id)
     referral = session.scalars(query.with_for_update() if lock else query).one_or_none()
-    if referral is None:
-        raise not_found_referral(referral_id)
-    county = session.scalars(select(Person.county).where(Person.id == referral.person_id)).one()
-    if not visible(county):
+    if referral is None or not caller.reaches(session.get_one(Person, referral.person_id)):
         raise not_found_referral(referral_id)
     return referral
 
@@ -70,10 +68,9 @@ def advance_referral(
     session: Session,
     referral_id: int,
     change: StageChange,
-    actor: Actor,
+    caller: Caller,
     *,
     now: datetime,
-    visible: Callable[[str], bool],
 ) -> Referral:
     """Move the referral to ``change.stage`` and append the event (flushed, not committed).
 
@@ -82,7 +79,7 @@ def advance_referral(
     missing, unknown or given for a stage that does not close) or ``ReferralConflict`` (the
     stage may not follow the current one, or six months have not passed since the hire).
     """
-    referral = visible_referral(session, referral_id, visible, lock=True)
+    referral = visible_referral(session, referral_id, caller, Act.REFER, lock=True)
     kind = kind_of(referral)
     check_transition(referral.id, kind, referral.stage, change.stage)
     _check_reason(change)
@@ -98,7 +95,7 @@ def advance_referral(
             at=now,
             refusal_reason=change.refusal_reason if closing else None,
             note=mask_sensitive(change.note) if change.note else None,
-            recorded_by=actor.user_id,
+            recorded_by=caller.user_id,
         )
     )
     session.flush()

@@ -10,13 +10,13 @@ recommendation list share the moment of the list's first referral (see ``list_mo
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from matching.access import Act, Caller
 from matching.codes import REFERRAL_SOURCES, VACANCY_STATUSES
 from matching.errors import NotFoundError, ValidationError
 from matching.referral_flow.stages import Kind, ReferralConflict, initial_stage, is_closed
@@ -26,24 +26,14 @@ from matching.validators import mask_sensitive
 __all__ = [
     "LIST_WINDOW",
     "MIN_WORKING_AGE",
-    "Actor",
     "NewReferral",
     "age_on",
     "create_referral",
     "list_moment",
-    "not_found_person",
 ]
 
 MIN_WORKING_AGE = 16  # the legal minimum (matching.settings.working_age_min by default)
 LIST_WINDOW = timedelta(hours=2)  # one counseling session: referrals from one list fall in it
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    """The user who writes (``user_id`` None for scripts)."""
-
-    user_id: int | None
-    username: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,13 +48,14 @@ class NewReferral:
     note: str | None = None
 
     @property
+    def act(self) -> Act:
+        """A contact made at a fair is a fair act (fair organisers record them); the rest are
+        referrals."""
+        return Act.FAIR if self.source == "fair" else Act.REFER
+
+    @property
     def kind(self) -> Kind:
         return "job" if self.vacancy_id is not None else "course"
-
-
-def not_found_person(person_id: int) -> NotFoundError:
-    """The one answer for a missing person and for a person of a county the caller cannot see."""
-    return NotFoundError(f"person {person_id} not found in your county")
 
 
 def age_on(birth: date, day: date) -> int:
@@ -74,22 +65,19 @@ def age_on(birth: date, day: date) -> int:
 def create_referral(
     session: Session,
     new: NewReferral,
-    actor: Actor,
+    caller: Caller,
     *,
     now: datetime,
-    visible: Callable[[str], bool],
     min_age: int = MIN_WORKING_AGE,
 ) -> Referral:
     """Validate and add a referral with its first event (flushed, not committed).
 
-    ``visible(county)`` is the caller's county scope: a person outside it is not found. Raises
+    A person the caller may not refer (``matching.access``) is not found. Raises
     ``ValidationError`` for a malformed request, ``NotFoundError`` for a missing person,
     vacancy, course or fair, and ``ReferralConflict`` when the stored state forbids it.
     """
     _check_shape(new)
-    person = session.get(Person, new.person_id)
-    if person is None or not visible(person.county):
-        raise not_found_person(new.person_id)
+    person = caller.require(new.act, session.get(Person, new.person_id), new.person_id)
     age = age_on(person.birth_date, now.date())
     if age < min_age:
         raise ReferralConflict(
@@ -105,7 +93,7 @@ def create_referral(
     if new.fair_id is not None:
         _check_fair(session, new.fair_id, new.vacancy_id)
     _check_not_open_already(session, new)
-    moment = list_moment(session, new, actor, now) or now
+    moment = list_moment(session, new, caller, now) or now
     stage = initial_stage(new.kind, new.source)
     referral = Referral(
         person_id=new.person_id,
@@ -113,7 +101,7 @@ def create_referral(
         course_id=new.course_id,
         source=new.source,
         fair_id=new.fair_id,
-        referred_by=actor.user_id,
+        referred_by=caller.user_id,
         referred_at=moment,
         shown_rank=new.shown_rank,
         model_version=new.model_version,
@@ -128,14 +116,16 @@ def create_referral(
             stage=stage,
             at=moment,
             note=mask_sensitive(new.note) if new.note else None,
-            recorded_by=actor.user_id,
+            recorded_by=caller.user_id,
         )
     )
     session.flush()
     return referral
 
 
-def list_moment(session: Session, new: NewReferral, actor: Actor, now: datetime) -> datetime | None:
+def list_moment(
+    session: Session, new: NewReferral, caller: Caller, now: datetime
+) -> datetime | None:
     """The ``referred_at`` of the list this referral was taken from, if one is under way.
 
     A list is under way when the same user referred the same person from a ranked list of the
@@ -150,7 +140,7 @@ def list_moment(session: Session, new: NewReferral, actor: Actor, now: datetime)
         .where(
             Referral.person_id == new.person_id,
             Referral.source == "counselor",
-            Referral.referred_by.is_not_distinct_from(actor.user_id),
+            Referral.referred_by.is_not_distinct_from(caller.user_id),
             Referral.model_version.is_not_distinct_from(new.model_version),
             Referral.shown_rank.is_not(None),
             target.is_not(None),

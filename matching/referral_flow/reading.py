@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from matching.access import Act, Caller
 from matching.referral_flow.advance import as_utc, kind_of, visible_referral
-from matching.referral_flow.create import not_found_person
 from matching.referral_flow.stages import Kind, allowed_next
 from matching.storage import Course, Person, Referral, ReferralEvent, User, Vacancy
 
@@ -53,10 +53,12 @@ class ReferralPage:
 
 
 def referral_view(
-    session: Session, referral_id: int, visible: Callable[[str], bool]
+    session: Session, referral_id: int, caller: Caller, act: Act = Act.READ
 ) -> ReferralView:
-    """One referral with its events, oldest first; ``NotFoundError`` when out of scope."""
-    referral = visible_referral(session, referral_id, visible)
+    """One referral with its events, oldest first; ``NotFoundError`` when out of scope.
+
+    ``act`` is what the caller is doing: reading, or (``Act.REFER``) seeing what they wrote."""
+    referral = visible_referral(session, referral_id, caller, act)
     events = session.scalars(
         select(ReferralEvent)
         .where(ReferralEvent.referral_id == referral.id)
@@ -82,15 +84,13 @@ def referral_view(
 def person_referrals(
     session: Session,
     person_id: int,
-    visible: Callable[[str], bool],
+    caller: Caller,
     *,
     page: int,
     page_size: int,
 ) -> ReferralPage:
     """A person's referrals, newest first, one page (without events)."""
-    county = session.scalars(select(Person.county).where(Person.id == person_id)).one_or_none()
-    if county is None or not visible(county):
-        raise not_found_person(person_id)
+    caller.require(Act.READ, session.get(Person, person_id), person_id)
     total = session.scalar(
         select(func.count()).select_from(Referral).where(Referral.person_id == person_id)
     )

@@ -13,7 +13,7 @@ from matching.accounts import authenticate
 from matching.codes import COUNTIES, USER_ROLES
 from matching.settings import Settings
 from serving.auth_audit import audit_refusal
-from serving.security import CurrentPrincipal, issue_token
+from serving.security import CurrentCaller, issue_token
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 WRONG_CREDENTIALS_ZH = "用户名或密码错误"
@@ -74,13 +74,13 @@ def login(
 
 
 @router.get("/me", response_model=Me)
-def me(principal: CurrentPrincipal) -> Me:
+def me(caller: CurrentCaller) -> Me:
     """The logged-in user, their role and county (empty county: city-wide)."""
     return Me(
-        user_id=principal.user_id,
-        username=principal.username,
-        role=principal.role,
-        role_zh=USER_ROLES.label(principal.role),
-        county=principal.county,
-        county_zh=COUNTIES.label(principal.county) if principal.county else None,
+        user_id=caller.user_id,
+        username=caller.username,
+        role=caller.role,
+        role_zh=USER_ROLES.label(caller.role),
+        county=caller.county,
+        county_zh=COUNTIES.label(caller.county) if caller.county else None,
     )

@@ -19,6 +19,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, File, Path, Query, Request, UploadFile
 from sqlalchemy.orm import Session
 
+from matching.access import ROLES_FOR, Act, Caller
 from matching.fair_plans import (
     BoothRequest,
     NewFair,
@@ -66,21 +67,21 @@ from serving.routers.fairs_answers import (
     unavailable,
     xlsx,
 )
-from serving.routers.records_common import RecordRoute, scope_of
+from serving.routers.records_common import RecordRoute
 from serving.schemas.common import MAX_ID
-from serving.security import Principal, require_roles
+from serving.security import require_roles
 
 router = APIRouter(prefix="/fairs", tags=["fairs"], route_class=RecordRoute)
 ORGANISERS = ("fair_organizer", "admin")
-REGISTRARS = (*ORGANISERS, "counselor", "case_worker")
+REGISTRARS = ROLES_FOR[Act.FAIR]
 PERSON_READERS = REGISTRARS
 READERS = (*REGISTRARS, "analyst")
 NO_PREMATCH_ZH = "该招聘会还没有预匹配结果，请先进行预匹配"
 
-Organiser = Annotated[Principal, Depends(require_roles(*ORGANISERS))]
-Registrar = Annotated[Principal, Depends(require_roles(*REGISTRARS))]
-PersonReader = Annotated[Principal, Depends(require_roles(*PERSON_READERS))]
-Reader = Annotated[Principal, Depends(require_roles(*READERS))]
+Organiser = Annotated[Caller, Depends(require_roles(*ORGANISERS))]
+Registrar = Annotated[Caller, Depends(require_roles(*REGISTRARS))]
+PersonReader = Annotated[Caller, Depends(require_roles(*PERSON_READERS))]
+Reader = Annotated[Caller, Depends(require_roles(*READERS))]
 FairId = Annotated[int, Path(ge=1, le=MAX_ID, description="fair id")]
 PageNumber = Annotated[int, Query(ge=1, le=100_000, description="page, from 1")]
 PageSize = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"at most {MAX_PAGE_SIZE}")]
@@ -100,7 +101,7 @@ def _writing(request: Request) -> Iterator[Session]:
 
 
 @router.post("", status_code=201, response_model=FairOut, responses=errors(400, 401, 403, 422))
-def create(request: Request, body: Annotated[FairCreate, Body()], principal: Organiser) -> FairOut:
+def create(request: Request, body: Annotated[FairCreate, Body()], caller: Organiser) -> FairOut:
     """Create a fair (name, date, venue, county, the accommodations the venue provides)."""
     new = NewFair(
         name=body.name,
@@ -111,25 +112,25 @@ def create(request: Request, body: Annotated[FairCreate, Body()], principal: Org
         online=body.online,
     )
     with _writing(request) as session:
-        return fair_out(create_fair(session, new, actor=principal.username))
+        return fair_out(create_fair(session, new, actor=caller.username))
 
 
 @router.get("", response_model=FairPage, responses=errors(401, 403, 422))
 def list_all(
-    request: Request, principal: Reader, page: PageNumber = 1, page_size: ListPageSize = 20
+    request: Request, caller: Reader, page: PageNumber = 1, page_size: ListPageSize = 20
 ) -> FairPage:
     """The fairs you may see (your county's, or all for city-wide roles), latest first."""
     with _reading(request) as session:
-        found = list_fairs(session, scope_of(principal), page=page, page_size=page_size)
+        found = list_fairs(session, caller, page=page, page_size=page_size)
         items = [fair_out(fair) for fair in found.items]
     return FairPage(total=found.total, page=page, page_size=page_size, items=items)
 
 
 @router.get("/{fair_id}", response_model=FairDetail, responses=errors(401, 403, 404, 422))
-def read(request: Request, fair_id: FairId, principal: Reader) -> FairDetail:
+def read(request: Request, fair_id: FairId, caller: Reader) -> FairDetail:
     """A fair with its booths, how many candidates you may see, and the latest pre-match's
     aggregate figures."""
-    scope = scope_of(principal)
+    scope = caller
     with _reading(request) as session:
         fair = get_fair(session, fair_id, scope)
         latest = load_prematch(session, fair_id)
@@ -147,14 +148,14 @@ def read(request: Request, fair_id: FairId, principal: Reader) -> FairDetail:
     responses=errors(400, 401, 403, 404, 409, 422),
 )
 def add_booths(
-    request: Request, fair_id: FairId, body: Annotated[VacanciesIn, Body()], principal: Organiser
+    request: Request, fair_id: FairId, body: Annotated[VacanciesIn, Body()], caller: Organiser
 ) -> BoothsAnswer:
     """Add open vacancies (or change their capacity or booth); 409 for a closed vacancy or a
     fair that would exceed its booths."""
     items = [BoothRequest(b.vacancy_id, b.interview_capacity, b.booth) for b in body.vacancies]
     with _writing(request) as session:
-        fair = get_fair(session, fair_id, scope_of(principal))
-        added = add_vacancies(session, fair, items, actor=principal.username)
+        fair = get_fair(session, fair_id, caller)
+        added = add_vacancies(session, fair, items, actor=caller.username)
     return BoothsAnswer(added=added.added, updated=added.updated)
 
 
@@ -164,12 +165,12 @@ def add_booths(
 def candidates(
     request: Request,
     fair_id: FairId,
-    principal: PersonReader,
+    caller: PersonReader,
     page: PageNumber = 1,
     page_size: ListPageSize = 50,
 ) -> CandidatePage:
     """Registered candidates you may see, by person id (ID numbers masked)."""
-    scope = scope_of(principal)
+    scope = caller
     with _reading(request) as session:
         get_fair(session, fair_id, scope)
         views, total = list_candidates(session, fair_id, scope, page=page, page_size=page_size)
@@ -183,15 +184,15 @@ def candidates(
     responses=errors(400, 401, 403, 404, 422),
 )
 def register(
-    request: Request, fair_id: FairId, body: Annotated[CandidatesIn, Body()], principal: Registrar
+    request: Request, fair_id: FairId, body: Annotated[CandidatesIn, Body()], caller: Registrar
 ) -> RegistrationAnswer:
     """Register picked persons; each id that cannot be registered is listed with its position
     in the list (``row``) and the reason."""
-    scope = scope_of(principal)
+    scope = caller
     with _writing(request) as session:
         fair = get_fair(session, fair_id, scope)
         done = register_persons(
-            session, fair, body.person_ids, scope, actor=principal.username, today=_today()
+            session, fair, body.person_ids, scope, actor=caller.username, today=_today()
         )
     return registration_answer(done)
 
@@ -205,16 +206,16 @@ def upload(
     request: Request,
     fair_id: FairId,
     file: Annotated[UploadFile, File(description=".csv or .xlsx: 身份证号 or 人员编号 column")],
-    principal: Registrar,
+    caller: Registrar,
 ) -> RegistrationAnswer:
     """Register the persons a file lists by ID number (身份证号) or person id (人员编号); every
     row is registered, already registered, or rejected with its row number and reason (422 for a
     file that cannot be read at all)."""
-    scope = scope_of(principal)
+    scope = caller
     with _writing(request) as session:
         fair = get_fair(session, fair_id, scope)
         done = register_upload(
-            session, fair, file.file, file.filename, scope, actor=principal.username,
+            session, fair, file.file, file.filename, scope, actor=caller.username,
             today=_today(),
         )  # fmt: skip
     return registration_answer(done)
@@ -228,7 +229,7 @@ def upload(
 def prematch(
     request: Request,
     fair_id: FairId,
-    principal: Organiser,
+    caller: Organiser,
     body: Annotated[PrematchIn | None, Body()] = None,
     page: PageNumber = 1,
     page_size: PageSize = 100,
@@ -239,7 +240,7 @@ def prematch(
     fair's latest pre-match (audited) and answered with its first page."""
     day, rule = day_of(body or PrematchIn())
     with _writing(request) as session:
-        fair = get_fair(session, fair_id, scope_of(principal))
+        fair = get_fair(session, fair_id, caller)
         try:
             result = run_prematch(
                 session,
@@ -248,7 +249,7 @@ def prematch(
                 fair,
                 day,
                 rule,
-                actor=principal.username,
+                actor=caller.username,
                 now=datetime.now(UTC),
             )
         except PrematchUnavailable:
@@ -260,26 +261,26 @@ def prematch(
 def read_prematch(
     request: Request,
     fair_id: FairId,
-    principal: PersonReader,
+    caller: PersonReader,
     page: PageNumber = 1,
     page_size: PageSize = 100,
 ) -> PrematchOut:
     """The latest pre-match, one page of each list, with only the persons you may see."""
     with _reading(request) as session:
-        _fair, result = _visible(session, fair_id, principal)
+        _fair, result = _visible(session, fair_id, caller)
     return prematch_out(result, page, page_size)
 
 
 @router.get("/{fair_id}/prematch.xlsx", response_class=XlsxResponse, responses=XLSX_RESPONSES)
-def prematch_xlsx(request: Request, fair_id: FairId, principal: PersonReader) -> XlsxResponse:
+def prematch_xlsx(request: Request, fair_id: FairId, caller: PersonReader) -> XlsxResponse:
     """The latest pre-match as Excel in Chinese (audited), with only the persons you may see."""
     with _writing(request) as session:
-        fair, result = _visible(session, fair_id, principal)
-        return xlsx(export_prematch(session, fair, result, actor=principal.username))
+        fair, result = _visible(session, fair_id, caller)
+        return xlsx(export_prematch(session, fair, result, actor=caller.username))
 
 
-def _visible(session: Session, fair_id: int, principal: Principal) -> tuple[Fair, PrematchResult]:
-    scope = scope_of(principal)
+def _visible(session: Session, fair_id: int, caller: Caller) -> tuple[Fair, PrematchResult]:
+    scope = caller
     fair = get_fair(session, fair_id, scope)
     result = load_visible_prematch(session, fair_id, scope)
     if result is None:

@@ -15,12 +15,10 @@ from starlette.routing import Match
 from starlette.types import Scope as AsgiScope
 
 from matching import ledgers
-from matching.ledgers import Caller
 from matching.ledgers.errors import LedgerConflict, LedgerNotFound
 from serving.errors import status_for
 from serving.routers.allow_route import AllowRoute
 from serving.schemas.common import binary_responses, error_responses
-from serving.security import Principal
 
 STATIC = frozenset({"worklist", "summary", "summary.xlsx"})  # paths beside /ledgers/{ledger_id}
 
@@ -72,15 +70,6 @@ XLSX_RESPONSES = binary_responses(
 
 class XlsxResponse(Response):
     media_type = ledgers.XLSX_MEDIA_TYPE
-
-
-def caller_of(principal: Principal) -> Caller:
-    """The domain's view of the principal, with the same county rule as ``can_see_county``."""
-    if principal.is_city_wide:
-        counties = None
-    else:
-        counties = frozenset({principal.county}) if principal.county else frozenset()
-    return Caller(user_id=principal.user_id, username=principal.username, counties=counties)
 
 
 @contextmanager

@@ -13,6 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request
 
 from matching import ledgers
+from matching.access import ROLES_FOR, Act, Caller
 from matching.ledgers.queries import INT_MAX
 from serving.routers.ledger_inputs import (
     ActionCreate,
@@ -44,16 +45,15 @@ from serving.routers.ledger_support import (
     XLSX_RESPONSES,
     LedgerRoute,
     XlsxResponse,
-    caller_of,
     reading,
     writing,
     xlsx,
 )
-from serving.security import Principal, require_roles
+from serving.security import require_roles
 
 router = APIRouter(prefix="/ledgers", tags=["ledgers"], route_class=LedgerRoute)
-LEDGER_ROLES = ("case_worker", "counselor", "admin")
-Staff = Annotated[Principal, Depends(require_roles(*LEDGER_ROLES))]
+LEDGER_ROLES = ROLES_FOR[Act.LEDGER]
+Staff = Annotated[Caller, Depends(require_roles(*LEDGER_ROLES))]
 LedgerId = Annotated[int, Path(ge=1, le=INT_MAX, description="ledger id")]
 ActionId = Annotated[int, Path(ge=1, le=INT_MAX, description="planned action id")]
 Limit = Annotated[int, Query(ge=1, le=ledgers.MAX_PAGE_SIZE, description="page size")]
@@ -67,7 +67,7 @@ CountyQuery = Annotated[
 @router.get("", response_model=LedgerPage, responses=ERRORS)
 def list_ledgers(
     request: Request,
-    principal: Staff,
+    caller: Staff,
     status: Annotated[Status | None, Query(description="status code or name")] = None,
     county: CountyQuery = None,
     graduation_year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
@@ -78,7 +78,7 @@ def list_ledgers(
     with reading(request) as session:
         page = ledgers.list_ledgers(
             session,
-            caller_of(principal),
+            caller,
             status=status,
             county=county,
             graduation_year=graduation_year,
@@ -94,24 +94,22 @@ def list_ledgers(
 
 
 @router.post("", response_model=LedgerDetail, status_code=201, responses=WRITE_ERRORS)
-def open_ledger(request: Request, principal: Staff, body: LedgerCreate) -> LedgerDetail:
+def open_ledger(request: Request, caller: Staff, body: LedgerCreate) -> LedgerDetail:
     """Open the 一人一策 ledger of a graduate or student; school, major, degree, graduation year
     and status default to the person's record."""
     with writing(request) as session:
-        ledger = ledgers.open_ledger(session, caller_of(principal), **body.model_dump())
+        ledger = ledgers.open_ledger(session, caller, **body.model_dump())
         return ledger_detail(ledgers.ledger_view(session, ledger))
 
 
 @router.get("/worklist", response_model=WorklistPage, responses=ERRORS)
 def worklist(
-    request: Request, principal: Staff, days: Days = 30, limit: Limit = 50, offset: Offset = 0
+    request: Request, caller: Staff, days: Days = 30, limit: Limit = 50, offset: Offset = 0
 ) -> WorklistPage:
     """离校不断线: graduates who left school without work and were not contacted for ``days``
     days; never contacted first, then the longest without contact."""
     with reading(request) as session:
-        page = ledgers.worklist(
-            session, caller_of(principal), days=days, limit=limit, offset=offset
-        )
+        page = ledgers.worklist(session, caller, days=days, limit=limit, offset=offset)
         return WorklistPage(
             days=days,
             total=page.total,
@@ -123,41 +121,41 @@ def worklist(
 
 @router.get("/summary", response_model=SummaryOut, responses=ERRORS)
 def summary(
-    request: Request, principal: Staff, county: CountyQuery = None, days: Days = 30
+    request: Request, caller: Staff, county: CountyQuery = None, days: Days = 30
 ) -> SummaryOut:
     """Counts of a county's ledgers by status and service, contacts and the worklist."""
     with reading(request) as session:
-        found = ledgers.ledger_summary(session, caller_of(principal), county=county, days=days)
+        found = ledgers.ledger_summary(session, caller, county=county, days=days)
         return summary_out(found)
 
 
 @router.get("/summary.xlsx", response_class=XlsxResponse, responses=XLSX_RESPONSES)
 def summary_xlsx(
-    request: Request, principal: Staff, county: CountyQuery = None, days: Days = 30
+    request: Request, caller: Staff, county: CountyQuery = None, days: Days = 30
 ) -> XlsxResponse:
     """The county's ledger summary as Excel (audited)."""
     with writing(request) as session:
-        export = ledgers.export_summary(session, caller_of(principal), county=county, days=days)
+        export = ledgers.export_summary(session, caller, county=county, days=days)
     return xlsx(export)
 
 
 @router.get("/{ledger_id}", response_model=LedgerDetail, responses=ERRORS)
-def read_ledger(request: Request, principal: Staff, ledger_id: LedgerId) -> LedgerDetail:
+def read_ledger(request: Request, caller: Staff, ledger_id: LedgerId) -> LedgerDetail:
     """One ledger with its plan, follow-ups and status history (ID numbers masked)."""
     with reading(request) as session:
-        ledger = ledgers.get_ledger(session, caller_of(principal), ledger_id)
+        ledger = ledgers.get_ledger(session, caller, ledger_id)
         return ledger_detail(ledgers.ledger_view(session, ledger))
 
 
 @router.patch("/{ledger_id}", response_model=LedgerDetail, responses=WRITE_ERRORS)
 def edit_ledger(
-    request: Request, principal: Staff, ledger_id: LedgerId, body: LedgerPatch
+    request: Request, caller: Staff, ledger_id: LedgerId, body: LedgerPatch
 ) -> LedgerDetail:
     """Change school, major, degree, graduation year, needs, intended services or case worker
     (status changes go through POST .../status)."""
     with writing(request) as session:
         changes = body.model_dump(exclude_unset=True)
-        ledger = ledgers.update_ledger(session, caller_of(principal), ledger_id, changes)
+        ledger = ledgers.update_ledger(session, caller, ledger_id, changes)
         return ledger_detail(ledgers.ledger_view(session, ledger))
 
 
@@ -165,11 +163,11 @@ def edit_ledger(
     "/{ledger_id}/actions", response_model=ActionOut, status_code=201, responses=WRITE_ERRORS
 )
 def add_action(
-    request: Request, principal: Staff, ledger_id: LedgerId, body: ActionCreate
+    request: Request, caller: Staff, ledger_id: LedgerId, body: ActionCreate
 ) -> ActionOut:
     """Plan a service with a target date (公益性岗位兜底 only for 离校未就业)."""
     with writing(request) as session:
-        caller = caller_of(principal)
+        caller = caller
         action = ledgers.add_action(session, caller, ledger_id, **body.model_dump())
         view = ledgers.ledger_view(session, action.ledger)
         return action_out(action, view)
@@ -178,7 +176,7 @@ def add_action(
 @router.patch("/{ledger_id}/actions/{action_id}", response_model=ActionOut, responses=WRITE_ERRORS)
 def edit_action(
     request: Request,
-    principal: Staff,
+    caller: Staff,
     ledger_id: LedgerId,
     action_id: ActionId,
     body: ActionPatch,
@@ -186,7 +184,7 @@ def edit_action(
     """Mark a planned action done or cancelled, move its date or change its note."""
     with writing(request) as session:
         changes = body.model_dump(exclude_unset=True)
-        caller = caller_of(principal)
+        caller = caller
         action = ledgers.update_action(session, caller, ledger_id, action_id, changes)
         return action_out(action, ledgers.ledger_view(session, action.ledger))
 
@@ -195,30 +193,30 @@ def edit_action(
     "/{ledger_id}/follow-ups", response_model=FollowUpOut, status_code=201, responses=WRITE_ERRORS
 )
 def add_follow_up(
-    request: Request, principal: Staff, ledger_id: LedgerId, body: FollowUpCreate
+    request: Request, caller: Staff, ledger_id: LedgerId, body: FollowUpCreate
 ) -> FollowUpOut:
     """Record a contact you made: day, channel, what was done and the result."""
     with writing(request) as session:
-        caller = caller_of(principal)
+        caller = caller
         follow_up = ledgers.add_follow_up(session, caller, ledger_id, **body.model_dump())
         return follow_up_out(follow_up, ledgers.ledger_view(session, follow_up.ledger))
 
 
 @router.post("/{ledger_id}/status", response_model=LedgerDetail, responses=WRITE_ERRORS)
 def change_status(
-    request: Request, principal: Staff, ledger_id: LedgerId, body: StatusChange
+    request: Request, caller: Staff, ledger_id: LedgerId, body: StatusChange
 ) -> LedgerDetail:
     """Move the ledger to another status if the transition table allows it; the change is kept
     in the status history with its day and your name."""
     with writing(request) as session:
-        caller = caller_of(principal)
+        caller = caller
         change = ledgers.change_status(session, caller, ledger_id, **body.model_dump())
         return ledger_detail(ledgers.ledger_view(session, change.ledger))
 
 
 @router.get("/{ledger_id}/export.xlsx", response_class=XlsxResponse, responses=XLSX_RESPONSES)
-def export_ledger(request: Request, principal: Staff, ledger_id: LedgerId) -> XlsxResponse:
+def export_ledger(request: Request, caller: Staff, ledger_id: LedgerId) -> XlsxResponse:
     """One ledger as Excel: basics (masked), plan, follow-ups, status history (audited)."""
     with writing(request) as session:
-        export = ledgers.export_ledger(session, caller_of(principal), ledger_id)
+        export = ledgers.export_ledger(session, caller, ledger_id)
     return xlsx(export)

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from features.context import FeatureContext
+from matching.access import ROLES_FOR, Act, Caller
 from matching.errors import NotFoundError
 from matching.storage import Person
 from serving.models import ModelHolder
@@ -31,13 +32,12 @@ from serving.recommend_schemas import (
     job_item,
     next_step_item,
 )
-from serving.routers.records_common import scope_of
 from serving.schemas.common import RecordId
-from serving.security import CurrentPrincipal, Principal, require_roles
+from serving.security import CurrentCaller, require_roles
 from serving.state import ServiceState, holds
 
 router = APIRouter(tags=["recommendations"])
-PERSON_ROLES = ("counselor", "case_worker", "admin")
+PERSON_ROLES = ROLES_FOR[Act.READ]
 NO_VACANCY_ZH = "暂无符合条件的岗位：建议先参加职业技能培训，或考虑辅助性就业、公益性岗位"
 NOT_READY_ZH = "推荐服务尚未就绪：数据库中还没有人员数据，请先导入或生成数据"
 REFRESHING_ZH = "推荐数据正在更新，请稍后重试"
@@ -58,12 +58,12 @@ RESPONSES: dict[int | str, dict[str, object]] = {
 def job_recommendations(
     person_id: RecordId,
     request: Request,
-    principal: CurrentPrincipal,
+    caller: CurrentCaller,
     k: Annotated[int, Query(ge=1, le=50, description="how many vacancies")] = 10,
 ) -> Response:
     """Vacancies best first; when none passes eligibility, ``next_steps`` leads with courses,
     then auxiliary employment and public-welfare posts."""
-    context, jobs = _person_context(request, principal, person_id, "jobs")
+    context, jobs = _person_context(request, caller, person_id, "jobs")
     at = datetime.now(UTC)
     answer = recommend_jobs(context, jobs.current, person_id, at, k)
     steps = []
@@ -93,11 +93,11 @@ def job_recommendations(
 def course_recommendations(
     person_id: RecordId,
     request: Request,
-    principal: CurrentPrincipal,
+    caller: CurrentCaller,
     k: Annotated[int, Query(ge=1, le=20, description="how many courses")] = 5,
 ) -> CourseRecommendations:
     """Open training courses best first, from the courses ranker (or its fallbacks)."""
-    context, courses = _person_context(request, principal, person_id, "courses")
+    context, courses = _person_context(request, caller, person_id, "courses")
     answer = recommend_courses(context, courses.current, person_id, datetime.now(UTC), k)
     return CourseRecommendations(
         person_id=person_id,
@@ -109,12 +109,12 @@ def course_recommendations(
 
 
 def _person_context(
-    request: Request, principal: Principal, person_id: int, kind: str
+    request: Request, caller: Caller, person_id: int, kind: str
 ) -> tuple[FeatureContext, ModelHolder]:
     """The snapshot to answer from and the model holder of ``kind``, after the scope check:
     404 for a person missing or of another county, 503 when there is nothing to answer from."""
     state: ServiceState = request.app.state.service
-    if not _visible_in_database(request, principal, person_id):
+    if not _visible_in_database(request, caller, person_id):
         if state.context is None:  # not ready: the same answer whoever asks about whom
             raise _unavailable("no persons loaded yet", NOT_READY_ZH)
         raise NotFoundError(f"person {person_id} not found in your county")
@@ -134,10 +134,10 @@ def _person_context(
     return context, holder
 
 
-def _visible_in_database(request: Request, principal: Principal, person_id: int) -> bool:
+def _visible_in_database(request: Request, caller: Caller, person_id: int) -> bool:
     """Whether the person exists and the caller may see them (county; case workers: graduates
     only), by the same rule as the records routes."""
-    query = select(Person.id).where(Person.id == person_id, scope_of(principal).person_condition())
+    query = select(Person.id).where(Person.id == person_id, caller.person_condition())
     try:
         with request.app.state.engine.connect() as connection:  # Core: no ORM session
             return connection.execute(query).first() is not None

@@ -19,23 +19,23 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from matching import codes
+from matching.access import ROLES_FOR, Act
 from matching.records import (
     MAX_PAGE,
     MAX_PAGE_SIZE,
     OutOfCounty,
     RecordConflict,
     RecordNotFound,
-    Scope,
 )
 from matching.settings import Settings
 from serving.auth_audit import audit_refusal, token_username
 from serving.errors import status_for
 from serving.routers.allow_route import AllowRoute
 from serving.schemas.common import MAX_ID, OneOf
-from serving.security import ALGORITHM, Principal
+from serving.security import ALGORITHM
 
-PERSON_READERS = ("counselor", "case_worker", "admin")
-PERSON_WRITERS = ("counselor", "admin")
+PERSON_READERS = ROLES_FOR[Act.READ]
+PERSON_WRITERS = ROLES_FOR[Act.EDIT]
 STAFF = ("admin", "counselor", "case_worker", "fair_organizer", "analyst")
 CATALOG_WRITERS = ("counselor", "admin")
 COURSE_WRITERS = ("admin",)
@@ -69,7 +69,7 @@ class RecordRoute(AllowRoute):
                         action="forbidden",
                         status=403,
                         reason=str(error),
-                        username=caller(request),
+                        username=token_user(request),
                     )
                 return JSONResponse(
                     status_code=status_for(error),
@@ -83,22 +83,13 @@ class RecordRoute(AllowRoute):
         return answer
 
 
-def caller(request: Request) -> str | None:
+def token_user(request: Request) -> str | None:
     """The username of the request's bearer token (already checked by the route)."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token:
         return None
     settings: Settings = request.app.state.settings
     return token_username(token, settings.signing_key(), ALGORITHM)
-
-
-def scope_of(principal: Principal) -> Scope:
-    """Admins, analysts and fair organisers are city-wide; case workers see graduates only."""
-    return Scope(
-        county=principal.county,
-        city_wide=principal.is_city_wide,
-        graduates_only=principal.role == "case_worker",
-    )
 
 
 def get_sessions(request: Request) -> sessionmaker[Session]:

@@ -12,16 +12,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Path, Request, UploadFile
 
+from matching.access import Caller
 from matching.imports import SPECS
 from matching.records import import_upload
 from matching.settings import Settings
-from serving.routers.records_common import PERSON_WRITERS, RecordRoute, Sessions, scope_of
+from serving.routers.records_common import PERSON_WRITERS, RecordRoute, Sessions
 from serving.schemas.common import OneOf, error_responses
 from serving.schemas.imports import ImportAnswer
-from serving.security import Principal, require_roles
+from serving.security import require_roles
 
 router = APIRouter(tags=["imports"], route_class=RecordRoute)
-Uploader = Annotated[Principal, Depends(require_roles(*PERSON_WRITERS))]
+Uploader = Annotated[Caller, Depends(require_roles(*PERSON_WRITERS))]
 Entity = Annotated[
     str,
     OneOf(tuple(SPECS)),
@@ -37,7 +38,7 @@ Entity = Annotated[
 def upload_import(
     entity: Entity,
     file: Annotated[UploadFile, File(description=".csv (UTF-8, GBK or UTF-16) or .xlsx")],
-    principal: Uploader,
+    caller: Uploader,
     sessions: Sessions,
     request: Request,
 ) -> ImportAnswer:
@@ -49,8 +50,8 @@ def upload_import(
         entity,
         file.file,
         file.filename,
-        actor=principal.username,
-        scope=scope_of(principal),
+        actor=caller.username,
+        caller=caller,
         reports_dir=settings.reports_dir,
     )
     return ImportAnswer.of(outcome)

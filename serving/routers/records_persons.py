@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from matching import records
+from matching.access import Caller
 from serving.routers.records_common import (
     PERSON_READERS,
     PERSON_WRITERS,
@@ -24,7 +25,6 @@ from serving.routers.records_common import (
     SearchText,
     Sessions,
     Sex,
-    scope_of,
 )
 from serving.routers.records_routes import (
     RecordApi,
@@ -37,11 +37,11 @@ from serving.routers.records_routes import (
 from serving.schemas.assessments import AssessmentChanges, AssessmentCreate, AssessmentRecord
 from serving.schemas.common import PageOut, RecordId, error_responses
 from serving.schemas.persons import PersonChanges, PersonCreate, PersonRecord
-from serving.security import Principal, require_roles
+from serving.security import require_roles
 
 router = APIRouter(tags=["persons"], route_class=RecordRoute)
-Reader = Annotated[Principal, Depends(require_roles(*PERSON_READERS))]
-Writer = Annotated[Principal, Depends(require_roles(*PERSON_WRITERS))]
+Reader = Annotated[Caller, Depends(require_roles(*PERSON_READERS))]
+Writer = Annotated[Caller, Depends(require_roles(*PERSON_WRITERS))]
 
 PERSONS = RecordApi(
     noun="person",
@@ -100,16 +100,14 @@ add_record_routes(
 )
 def list_assessments(
     person_id: RecordId,
-    principal: Reader,
+    caller: Reader,
     sessions: Sessions,
     page: PageNumber = 1,
     page_size: PageSize = records.DEFAULT_PAGE_SIZE,
 ) -> PageOut[AssessmentRecord]:
     """A person's assessments, the newest first."""
     with sessions() as session:
-        found = records.list_assessments(
-            session, person_id, scope_of(principal), page=page, page_size=page_size
-        )
+        found = records.list_assessments(session, person_id, caller, page=page, page_size=page_size)
         return page_out(found, AssessmentRecord)
 
 
@@ -120,7 +118,7 @@ def list_assessments(
     responses=error_responses(400, 401, 403, 404, 409, 422),
 )
 def create_assessment(
-    person_id: RecordId, body: AssessmentCreate, principal: Writer, sessions: Sessions
+    person_id: RecordId, body: AssessmentCreate, caller: Writer, sessions: Sessions
 ) -> AssessmentRecord:
     """Record an assessment of the person; validated like an assessments import row."""
     with sessions.begin() as session:
@@ -128,8 +126,8 @@ def create_assessment(
             session,
             person_id,
             body.model_dump(exclude_unset=True),
-            scope=scope_of(principal),
-            actor=principal.username,
+            caller=caller,
+            actor=caller.username,
         )
         return AssessmentRecord.of(assessment)
 

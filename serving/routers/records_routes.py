@@ -17,10 +17,11 @@ from typing import Annotated, Any, Protocol, TypeVar
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
-from matching.records import DEFAULT_PAGE_SIZE, Page, Scope
-from serving.routers.records_common import PageNumber, PageSize, Sessions, scope_of
+from matching.access import Caller
+from matching.records import DEFAULT_PAGE_SIZE, Page
+from serving.routers.records_common import PageNumber, PageSize, Sessions
 from serving.schemas.common import PageOut, RecordId, error_responses
-from serving.security import Principal, require_roles
+from serving.security import require_roles
 
 _KEYWORD = inspect.Parameter.KEYWORD_ONLY
 
@@ -50,7 +51,7 @@ class Search:
 class RecordApi:
     """What the routes of one entity need: ``noun`` names the routes (``read_person``) and the
     path parameter (``person_id``); ``get``, ``add`` and ``change`` are the domain functions
-    (``add`` and ``change`` take ``scope`` and ``actor`` by keyword; without ``create`` and
+    (``add`` and ``change`` take ``caller`` and ``actor`` by keyword; without ``create`` and
     ``add`` there is no create route of the entity's own, e.g. assessments); ``scoped`` entities are
     read and searched within the caller's scope (persons), the others city-wide; ``docs`` holds
     the route docstrings by route name."""
@@ -72,12 +73,12 @@ class RecordApi:
     def id_name(self) -> str:
         return f"{self.noun}_id"
 
-    def scope(self, principal: Principal) -> tuple[Scope, ...]:
+    def scope(self, caller: Caller) -> tuple[Caller, ...]:
         """The scope argument of the domain reads: none for city-wide entities."""
-        return (scope_of(principal),) if self.scoped else ()
+        return (caller,) if self.scoped else ()
 
     def role(self, roles: tuple[str, ...]) -> inspect.Parameter:
-        return _param("principal", Annotated[Principal, Depends(require_roles(*roles))])
+        return _param("caller", Annotated[Caller, Depends(require_roles(*roles))])
 
 
 def add_record_routes(router: APIRouter, api: RecordApi, search: Search | None = None) -> None:
@@ -91,11 +92,11 @@ def add_record_routes(router: APIRouter, api: RecordApi, search: Search | None =
 
 def add_search(router: APIRouter, api: RecordApi, search: Search) -> None:
     def handler(**values: Any) -> Any:
-        principal, sessions = values.pop("principal"), values.pop("sessions")
+        caller, sessions = values.pop("caller"), values.pop("sessions")
         page, page_size = values.pop("page"), values.pop("page_size")
         with sessions() as session:
             filters = search.filters(**values)
-            scope = api.scope(principal)
+            scope = api.scope(caller)
             found = search.run(session, filters, *scope, page=page, page_size=page_size)
             return page_out(found, api.record)
 
@@ -116,9 +117,9 @@ def add_create(router: APIRouter, api: RecordApi) -> None:
     if add is None or api.create is None:
         raise TypeError(f"{api.noun} has no create route: give create and add")
 
-    def handler(body: BaseModel, principal: Principal, sessions: Sessions) -> Any:
+    def handler(body: BaseModel, caller: Caller, sessions: Sessions) -> Any:
         with sessions.begin() as session:
-            row = add(session, body.model_dump(exclude_unset=True), **_who(principal))
+            row = add(session, body.model_dump(exclude_unset=True), **_who(caller))
             return api.record.of(row)
 
     params = [_param("body", api.create), api.role(api.writers), _param("sessions", Sessions)]
@@ -127,9 +128,9 @@ def add_create(router: APIRouter, api: RecordApi) -> None:
 
 
 def add_read(router: APIRouter, api: RecordApi) -> None:
-    def handler(principal: Principal, sessions: Sessions, **ids: int) -> Any:
+    def handler(caller: Caller, sessions: Sessions, **ids: int) -> Any:
         with sessions() as session:
-            return api.record.of(api.get(session, ids[api.id_name], *api.scope(principal)))
+            return api.record.of(api.get(session, ids[api.id_name], *api.scope(caller)))
 
     params = [_param(api.id_name, RecordId), api.role(api.readers), _param("sessions", Sessions)]
     path, name = f"{api.path}/{{{api.id_name}}}", f"read_{api.noun}"
@@ -137,10 +138,10 @@ def add_read(router: APIRouter, api: RecordApi) -> None:
 
 
 def add_update(router: APIRouter, api: RecordApi) -> None:
-    def handler(body: BaseModel, principal: Principal, sessions: Sessions, **ids: int) -> Any:
+    def handler(body: BaseModel, caller: Caller, sessions: Sessions, **ids: int) -> Any:
         with sessions.begin() as session:
             values = body.model_dump(exclude_unset=True)
-            row = api.change(session, ids[api.id_name], values, **_who(principal))
+            row = api.change(session, ids[api.id_name], values, **_who(caller))
             return api.record.of(row)
 
     params = [
@@ -161,8 +162,8 @@ def page_out(found: Page[Any], record: type[R]) -> PageOut[R]:
     )
 
 
-def _who(principal: Principal) -> dict[str, Any]:
-    return {"scope": scope_of(principal), "actor": principal.username}
+def _who(caller: Caller) -> dict[str, Any]:
+    return {"caller": caller, "actor": caller.username}
 
 
 def _param(name: str, annotation: Any, default: Any = inspect.Parameter.empty) -> inspect.Parameter:

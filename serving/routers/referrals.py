@@ -16,9 +16,9 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, Request
 from sqlalchemy.orm import Session
 
+from matching.access import ROLES_FOR, Act, Caller
 from matching.ledgers import plan_referral
 from matching.referral_flow import (
-    Actor,
     NewReferral,
     ReferralConflict,
     StageChange,
@@ -29,7 +29,6 @@ from matching.referral_flow import (
 )
 from matching.settings import Settings
 from serving.auth_audit import audit_refusal
-from serving.routers.ledger_support import caller_of
 from serving.routers.referral_schemas import (
     REFERRAL_STATUS_TEXT,
     ReferralDetail,
@@ -41,15 +40,15 @@ from serving.routers.referral_schemas import (
     referral_out,
 )
 from serving.schemas.common import MAX_ID, MAX_PAGE_SIZE, PersonId, error_responses
-from serving.security import Principal, require_roles
+from serving.security import require_roles
 
 router = APIRouter(tags=["referrals"])
-READERS = ("counselor", "case_worker", "admin")
-WRITERS = (*READERS, "fair_organizer")
+READERS = ROLES_FOR[Act.READ]
+WRITERS = tuple(dict.fromkeys((*ROLES_FOR[Act.REFER], *ROLES_FOR[Act.FAIR])))
 FAIR_ONLY_ZH = "招聘会组织者只能登记招聘会上的对接（来源为招聘会）"
 
-Readers = Annotated[Principal, Depends(require_roles(*READERS))]
-Writers = Annotated[Principal, Depends(require_roles(*WRITERS))]
+Readers = Annotated[Caller, Depends(require_roles(*READERS))]
+Writers = Annotated[Caller, Depends(require_roles(*WRITERS))]
 ReferralId = Annotated[int, Path(ge=1, le=MAX_ID, description="referral id")]
 
 
@@ -69,10 +68,6 @@ def conflicts_as_409() -> Iterator[None]:
                 "allowed": list(conflict.allowed),
             },
         ) from None
-
-
-def actor(principal: Principal) -> Actor:
-    return Actor(user_id=principal.user_id, username=principal.username)
 
 
 def new_referral(body: ReferralRequest) -> NewReferral:
@@ -96,45 +91,45 @@ def new_referral(body: ReferralRequest) -> NewReferral:
     responses=error_responses(400, 401, 403, 404, 409, texts=REFERRAL_STATUS_TEXT),
 )
 def create(
-    request: Request, body: Annotated[ReferralRequest, Body()], principal: Writers
+    request: Request, body: Annotated[ReferralRequest, Body()], caller: Writers
 ) -> ReferralDetail:
     """Refer a person to a vacancy or a course; the answer is the referral with its first event.
 
     Referrals a counselor takes from one recommendation list (``shown_rank`` and the list's
     ``model_version``) within two hours are kept as one list, as the rankers learn from lists.
     """
-    if principal.role == "fair_organizer" and body.source != "fair":
+    if caller.role == "fair_organizer" and body.source != "fair":
         message = "a fair organiser records fair contacts only (source 'fair')"
         audit_refusal(
-            request, action="forbidden", status=403, reason=message, username=principal.username
+            request, action="forbidden", status=403, reason=message, username=caller.username
         )
         raise HTTPException(
             status_code=403,
             detail={"error": "ForbiddenError", "message": message, "message_zh": FAIR_ONLY_ZH},
         )
     settings: Settings = request.app.state.settings
+    new = new_referral(body)
     with conflicts_as_409(), request.app.state.sessions.begin() as session:
         referral = create_referral(
             session,
-            new_referral(body),
-            actor(principal),
+            new,
+            caller,
             now=datetime.now(UTC),
-            visible=principal.can_see_county,
             min_age=settings.working_age_min,
         )
-        action = accept_into_ledger(session, principal, referral.shown_rank, referral.id)
-        detail = referral_detail(referral_view(session, referral.id, principal.can_see_county))
+        action = accept_into_ledger(session, caller, referral.shown_rank, referral.id)
+        detail = referral_detail(referral_view(session, referral.id, caller, new.act))
         return detail.model_copy(update={"ledger_action_id": action})
 
 
 def accept_into_ledger(
-    session: Session, principal: Principal, shown_rank: int | None, referral_id: int
+    session: Session, caller: Caller, shown_rank: int | None, referral_id: int
 ) -> int | None:
     """Accepting a line of a recommendation list for a graduate with a 一人一策 ledger also plans
     the follow-up in the ledger (job referral or skills training); the planned action's id."""
-    if shown_rank is None or principal.role == "fair_organizer":
+    if shown_rank is None or caller.role == "fair_organizer":
         return None
-    action = plan_referral(session, caller_of(principal), referral_id)
+    action = plan_referral(session, caller, referral_id)
     return action.id if action is not None else None
 
 
@@ -143,10 +138,10 @@ def accept_into_ledger(
     response_model=ReferralDetail,
     responses=error_responses(401, 403, 404, texts=REFERRAL_STATUS_TEXT),
 )
-def read(request: Request, referral_id: ReferralId, principal: Readers) -> ReferralDetail:
+def read(request: Request, referral_id: ReferralId, caller: Readers) -> ReferralDetail:
     """One referral with every stage it reached."""
     with request.app.state.sessions() as session:
-        return referral_detail(referral_view(session, referral_id, principal.can_see_county))
+        return referral_detail(referral_view(session, referral_id, caller))
 
 
 @router.post(
@@ -158,7 +153,7 @@ def change_stage(
     request: Request,
     referral_id: ReferralId,
     body: Annotated[StageRequest, Body()],
-    principal: Readers,
+    caller: Readers,
 ) -> ReferralDetail:
     """Record the next stage (jobs: applied → interviewed → offered → hired → retained_6m;
     courses: enrolled → completed → employed_6m), or close it as ``refused`` / ``dropped`` with
@@ -174,11 +169,10 @@ def change_stage(
             session,
             referral_id,
             change,
-            actor(principal),
+            caller,
             now=datetime.now(UTC),
-            visible=principal.can_see_county,
         )
-        return referral_detail(referral_view(session, referral_id, principal.can_see_county))
+        return referral_detail(referral_view(session, referral_id, caller))
 
 
 @router.get(
@@ -189,7 +183,7 @@ def change_stage(
 def list_for_person(
     request: Request,
     person_id: PersonId,
-    principal: Readers,
+    caller: Readers,
     page: Annotated[int, Query(ge=1, le=100_000, description="page number, from 1")] = 1,
     page_size: Annotated[
         int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"at most {MAX_PAGE_SIZE}")
@@ -197,9 +191,7 @@ def list_for_person(
 ) -> ReferralList:
     """A person's referrals, newest first (without their events)."""
     with request.app.state.sessions() as session:
-        found = person_referrals(
-            session, person_id, principal.can_see_county, page=page, page_size=page_size
-        )
+        found = person_referrals(session, person_id, caller, page=page, page_size=page_size)
     return ReferralList(
         person_id=person_id,
         total=found.total,

@@ -15,15 +15,15 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from matching.errors import NotFoundError
+from matching.access import ROLES_FOR, Act, Caller
 from matching.storage import Person, append_audit
 from serving.auth_audit import clean
 from serving.routers.referral_schemas import REFERRAL_STATUS_TEXT
 from serving.schemas.common import PersonId, error_responses
-from serving.security import Principal, require_roles
+from serving.security import require_roles
 
 router = APIRouter(tags=["persons"])
-REVEAL_ROLES = ("counselor", "case_worker", "admin")
+REVEAL_ROLES = ROLES_FOR[Act.REVEAL]
 REASON_MIN = 5
 REASON_MAX = 200
 # At least REASON_MIN characters that are neither blank nor control characters; blanks between
@@ -60,23 +60,21 @@ def reveal(
     response: Response,
     person_id: PersonId,
     body: RevealRequest,
-    principal: Annotated[Principal, Depends(require_roles(*REVEAL_ROLES))],
+    caller: Annotated[Caller, Depends(require_roles(*REVEAL_ROLES))],
 ) -> Revealed:
     """The person's full ID and certificate numbers; audited with the reason."""
     with request.app.state.sessions.begin() as session:
-        person = session.get(Person, person_id)
-        if person is None or not principal.can_see_county(person.county):
-            raise NotFoundError(f"person {person_id} not found in your county")
+        person = caller.require(Act.REVEAL, session.get(Person, person_id), person_id)
         append_audit(
             session,
-            actor=principal.username,
+            actor=caller.username,
             action="reveal",
             entity="person",
             entity_id=str(person_id),
             detail={
                 "reason": clean(body.reason.strip(), REASON_MAX),
                 "fields": ["id_number", "certificate_number"],
-                "role": principal.role,
+                "role": caller.role,
             },
         )
         answer = Revealed(
