@@ -11,24 +11,30 @@ import re
 import secrets
 from collections.abc import Callable
 from functools import cache
+from typing import NamedTuple
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from matching.access import COUNTY_ROLES
 from matching.codes import COUNTIES, USER_ROLES
-from matching.errors import ConflictError, UnknownCodeError, ValidationError
+from matching.errors import ConflictError, NotFoundError, UnknownCodeError, ValidationError
 from matching.storage import User, append_audit
 
 __all__ = [
     "COUNTY_ROLES",
     "PASSWORD_MIN_LENGTH",
+    "LoginCheck",
     "authenticate",
+    "check_login",
     "create_user",
     "hash_password",
+    "revoke_tokens",
+    "set_active",
+    "set_password",
     "verify_password",
 ]
 
@@ -57,8 +63,16 @@ def _dummy_hash() -> str:
     return hash_password(secrets.token_urlsafe(16))
 
 
-def authenticate(session: Session, username: str, password: str) -> User | None:
-    """The active user with this username and password, else ``None``.
+class LoginCheck(NamedTuple):
+    """``user``: the active user when the password is right. ``known``: whether the username
+    names an account at all (for the audit log only; never tell the caller)."""
+
+    user: User | None
+    known: bool
+
+
+def check_login(session: Session, username: str, password: str) -> LoginCheck:
+    """Check a username and password.
 
     An unknown or inactive user costs one hash verification too, so timing does not tell which
     usernames exist.
@@ -66,10 +80,47 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     user = session.scalars(select(User).where(User.username == username)).one_or_none()
     if user is None or user.password_hash is None:
         verify_password(_dummy_hash(), password)
-        return None
+        return LoginCheck(None, user is not None)
     if not verify_password(user.password_hash, password) or not user.active:
-        return None
-    return user
+        return LoginCheck(None, True)
+    return LoginCheck(user, True)
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    """The active user with this username and password, else ``None``."""
+    return check_login(session, username, password).user
+
+
+def set_password(session: Session, username: str, password: str, *, actor: str) -> None:
+    """Give ``username`` a new password and revoke their tokens (audited ``user_password``)."""
+    _check_password(password)
+    _change(session, username, actor, "user_password", password_hash=hash_password(password))
+
+
+def set_active(session: Session, username: str, active: bool, *, actor: str) -> None:
+    """(De)activate ``username``, revoking their tokens either way: a reactivated user logs in
+    afresh rather than reviving old tokens (audited ``user_activate`` / ``user_deactivate``)."""
+    _change(
+        session, username, actor, "user_activate" if active else "user_deactivate", active=active
+    )
+
+
+def revoke_tokens(session: Session, username: str, *, actor: str) -> None:
+    """End every session of ``username``: all tokens issued so far stop working at once
+    (audited ``user_logout``)."""
+    _change(session, username, actor, "user_logout")
+
+
+def _change(session: Session, username: str, actor: str, action: str, **values: object) -> None:
+    """Update the user's row, raising ``token_version``, and audit ``action``."""
+    changed = session.execute(
+        update(User)
+        .where(User.username == username)
+        .values(token_version=User.token_version + 1, **values)
+    )
+    if changed.rowcount != 1:  # type: ignore[attr-defined]
+        raise NotFoundError(f"no user named {username!r}", f"用户 {username} 不存在")
+    append_audit(session, actor=actor, action=action, entity="user", entity_id=username)
 
 
 def create_user(

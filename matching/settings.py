@@ -6,7 +6,7 @@ import os
 import secrets
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from matching.errors import ConfigError
@@ -56,7 +56,58 @@ class Settings(BaseSettings):
         "and kept in <data_dir>/secret_key.",
     )
     token_minutes: int = Field(
-        default=480, ge=1, le=10080, description="Minutes a login token stays valid."
+        default=30,
+        ge=1,
+        le=1440,
+        description="Minutes an access token stays valid; POST /api/auth/refresh renews it.",
+    )
+    session_max_minutes: int = Field(
+        default=480,
+        ge=1,
+        le=10080,
+        description="Minutes from a password login after which refresh stops and the user must "
+        "log in again (at least token_minutes).",
+    )
+    login_user_failures: int = Field(
+        default=5,
+        ge=1,
+        le=100,
+        description="Failed logins in a row for one username before back-off starts.",
+    )
+    login_address_failures: int = Field(
+        default=20,
+        ge=1,
+        le=10000,
+        description="Failed logins from one client address (any usernames) before back-off.",
+    )
+    login_backoff_seconds: int = Field(
+        default=1,
+        ge=1,
+        le=600,
+        description="The first block; each further failure doubles it up to the maximum.",
+    )
+    login_user_max_block_seconds: int = Field(
+        default=900,
+        ge=1,
+        le=86400,
+        description="Longest block of one username (short, so an attacker cannot lock a real "
+        "user out for long).",
+    )
+    login_address_max_block_seconds: int = Field(
+        default=3600, ge=1, le=86400, description="Longest block of one client address."
+    )
+    login_failure_memory_seconds: int = Field(
+        default=3600,
+        ge=1,
+        le=7 * 86400,
+        description="Failures are forgotten after this long without another failure (at least "
+        "the longest block).",
+    )
+    login_throttle_max_keys: int = Field(
+        default=10000,
+        ge=10,
+        le=1_000_000,
+        description="Usernames and addresses the login throttle remembers (oldest dropped).",
     )
 
     @field_validator("database_url")
@@ -82,6 +133,22 @@ class Settings(BaseSettings):
                 f"in <data_dir>/{SECRET_KEY_FILE}"
             )
         return value
+
+    @model_validator(mode="after")
+    def _consistent_limits(self) -> Settings:
+        if self.session_max_minutes < self.token_minutes:
+            raise ValueError(
+                f"JOBMATCH_SESSION_MAX_MINUTES ({self.session_max_minutes}) must be at least "
+                f"JOBMATCH_TOKEN_MINUTES ({self.token_minutes})"
+            )
+        longest = max(self.login_user_max_block_seconds, self.login_address_max_block_seconds)
+        if self.login_failure_memory_seconds < longest:
+            raise ValueError(
+                f"JOBMATCH_LOGIN_FAILURE_MEMORY_SECONDS ({self.login_failure_memory_seconds}) "
+                f"must be at least the longest block ({longest} s): a block must not outlive "
+                "the failures that caused it"
+            )
+        return self
 
     def signing_key(self) -> str:
         """The token signing key: the configured one, else ``<data_dir>/secret_key``.

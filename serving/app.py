@@ -9,7 +9,10 @@ from fastapi import FastAPI
 
 from matching.settings import Settings
 from matching.storage import make_engine, make_sessionmaker
+from serving.audit_limit import RefusalLimiter
+from serving.auth_audit import write_summaries
 from serving.errors import install_error_handlers
+from serving.login_throttle import LoginThrottle
 from serving.metrics import Metrics, RequestMetrics
 from serving.models import bound_registry_waits
 from serving.routers import (
@@ -45,6 +48,7 @@ def create_app(settings: Settings) -> FastAPI:
             yield
         finally:
             service.stop.set()
+            write_summaries(app.state.sessions, app.state.refusal_limiter.flush())
             engine.dispose()
 
     app = FastAPI(
@@ -54,6 +58,9 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    # In process memory: the service is one process (see serving.login_throttle).
+    app.state.login_throttle = LoginThrottle.from_settings(settings)
+    app.state.refusal_limiter = RefusalLimiter()
     app.state.metrics = Metrics(lambda: getattr(app.state, "service", None))
     app.add_middleware(RequestMetrics, metrics=app.state.metrics)
     app.include_router(health.probes)

@@ -1,4 +1,4 @@
-"""Who is calling: bearer tokens (OAuth2 password flow, HS256 JWT), principals and role checks.
+"""Who is calling: bearer tokens (OAuth2 password flow, HS256 JWT), callers and role checks.
 
 Deny by default: a route is public exactly when it does not depend on ``CurrentCaller`` (or on
 ``require_roles``, which depends on it). The public set is kept to the probes (``/healthz``,
@@ -7,18 +7,17 @@ Deny by default: a route is public exactly when it does not depend on ``CurrentC
 ``dependencies=[Depends(require_roles(...))]``, and asks the access policy (``matching.access``)
 about every record it answers (a record the caller may not reach is answered as not found).
 
-A token names its user; each request re-reads that user, so deactivating a user or changing their
-role or county takes effect at once, not when the token expires.
+A token names its user and their token version (``serving.tokens``); each request re-reads that
+user, so deactivating a user, changing their role or county, or revoking their tokens (logout,
+password change: a new version) takes effect at once, not when the token expires.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
 from functools import partial
-from typing import Annotated, Any
+from typing import Annotated
 
-import jwt
 from fastapi import Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import OAuth2PasswordBearer
@@ -29,64 +28,31 @@ from matching.codes import USER_ROLES
 from matching.errors import AuthError, ConfigError
 from matching.settings import Settings
 from matching.storage import User
-from serving.auth_audit import audit_refusal, token_username
+from serving.auth_audit import audit_limited, audit_refusal, token_username
+from serving.tokens import ALGORITHM, TOKEN_URL, decode_token, issue_token
 
 __all__ = [
     "ALGORITHM",
     "CurrentCaller",
     "issue_token",
     "oauth2_scheme",
-    "principal_from_token",
+    "caller_from_token",
     "require_roles",
 ]
 
-ALGORITHM = "HS256"
-TOKEN_URL = "/api/auth/token"
 NOT_LOGGED_IN_ZH = "未登录：请先登录再访问"
 TOKEN_INVALID_ZH = "登录已失效或已过期，请重新登录"
 USER_GONE_ZH = "账号不存在或已停用，请联系管理员"
+REVOKED_ZH = "登录已失效（已退出登录或密码已更改），请重新登录"
 
 # auto_error=False: a missing token gets the same bilingual 401 as a bad one.
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl=TOKEN_URL, auto_error=False)
 
 
-def issue_token(user: User, settings: Settings, *, now: datetime | None = None) -> str:
-    """A signed token for ``user`` valid for ``settings.token_minutes``."""
-    issued = now or datetime.now(UTC)
-    claims = {
-        "sub": user.username,
-        "uid": user.id,
-        "role": user.role,
-        "county": user.county,
-        "iat": issued,
-        "exp": issued + timedelta(minutes=settings.token_minutes),
-    }
-    return jwt.encode(claims, settings.signing_key(), algorithm=ALGORITHM)
-
-
-def principal_from_token(token: str, settings: Settings) -> Caller:
+def caller_from_token(token: str, settings: Settings) -> Caller:
     """The caller a token names; ``AuthError`` when it is malformed, tampered or expired."""
-    try:
-        claims: dict[str, Any] = jwt.decode(
-            token,
-            settings.signing_key(),
-            algorithms=[ALGORITHM],
-            options={"require": ["sub", "uid", "role", "exp", "iat"]},
-        )
-    except jwt.ExpiredSignatureError:
-        raise AuthError("the token has expired; log in again at POST " + TOKEN_URL) from None
-    except jwt.PyJWTError as error:
-        raise AuthError(f"invalid token ({type(error).__name__}); log in again") from None
-    user_id, username = claims["uid"], claims["sub"]
-    role, county = claims["role"], claims.get("county")
-    if (
-        not isinstance(user_id, int)
-        or not isinstance(username, str)
-        or role not in USER_ROLES
-        or not (county is None or isinstance(county, str))
-    ):
-        raise AuthError("invalid token (unexpected claims); log in again")
-    return Caller(user_id=user_id, username=username, role=role, county=county)
+    claims = decode_token(token, settings)
+    return Caller(claims.user_id, claims.username, claims.role, claims.county)
 
 
 def unauthorized(message: str, message_zh: str) -> HTTPException:
@@ -98,40 +64,56 @@ def unauthorized(message: str, message_zh: str) -> HTTPException:
     )
 
 
-_USER_ROW = select(User.id, User.username, User.role, User.county, User.active)
+_USER_ROW = select(User.id, User.username, User.role, User.county, User.active, User.token_version)
 
 
-def current_principal(
+def current_caller(
     request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]
 ) -> Caller:
     """The caller, from the bearer token and the current state of their user row."""
     if not token:
-        audit_refusal(request, action="auth_failed", status=401, reason="no bearer token")
+        audit_limited(
+            request, action="auth_failed", status=401, reason="no bearer token", kind="no_token"
+        )
         raise unauthorized(
             f"not logged in: send 'Authorization: Bearer <token>' from POST {TOKEN_URL}",
             NOT_LOGGED_IN_ZH,
         )
     settings: Settings = request.app.state.settings
     try:
-        claimed = principal_from_token(token, settings)
+        claimed = decode_token(token, settings)
     except AuthError as error:
         username = token_username(token, settings.signing_key(), ALGORITHM)
-        audit_refusal(
-            request, action="auth_failed", status=401, reason=str(error), username=username
+        kind = "expired_token" if username else "invalid_token"
+        audit_limited(
+            request,
+            action="auth_failed",
+            status=401,
+            reason=str(error),
+            kind=kind,
+            username=username,
         )
         raise unauthorized(str(error), TOKEN_INVALID_ZH) from None
     with request.app.state.engine.connect() as connection:  # Core: a quarter of an ORM get
         user = connection.execute(_USER_ROW.where(User.id == claimed.user_id)).first()
     if user is None or not user.active or user.username != claimed.username:
         reason = "the user of the token no longer exists or is inactive"
-        audit_refusal(
-            request, action="auth_failed", status=401, reason=reason, username=claimed.username
-        )
+        audit_limited(
+            request, action="auth_failed", status=401, reason=reason, kind="user_gone",
+            username=claimed.username,
+        )  # fmt: skip
         raise unauthorized("the user of this token no longer exists or is inactive", USER_GONE_ZH)
+    if user.token_version != claimed.version:
+        reason = "the token was revoked (logout, password change or deactivation)"
+        audit_limited(
+            request, action="auth_failed", status=401, reason=reason, kind="revoked",
+            username=claimed.username,
+        )  # fmt: skip
+        raise unauthorized(reason + "; log in again", REVOKED_ZH)
     return Caller(user_id=user.id, username=user.username, role=user.role, county=user.county)
 
 
-CurrentCaller = Annotated[Caller, Depends(current_principal)]
+CurrentCaller = Annotated[Caller, Depends(current_caller)]
 
 
 def require_roles(*roles: str) -> Callable[[Request, Caller], Awaitable[Caller]]:

@@ -24,7 +24,7 @@ from matching.storage import AuditEntry, User, make_engine, make_sessionmaker, u
 from serving.app import create_app
 from serving.cli import app as cli
 from serving.cli_users import DEMO_USERS
-from serving.security import issue_token, principal_from_token, require_roles
+from serving.security import issue_token, caller_from_token, require_roles
 
 PASSWORD = "correct-horse-1"
 KEY = "k" * 40
@@ -125,17 +125,17 @@ def _user(county: str | None = "371502") -> User:
 def test_token_round_trip_and_refusals() -> None:
     settings = Settings(secret_key=KEY)
     token = issue_token(_user(), settings)
-    assert principal_from_token(token, settings) == Caller(7, "lisi", "counselor", "371502")
+    assert caller_from_token(token, settings) == Caller(7, "lisi", "counselor", "371502")
     old = issue_token(_user(), settings, now=datetime.now(UTC) - timedelta(days=1))
     with pytest.raises(AuthError, match="expired"):
-        principal_from_token(old, settings)
+        caller_from_token(old, settings)
     head, _body, signature = token.split(".")
     tampered = jwt.encode({"sub": "lisi", "uid": 7, "role": "admin"}, "x" * 40).split(".")[1]
     for bad in (f"{head}.{tampered}.{signature}", "garbage", token[:-2]):
         with pytest.raises(AuthError, match="invalid token"):
-            principal_from_token(bad, settings)
+            caller_from_token(bad, settings)
     with pytest.raises(AuthError):
-        principal_from_token(token, Settings(secret_key="z" * 40))
+        caller_from_token(token, Settings(secret_key="z" * 40))
 
 
 def test_secret_key_rules(tmp_path: Path) -> None:
@@ -178,7 +178,7 @@ def test_login_and_me(client: TestClient) -> None:
     answer = client.post("/api/auth/token", data={"username": "lisi", "password": PASSWORD})
     body = answer.json()
     assert (body["token_type"], body["role"], body["county"]) == ("bearer", "counselor", "371502")
-    assert body["expires_in"] == 480 * 60
+    assert body["expires_in"] == 30 * 60
     me = client.get("/api/auth/me", headers=login(client, "lisi")).json()
     assert (me["username"], me["county_zh"], me["role_zh"]) == ("lisi", "东昌府区", "就业辅导员")
     wrong = client.post("/api/auth/token", data={"username": "lisi", "password": "nope-nope-1"})

@@ -21,6 +21,9 @@ class User(Timestamped, Base):
     county: Mapped[str | None] = mapped_column(String(8))
     password_hash: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
+    # Tokens carry the version they were issued under; raising it (logout, password change,
+    # deactivation) revokes every token of the user at their next request.
+    token_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class AuditEntry(Base):
