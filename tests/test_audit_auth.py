@@ -20,6 +20,7 @@ from matching.accounts import create_user
 from matching.settings import Settings
 from matching.storage import AuditEntry, User, make_sessionmaker
 from serving.app import create_app
+from serving.audit_limit import OVERFLOW_ADDRESS, RefusalKey, RefusalLimiter
 from serving.security import issue_token
 
 PASSWORD = "a-long-test-password"
@@ -140,3 +141,48 @@ def test_an_audit_log_that_cannot_be_written_leaves_the_401(
         answer = client.get("/api/auth/me", headers={"Authorization": "Bearer not-a-token"})
     assert answer.status_code == 401 and answer.json()["error"] == "AuthError"
     assert "could not audit auth_failed" in caplog.text and "not-a-token" not in caplog.text
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_700_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_an_anonymous_flood_adds_a_bounded_number_of_rows(
+    client: TestClient, engine: Engine
+) -> None:
+    clock = Clock()
+    client.app.state.refusal_limiter = RefusalLimiter(clock=clock)  # type: ignore[attr-defined]
+    for number in range(500):
+        headers = {"Authorization": f"Bearer junk{number}"} if number % 2 else {}
+        assert client.get("/api/persons/1", headers=headers).status_code == 401
+    audited = rows(engine)
+    assert sorted(row.detail["kind"] for row in audited) == ["invalid_token", "no_token"]
+    clock.now += 61  # the next minute's first refusal writes the summaries of the last one
+    assert client.get("/api/auth/me").status_code == 401
+    summaries = {row.detail["kind"]: row.detail for row in rows(engine) if "summary" in row.detail}
+    assert {kind: detail["count"] for kind, detail in summaries.items()} == {
+        "no_token": 249,
+        "invalid_token": 249,
+    }
+    assert summaries["no_token"]["client"] == "testclient"
+    assert summaries["no_token"]["since"] == "2023-11-14T22:13:20+00:00"
+    assert len(rows(engine)) == 5
+
+
+def test_many_addresses_share_one_overflow_key() -> None:
+    clock = Clock()
+    limiter = RefusalLimiter(keys_per_window=10, clock=clock)
+    written = [
+        limiter.admit(RefusalKey("auth_failed", f"10.0.{n // 200}.{n % 200}", "no_token", None))[0]
+        for n in range(1000)
+    ]
+    kept = [key for key in written if key is not None]
+    assert len(kept) == 11 and kept[-1].address == OVERFLOW_ADDRESS
+    clock.now += 60
+    _, due = limiter.admit(RefusalKey("auth_failed", "10.9.9.9", "no_token", None))
+    assert [(summary.key.address, summary.count) for summary in due] == [(OVERFLOW_ADDRESS, 989)]
+    assert limiter.flush() == []
