@@ -1,11 +1,15 @@
-"""``jobmatch user add`` and ``jobmatch user demo``: accounts from the command line."""
+"""``jobmatch user add|password|logout|deactivate|activate|demo``: accounts from the command line.
+
+Changing a password, logging a user out and (de)activating revoke every token of the user at
+once (``users.token_version``).
+"""
 
 from __future__ import annotations
 
 import os
 import secrets
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, NamedTuple
@@ -14,9 +18,9 @@ import typer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from matching.accounts import create_user
+from matching.accounts import create_user, revoke_tokens, set_active, set_password
 from matching.codes import COUNTIES, USER_ROLES
-from matching.errors import ConflictError, ValidationError
+from matching.errors import ConflictError, NotFoundError, ValidationError
 from matching.settings import Settings
 from matching.storage import User, make_engine, make_sessionmaker, upgrade_database
 from serving.settings_cli import load_settings
@@ -115,6 +119,73 @@ def add_command(
     typer.echo(
         f"已创建用户 {user.username}（{USER_ROLES.label(user.role)}，{_where(user.county)}）"
     )
+
+
+@users_app.command("password")
+def password_command(
+    username: Annotated[str, typer.Argument(help="The user whose password changes.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password as one line of stdin.")
+    ] = False,
+    actor: Annotated[str, typer.Option(help="Who changes it, for the audit log.")] = "cli",
+) -> None:
+    """Set a new password; the user's tokens stop working at once."""
+    settings = load_settings()
+    password = _read_password(password_stdin)
+    _change(
+        settings, username, lambda session: set_password(session, username, password, actor=actor)
+    )
+    typer.echo(f"已更改用户 {username} 的密码，其现有登录已全部失效")
+
+
+@users_app.command("logout")
+def logout_command(
+    username: Annotated[str, typer.Argument(help="The user to log out everywhere.")],
+    actor: Annotated[str, typer.Option(help="Who does it, for the audit log.")] = "cli",
+) -> None:
+    """Revoke every token of a user (e.g. a lost laptop); they log in again with the password."""
+    _change(
+        load_settings(), username, lambda session: revoke_tokens(session, username, actor=actor)
+    )
+    typer.echo(f"用户 {username} 的现有登录已全部失效")
+
+
+@users_app.command("deactivate")
+def deactivate_command(
+    username: Annotated[str, typer.Argument(help="The user who may no longer log in.")],
+    actor: Annotated[str, typer.Option(help="Who does it, for the audit log.")] = "cli",
+) -> None:
+    """Stop a user logging in; their tokens stop working at once."""
+    _change(
+        load_settings(), username, lambda session: set_active(session, username, False, actor=actor)
+    )
+    typer.echo(f"已停用用户 {username}")
+
+
+@users_app.command("activate")
+def activate_command(
+    username: Annotated[str, typer.Argument(help="The user who may log in again.")],
+    actor: Annotated[str, typer.Option(help="Who does it, for the audit log.")] = "cli",
+) -> None:
+    """Let a deactivated user log in again (with the password; old tokens stay revoked)."""
+    _change(
+        load_settings(), username, lambda session: set_active(session, username, True, actor=actor)
+    )
+    typer.echo(f"已启用用户 {username}")
+
+
+def _change(settings: Settings, username: str, change: Callable[[Session], None]) -> None:
+    try:
+        with _session(settings) as session:
+            change(session)
+    except ValidationError as error:
+        typer.secho(f"修改失败：{error.message_zh}", err=True, fg="red")
+        typer.secho(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
+    except NotFoundError as error:
+        typer.secho(f"修改失败：用户 {username} 不存在", err=True, fg="red")
+        typer.secho(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
 
 
 @users_app.command("demo")
