@@ -34,9 +34,9 @@ from serving.tokens import ALGORITHM, TOKEN_URL, decode_token, issue_token
 __all__ = [
     "ALGORITHM",
     "CurrentCaller",
+    "caller_from_token",
     "issue_token",
     "oauth2_scheme",
-    "caller_from_token",
     "require_roles",
 ]
 

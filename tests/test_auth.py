@@ -24,7 +24,7 @@ from matching.storage import AuditEntry, User, make_engine, make_sessionmaker, u
 from serving.app import create_app
 from serving.cli import app as cli
 from serving.cli_users import DEMO_USERS
-from serving.security import issue_token, caller_from_token, require_roles
+from serving.security import caller_from_token, issue_token, require_roles
 
 PASSWORD = "correct-horse-1"
 KEY = "k" * 40
