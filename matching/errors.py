@@ -8,6 +8,7 @@ HTTP statuses in one place; the CLI prints them without a traceback.
     ├── ValidationError        one value is wrong (field, reason code, Chinese message)
     │   └── UnknownCodeError   a value is not in a code list
     ├── ImportFileError        a whole import file is unusable (encoding, columns, empty, format)
+    │   └── ImportTooLargeError  it exceeds a size bound (bytes, unzipped bytes, rows, cells)
     ├── NotFoundError          a record does not exist (or is outside the caller's scope)
     ├── ConflictError          a write clashes with stored state
     ├── AuthError              no valid login: missing, malformed, tampered or expired token
@@ -59,6 +60,11 @@ class ImportFileError(JobmatchError):
 
     def __init__(self, message: str, message_zh: str):
         super().__init__(message, message_zh)
+
+
+class ImportTooLargeError(ImportFileError):
+    """An import file exceeds one of the reader's bounds (``matching.imports.limits``): HTTP 413,
+    where a malformed file is 422."""
 
 
 class NotFoundError(JobmatchError):

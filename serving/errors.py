@@ -19,6 +19,7 @@ from matching.errors import (
     ConflictError,
     ForbiddenError,
     ImportFileError,
+    ImportTooLargeError,
     JobmatchError,
     NotFoundError,
     ValidationError,
@@ -45,6 +46,7 @@ class AsciiJSONResponse(JSONResponse):
 
 STATUS_BY_ERROR: list[tuple[type[JobmatchError], int]] = [
     (ValidationError, 422),
+    (ImportTooLargeError, 413),
     (ImportFileError, 422),
     (NotFoundError, 404),
     (ConflictError, 409),

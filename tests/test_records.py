@@ -219,7 +219,7 @@ def test_unreadable_and_oversized_uploads(
         upload(
             b"\xff\xfe" + "统一社会信用代码\n\ud800".encode("utf-16-le", "surrogatepass"), "e.csv"
         )
-    monkeypatch.setattr(uploads, "MAX_UPLOAD_BYTES", 10)
+    monkeypatch.setattr(uploads, "MAX_FILE_BYTES", 10)
     with pytest.raises(ImportFileError) as big:
         upload(b"x" * 11, "e.csv")
     assert "文件过大" in big.value.message_zh

@@ -5,14 +5,30 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 
 from matching.errors import ImportFileError
+from matching.imports.limits import (
+    MAX_CELL_CHARS,
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_FILE_BYTES,
+    MAX_ROWS,
+    MAX_SCANNED_ROWS,
+    cell_too_long,
+    file_too_large,
+    too_many_cells,
+    too_many_columns,
+    too_many_rows,
+    too_many_scanned_rows,
+)
+from matching.imports.xlsx import read_xlsx
 
 ALLOWED_SUFFIXES = (".csv", ".xlsx")
+SMALL_FILE = 4096  # smaller files are checked for being blank before they are parsed
+MAX_SPREADSHEET_COLUMNS = 16_384  # Excel's own (XFD); a CSV line with more is not a table
 
 
 @dataclass(frozen=True)
@@ -23,6 +39,8 @@ class Sheet:
 
 
 def read_sheet(path: Path) -> Sheet:
+    """The file's non-empty rows; every file jobmatch reads (CLI import, upload, fair list) comes
+    through here, within the bounds of ``matching.imports.limits``."""
     if not path.is_file():
         raise ImportFileError(f"no such file: {path}", f"找不到文件：{path.name}")
     suffix = path.suffix.lower()
@@ -36,10 +54,12 @@ def read_sheet(path: Path) -> Sheet:
             f"unsupported file type {suffix!r}; allowed: {', '.join(ALLOWED_SUFFIXES)}",
             f"不支持的文件类型“{suffix or '无扩展名'}”，只能导入 .csv 或 .xlsx 文件",
         )
-    data = path.read_bytes()
-    if not data.strip():
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        file_too_large(size)
+    if size < SMALL_FILE and not path.read_bytes().strip():
         raise ImportFileError("the file is empty", "文件为空，没有任何内容")
-    rows = _read_xlsx(data) if suffix == ".xlsx" else _read_csv(data)
+    rows = read_xlsx(path) if suffix == ".xlsx" else _read_csv(path.read_bytes())
     rows = [(number, cells) for number, cells in rows if any(cell.strip() for cell in cells)]
     if not rows:
         raise ImportFileError("the file has no rows", "文件中没有任何数据")
@@ -69,49 +89,42 @@ def decode_csv(data: bytes) -> str:
 
 
 def _read_csv(data: bytes) -> list[tuple[int, list[str]]]:
+    """Rows of the CSV, empty lines dropped as they are read, within the reader's bounds."""
     text = decode_csv(data)
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(_bounded_lines(text, delimiter), delimiter=delimiter)
+    rows: list[tuple[int, list[str]]] = []
+    cells = 0
     try:
-        return [(number, row) for number, row in enumerate(reader, start=1)]
+        for number, row in enumerate(reader, start=1):
+            while row and not row[-1]:
+                row.pop()
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(rows) >= MAX_ROWS:
+                too_many_rows()
+            if len(row) > MAX_COLUMNS:
+                too_many_columns(len(row))
+            if max(map(len, row)) > MAX_CELL_CHARS:
+                cell_too_long(number)
+            cells += len(row)
+            if cells > MAX_CELLS:
+                too_many_cells()
+            rows.append((number, row))
     except csv.Error as error:
         raise ImportFileError(
             f"malformed CSV: {error}", f"CSV 文件格式错误（第{reader.line_num}行）：引号不配对"
         ) from None
+    return rows
 
 
-def _read_xlsx(data: bytes) -> list[tuple[int, list[str]]]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
-        raise ImportFileError(
-            "not a valid .xlsx workbook",
-            "文件不是有效的 .xlsx 工作簿（可能已损坏或是其他格式），请用 Excel 重新保存后再导入",
-        ) from None
-    try:
-        sheet = workbook.worksheets[0]
-        return [
-            (number, [cell_text(value) for value in values])
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
-    finally:
-        workbook.close()
-
-
-def cell_text(value: object) -> str:
-    """The text a person sees in the cell (whole numbers without '.0', dates as ISO)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+def _bounded_lines(text: str, delimiter: str) -> Iterator[str]:
+    """Physical lines, refusing past ``MAX_SCANNED_ROWS`` of them or one with more delimiters
+    than a spreadsheet has columns (before ``csv`` builds a list of its cells)."""
+    for scanned, line in enumerate(io.StringIO(text, newline=""), start=1):
+        if scanned > MAX_SCANNED_ROWS:
+            too_many_scanned_rows()
+        if line.count(delimiter) >= MAX_SPREADSHEET_COLUMNS:
+            too_many_columns(MAX_SPREADSHEET_COLUMNS)
+        yield line

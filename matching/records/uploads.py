@@ -23,13 +23,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from matching.access import Caller
 from matching.errors import ImportFileError
 from matching.imports import SPECS, ImportResult, default_report_path, import_file
+from matching.imports.limits import MAX_FILE_BYTES, file_too_large
 from matching.imports.report import REPORT_HEADERS, Reject
 from matching.records.courses import require_city_wide
 from matching.records.upload_scope import scoped
 from matching.storage import append_audit
 from matching.validators import mask_sensitive
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_REJECTS_SHOWN = 1000
 CHUNK = 1024 * 1024
 MAX_NAME = 100
@@ -97,17 +97,14 @@ def safe_filename(filename: str | None) -> str:
 
 
 def save(stream: BinaryIO, path: Path) -> None:
-    """Copy the upload to ``path``, refusing files over ``MAX_UPLOAD_BYTES`` and UTF-16 text
+    """Copy the upload to ``path``, refusing files over ``MAX_FILE_BYTES`` (413) and UTF-16 text
     the reader would pass on with NUL characters or broken surrogates."""
     size = 0
     with path.open("wb") as handle:
         while chunk := stream.read(CHUNK):
             size += len(chunk)
-            if size > MAX_UPLOAD_BYTES:
-                raise ImportFileError(
-                    f"the file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB",
-                    f"文件过大：最大{MAX_UPLOAD_BYTES // (1024 * 1024)}MB，请拆分后分批导入",
-                )
+            if size > MAX_FILE_BYTES:
+                file_too_large(size)
             handle.write(chunk)
     head = path.read_bytes()[:2] if size else b""
     if head in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
