@@ -27,8 +27,8 @@ MAX_SCANNED_ROWS = 100_000  # rows looked at, empty ones included (``<row/>``, b
 MAX_COLUMNS = 200  # the right-most non-empty column
 MAX_CELLS = 1_000_000  # .xlsx: ``<c>`` elements read, empty ones included; CSV: cells kept
 MAX_CELL_CHARS = 32_767  # one cell (Excel's own limit)
-MAX_SHARED_STRINGS = 1_000_000  # entries of the .xlsx shared-string table
-MAX_SHARED_CHARS = 50_000_000  # characters of the shared-string table together
+MAX_SHARED_STRINGS = 250_000  # entries of the shared-string table read (5 per row at MAX_ROWS)
+MAX_SHARED_CHARS = 20_000_000  # characters of the shared-string entries read, together
 MAX_XML_DEPTH = 64  # nesting of XML elements (a sheet needs ~7)
 
 

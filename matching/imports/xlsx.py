@@ -27,6 +27,7 @@ from matching.imports.limits import (
     MAX_ROWS,
     MAX_SCANNED_ROWS,
     MAX_SHARED_STRINGS,
+    MAX_XML_DEPTH,
     cell_too_long,
     too_many_cells,
     too_many_columns,
@@ -42,7 +43,7 @@ from matching.imports.xlsx_parts import (
     Workbook,
     rels_of,
 )
-from matching.imports.xml_stream import Handler, parse
+from matching.imports.xml_stream import MAX_XML_ELEMENTS, Handler, parse
 from matching.imports.zipped import BoundedZip
 
 _REF = re.compile(r"([A-Za-z]{1,3})[0-9]")
@@ -87,8 +88,12 @@ class SheetReader(Handler):
         self._columns: dict[str, int] = {}
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
-        self.enter()
-        tag = self.local(name)
+        # the hot path (once per element of a sheet): ``enter`` and ``local`` inlined
+        self.depth += 1
+        self.elements += 1
+        if self.depth > MAX_XML_DEPTH or self.elements > MAX_XML_ELEMENTS:
+            self.too_deep()
+        tag = self._names.get(name) or self.local(name)
         if tag == "c":
             self.cells_read += 1
             if self.cells_read > MAX_CELLS:
@@ -117,8 +122,8 @@ class SheetReader(Handler):
 
     def end(self, name: str) -> None:
         self.depth -= 1
-        tag = self.local(name)
-        if tag in ("v", "t"):
+        tag = self._names.get(name) or self.local(name)
+        if tag == "v" or tag == "t":
             self._collect = False
         elif tag == "c":
             value = self._value("".join(self._parts))
@@ -142,7 +147,12 @@ class SheetReader(Handler):
 
     def _keep_row(self) -> None:
         cells = self._cells
-        if not cells or not any(isinstance(v, int) or v.strip() for v in cells.values()):
+        if not cells:
+            return
+        for value in cells.values():
+            if isinstance(value, int) or value.strip():
+                break
+        else:
             return
         if len(self.rows) >= MAX_ROWS:
             too_many_rows()
@@ -187,7 +197,8 @@ class SheetReader(Handler):
 
     def _number(self, raw: str) -> str:
         try:
-            number: float | int = float(raw) if any(c in raw for c in ".eE") else int(raw)
+            decimal = "." in raw or "e" in raw or "E" in raw
+            number: float | int = float(raw) if decimal else int(raw)
         except ValueError:
             return raw
         if self._style is not None and self._style in self.dates:
@@ -228,7 +239,10 @@ def read_xlsx(path: Path) -> list[tuple[int, list[str]]]:
             strings = table.strings
             if len(strings) < sheet.needed_strings:
                 unsafe_file("a cell cites a shared string the table does not have")
-    return [
-        (number, [strings[v] if isinstance(v, int) else v for v in line])
-        for number, line in sheet.rows
-    ]
+    return [(number, _resolved(line, strings)) for number, line in sheet.rows]
+
+
+def _resolved(line: Line, strings: list[str]) -> list[str]:
+    if strings:
+        return [strings[v] if isinstance(v, int) else v for v in line]
+    return line  # type: ignore[return-value]  # without a table no cell is an index

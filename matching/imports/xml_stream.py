@@ -38,10 +38,13 @@ class Handler:
     def enter(self) -> None:
         self.depth += 1
         self.elements += 1
+        if self.depth > MAX_XML_DEPTH or self.elements > MAX_XML_ELEMENTS:
+            self.too_deep()
+
+    def too_deep(self) -> None:
         if self.depth > MAX_XML_DEPTH:
             unsafe_file(f"XML nested deeper than {MAX_XML_DEPTH} levels")
-        if self.elements > MAX_XML_ELEMENTS:
-            unsafe_file(f"more than {MAX_XML_ELEMENTS} XML elements in one part")
+        unsafe_file(f"more than {MAX_XML_ELEMENTS} XML elements in one part")
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         self.enter()

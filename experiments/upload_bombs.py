@@ -1,0 +1,66 @@
+"""Time and peak memory of reading crafted upload bombs with ``read_sheet`` (see uploads.md).
+
+    .venv/bin/python experiments/upload_bombs.py [bomb ...]
+
+Run from a checkout's root; the same script measures an older checkout when tests/upload_bombs.py
+is copied into it. Each bomb is read in a fresh process so peaks do not mix.
+"""
+
+from __future__ import annotations
+
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+BOMBS = [
+    "dimension_bomb", "empty_rows", "zeros_member", "nested_zip", "many_members", "deep_xml",
+    "billion_laughs", "shared_strings", "huge_string", "long_strings", "real_rows", "wide_row",
+]  # fmt: skip
+ARGS: dict[str, tuple[object, ...]] = {
+    "shared_strings": (300_000, 8, 299_999),
+    "huge_string": (1_000_000, True),
+    "real_rows": (50_001,),
+    "wide_row": (16_384,),
+}
+
+
+def measure(name: str) -> str:
+    from matching.imports.reading import read_sheet
+    from tests import upload_bombs
+
+    data = getattr(upload_bombs, name)(*ARGS.get(name, ()))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bomb.xlsx"
+        path.write_bytes(data)
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        tracemalloc.start()
+        started = time.perf_counter()
+        try:
+            rows = read_sheet(path).rows
+            outcome = f"read {len(rows)} rows"
+        except Exception as error:
+            outcome = f"{type(error).__name__}: {str(error)[:70]}"
+        seconds = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return (
+        f"| {name} | {len(data) / 1024:,.1f} KB | {seconds:.3f} s | {peak / 2**20:,.1f} MB "
+        f"| {(rss_after - rss_before) / 1024:,.0f} MB | {outcome} |"
+    )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--one":
+        print(measure(sys.argv[2]))
+    else:
+        print("| bomb | file | time | tracemalloc peak | max RSS growth | outcome |")
+        print("|---|---|---|---|---|---|")
+        for bomb in sys.argv[1:] or BOMBS:
+            run = [sys.executable, __file__, "--one", bomb]
+            done = subprocess.run(run, capture_output=True, text=True, timeout=600, check=False)
+            print(done.stdout.strip() or f"| {bomb} | failed: {done.stderr.strip()[-200:]} |")
