@@ -77,9 +77,15 @@ def workbook(
     return buffer.getvalue()
 
 
-def dimension_bomb() -> bytes:
-    """Two real cells; the sheet declares every row and column Excel has."""
-    return workbook(sheet_xml(TWO_CELLS, "A1:XFD1048576"))
+def dimension_bomb(rows: int = 1_048_576) -> bytes:
+    """Two real cells, in the first and the last of ``rows`` rows; the sheet declares every
+    column Excel has (the issue's file declared 1,000 rows: openpyxl yields every row between
+    the two, each padded to the declared 16,384 columns)."""
+    cells = (
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>姓名</t></is></c></row>'
+        f'<row r="{rows}"><c r="A{rows}"><v>42</v></c></row>'
+    )
+    return workbook(sheet_xml(cells, f"A1:XFD{rows}"))
 
 
 def empty_rows(count: int = 1_000_000) -> bytes:
