@@ -17,8 +17,9 @@ import tracemalloc
 from pathlib import Path
 
 BOMBS = [
-    "dimension_bomb", "dimension_1000", "dimension_10000", "empty_rows", "zeros_member", "nested_zip", "many_members", "deep_xml",
-    "billion_laughs", "shared_strings", "huge_string", "long_strings", "real_rows", "wide_row",
+    "dimension_bomb", "dimension_1000", "dimension_10000", "empty_rows", "zeros_member",
+    "nested_zip", "many_members", "deep_xml", "billion_laughs", "shared_strings", "huge_string",
+    "long_strings", "real_rows", "wide_row",
 ]  # fmt: skip
 ARGS: dict[str, tuple[object, ...]] = {
     "shared_strings": (300_000, 8, 299_999),

@@ -96,7 +96,7 @@ class Styles(Handler):
 
     def code(self, format_id: int) -> str:
         if format_id < CUSTOM_FORMATS_FROM:
-            return BUILTIN_FORMATS.get(format_id, "General")
+            return str(BUILTIN_FORMATS.get(format_id, "General"))
         return self.formats.get(format_id, "General")
 
     def date_styles(self) -> tuple[frozenset[str], frozenset[str]]:

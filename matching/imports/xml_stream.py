@@ -10,6 +10,7 @@ names are compared by local name, so prefixed (``x:row``) and strict-OOXML names
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import NoReturn
 from xml.parsers import expat
 
 from matching.imports.limits import MAX_XML_DEPTH, unsafe_file
@@ -56,7 +57,7 @@ class Handler:
         return None
 
 
-def _refuse(*_args: object) -> None:
+def _refuse(*_args: object) -> NoReturn:
     unsafe_file("DTDs and entity declarations are not allowed")
 
 

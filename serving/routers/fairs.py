@@ -200,7 +200,7 @@ def register(
 @router.post(
     "/{fair_id}/candidates/upload",
     response_model=RegistrationAnswer,
-    responses=errors(400, 401, 403, 404, 422),
+    responses=errors(400, 401, 403, 404, 413, 422),
 )
 def upload(
     request: Request,
@@ -210,7 +210,7 @@ def upload(
 ) -> RegistrationAnswer:
     """Register the persons a file lists by ID number (身份证号) or person id (人员编号); every
     row is registered, already registered, or rejected with its row number and reason (422 for a
-    file that cannot be read at all)."""
+    file that cannot be read at all, 413 for one over a size limit)."""
     scope = caller
     with _writing(request) as session:
         fair = get_fair(session, fair_id, scope)

@@ -33,7 +33,7 @@ Entity = Annotated[
 @router.post(
     "/imports/{entity}",
     response_model=ImportAnswer,
-    responses=error_responses(400, 401, 403, 422),
+    responses=error_responses(400, 401, 403, 413, 422),
 )
 def upload_import(
     entity: Entity,
@@ -43,7 +43,8 @@ def upload_import(
     request: Request,
 ) -> ImportAnswer:
     """Import the file as ``jobmatch import`` does: valid rows are upserted by natural key,
-    every problem is listed (a file that cannot be read at all answers 422)."""
+    every problem is listed (a file that cannot be read at all answers 422, one over a size
+    limit of ``matching.imports.limits`` 413)."""
     settings: Settings = request.app.state.settings
     outcome = import_upload(
         sessions,
