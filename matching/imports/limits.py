@@ -22,12 +22,12 @@ MAX_UNZIPPED_BYTES = 100 * MB  # all .xlsx members read, decompressed, together
 MAX_ZIP_RATIO = 100  # decompressed / compressed of one member (as Apache POI: 1%)
 RATIO_GRACE_BYTES = 1 * MB  # members smaller than this may compress as well as they like
 MAX_ZIP_MEMBERS = 1_000  # entries in the zip's central directory (a workbook has ~10-50)
-MAX_ROWS = 50_000  # non-empty rows read (title and header lines included)
+MAX_ROWS = 30_000  # non-empty rows read (title and header lines included)
 MAX_SCANNED_ROWS = 100_000  # rows looked at, empty ones included (``<row/>``, blank lines)
 MAX_COLUMNS = 200  # the right-most non-empty column
 MAX_CELLS = 1_000_000  # .xlsx: ``<c>`` elements read, empty ones included; CSV: cells kept
 MAX_CELL_CHARS = 32_767  # one cell (Excel's own limit)
-MAX_SHARED_STRINGS = 250_000  # entries of the shared-string table read (5 per row at MAX_ROWS)
+MAX_SHARED_STRINGS = 150_000  # entries of the shared-string table read (5 per row at MAX_ROWS)
 MAX_SHARED_CHARS = 20_000_000  # characters of the shared-string entries read, together
 MAX_XML_DEPTH = 64  # nesting of XML elements (a sheet needs ~7)
 

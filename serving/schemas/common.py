@@ -71,7 +71,7 @@ STATUS_TEXT = {
     403: "this role may not do this, or the record would leave your county",
     404: "no such record (records outside your county are not found either)",
     409: "a record with the same natural key exists",
-    413: "the uploaded file exceeds a reader limit (20 MB, 100 MB unzipped, 50,000 rows, "
+    413: "the uploaded file exceeds a reader limit (20 MB, 100 MB unzipped, 30,000 rows, "
     "200 columns, ...): the Chinese message names the limit",
     422: "a value is invalid: reason code and Chinese message as in an import",
 }
