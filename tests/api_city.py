@@ -8,6 +8,7 @@ unless asked). ``headers(client, username)`` logs a user in. Counties: 东昌府
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -20,10 +21,12 @@ from sqlalchemy import Engine
 
 from matching.accounts import create_user
 from matching.settings import Settings
-from matching.storage import make_engine, make_sessionmaker, upgrade_database
+from matching.storage import make_engine, make_sessionmaker
 from matching.synth.city import SCALES, City, build_city
 from matching.synth.writer import write_frames
 from serving.app import create_app
+from tests.conftest import POSTGRES_URL_VARIABLE
+from tests.databases import copy_into
 
 PASSWORD = "a-long-test-password"
 COUNTY_A = "371502"
@@ -45,10 +48,16 @@ def test_city() -> City:
 
 
 def fill_database(url: str) -> None:
-    """Migrate the database at ``url`` and write the test city and the users into it."""
+    """Make the database at ``url`` a migrated copy of the test city with the users (a copy of a
+    template written once per test session; engines on ``url`` must have been disposed)."""
+    base = os.environ.get(POSTGRES_URL_VARIABLE)
+    copy_into(url, "city", base)
+
+
+def write_city(url: str) -> None:
+    """Write the test city and the users into the migrated database at ``url``."""
     engine = make_engine(url)
     try:
-        upgrade_database(engine)
         write_frames(engine, test_city().frames, lambda *_: None)
         with make_sessionmaker(engine).begin() as session:
             for username, role, county in USERS:
@@ -70,6 +79,7 @@ def served_city(engine: Engine, folder: Path, *, load_models: bool = False) -> I
     """A running app over ``engine``'s database (fresh and migrated, as the ``engine`` fixture
     gives) filled with the test city and the users."""
     url = engine.url.render_as_string(hide_password=False)
+    engine.dispose()
     fill_database(url)
     settings = Settings(
         data_dir=folder, database_url=url, load_models=load_models, model_poll_seconds=3600

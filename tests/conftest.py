@@ -14,7 +14,8 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from matching.storage import make_engine, make_sessionmaker, upgrade_database
+from matching.storage import make_engine, make_sessionmaker
+from tests.databases import copy_sqlite, drop_postgres, postgres_copy
 
 POSTGRES_URL_VARIABLE = "JOBMATCH_TEST_POSTGRES_URL"
 
@@ -36,15 +37,20 @@ def _reset_postgres(engine: Engine) -> None:
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    """A freshly migrated, empty database of each kind."""
+    """A freshly migrated, empty database of each kind (a copy of a template migrated once)."""
     if request.param == "sqlite":
-        created = make_engine(f"sqlite:///{tmp_path / 'jobmatch.db'}")
-    else:
-        created = make_engine(postgres_url())
-        _reset_postgres(created)
-    upgrade_database(created)
+        path = tmp_path / "jobmatch.db"
+        copy_sqlite("empty", path)
+        created = make_engine(f"sqlite:///{path}")
+        yield created
+        created.dispose()
+        return
+    base = postgres_url()
+    url = postgres_copy(base, "empty")
+    created = make_engine(url)
     yield created
     created.dispose()
+    drop_postgres(base, url)
 
 
 @pytest.fixture
