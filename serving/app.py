@@ -11,6 +11,7 @@ from matching.settings import Settings
 from matching.storage import make_engine, make_sessionmaker
 from serving.audit_limit import RefusalLimiter
 from serving.auth_audit import write_summaries
+from serving.body_limit import BodyLimit
 from serving.errors import install_error_handlers
 from serving.login_throttle import LoginThrottle
 from serving.metrics import Metrics, RequestMetrics
@@ -63,6 +64,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.refusal_limiter = RefusalLimiter()
     app.state.metrics = Metrics(lambda: getattr(app.state, "service", None))
     app.add_middleware(RequestMetrics, metrics=app.state.metrics)
+    app.add_middleware(BodyLimit)
     app.include_router(health.probes)
     app.include_router(health.router, prefix="/api")
     app.include_router(auth.router, prefix="/api")
