@@ -49,6 +49,20 @@ class Settings(BaseSettings):
         description="How often the service checks the database for changes and re-reads the "
         "feature snapshot (1 s to 1 day).",
     )
+    admission_limit: int = Field(
+        default=2,
+        ge=1,
+        le=64,
+        description="Recommendation requests computed at once (about one per core); more wait "
+        "in a short queue or are refused with 503 + Retry-After.",
+    )
+    admission_wait_seconds: float = Field(
+        default=0.2,
+        ge=0,
+        le=10,
+        description="Longest a recommendation request may wait for its turn; one expected to "
+        "wait longer is refused at once with 503 + Retry-After (0: never queue).",
+    )
     secret_key: str = Field(
         default="",
         repr=False,

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from matching.settings import Settings
 from matching.storage import make_engine, make_sessionmaker
+from serving.admission import Admission, AdmissionCollector
 from serving.audit_limit import RefusalLimiter
 from serving.auth_audit import write_summaries
 from serving.body_limit import BodyLimit
@@ -63,6 +64,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.login_throttle = LoginThrottle.from_settings(settings)
     app.state.refusal_limiter = RefusalLimiter()
     app.state.metrics = Metrics(lambda: getattr(app.state, "service", None))
+    app.state.admission = Admission(settings.admission_limit, settings.admission_wait_seconds)
+    app.state.metrics.registry.register(AdmissionCollector(app.state.admission))
     app.add_middleware(RequestMetrics, metrics=app.state.metrics)
     app.add_middleware(BodyLimit)
     app.include_router(health.probes)

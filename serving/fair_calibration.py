@@ -37,6 +37,7 @@ from features.schema import JOB_FEATURES
 from features.training_frames import job_queries
 from matching.fair_plans import CalibrationInfo
 from serving.models import ServedModel
+from serving.scoring_threads import HEAVY_THREADS
 from training.baselines import job_rule_scores
 
 FloatArray = npt.NDArray[np.float64]
@@ -58,7 +59,8 @@ def scores_of(model: ServedModel, rows: pl.DataFrame) -> FloatArray:
     if model.booster is None:
         return job_rule_scores(rows)
     matrix = rows.select(JOB_FEATURES.names).to_pandas()
-    return np.asarray(model.booster.predict(matrix), np.float64)
+    # A heavy job's scoring: one thread, so requests keep the other core (serving.scoring_threads).
+    return np.asarray(model.booster.predict(matrix, num_threads=HEAVY_THREADS), np.float64)
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ from matching.storage import Fair
 from serving.fair_calibration import CalibrationCache, scores_of
 from serving.fair_scoring import booth_reasons, eligible_pair_features, explanation_trees
 from serving.models import ModelHolder
+from serving.scoring_threads import at_low_priority
 from serving.state import ServiceState
 
 log = logging.getLogger(__name__)
@@ -84,7 +85,26 @@ def run_prematch(
     actor: str,
     now: datetime,
 ) -> PrematchResult:
-    """Solve the fair, store the result as its latest pre-match and return it."""
+    """Solve the fair, store the result as its latest pre-match and return it. Runs in a thread
+    of lower priority, scoring on one thread: interactive requests keep their latency while a
+    pre-match of seconds runs (experiments/load.md)."""
+    return at_low_priority(
+        lambda: _run_prematch(session, state, calibrations, fair, day, rule, actor=actor, now=now),
+        "fair-prematch",
+    )
+
+
+def _run_prematch(
+    session: Session,
+    state: ServiceState,
+    calibrations: CalibrationCache,
+    fair: Fair,
+    day: Day,
+    rule: CapacityRule | None,
+    *,
+    actor: str,
+    now: datetime,
+) -> PrematchResult:
     started = clock.perf_counter()
     candidates = load_candidates(session, fair.id)
     vacancies = load_vacancies(session, fair.id)

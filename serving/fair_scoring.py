@@ -30,6 +30,7 @@ from features.tables import Keyed
 from serving.models import ServedModel
 from serving.recommend import RULE_FEATURES
 from serving.recommend_core import explain
+from serving.scoring_threads import HEAVY_THREADS
 
 MAX_BOOTH_REASONS = 2
 # TreeSHAP (``pred_contrib``) costs ~10 ms per row for a 300-tree, 63-leaf model here: a fair of
@@ -99,6 +100,7 @@ def booth_reasons(
                 rows.select(names).to_pandas(),
                 pred_contrib=True,
                 num_iteration=explanation_trees(model, rows.height),
+                num_threads=HEAVY_THREADS,
             ),
             np.float64,
         )

@@ -31,6 +31,7 @@ from features.training_frames import course_training_frame, job_training_frame
 from matching.storage import Base
 from serving.lookups import lookups_of
 from serving.models import ModelHolder
+from serving.scoring_threads import lower_this_thread
 from training.registry import model_name
 from training.tracking import Tracking
 
@@ -99,6 +100,7 @@ class ServiceState:
 
     def _every(self, seconds: float, name: str, work: Callable[[], object]) -> threading.Thread:
         def loop() -> None:
+            lower_this_thread()  # a re-read takes seconds of CPU: requests go first
             while not self.stop.wait(seconds):
                 try:
                     work()

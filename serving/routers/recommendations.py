@@ -21,6 +21,7 @@ from features.context import FeatureContext
 from matching.access import ROLES_FOR, Act, Caller
 from matching.errors import NotFoundError
 from matching.storage import Person
+from serving.admission import Admitted
 from serving.models import ModelHolder
 from serving.recommend import recommend_jobs
 from serving.recommend_courses import recommend_courses
@@ -45,14 +46,17 @@ DATABASE_DOWN_ZH = "数据库暂时不可用，请稍后重试"
 RETRY_SECONDS = "5"
 RESPONSES: dict[int | str, dict[str, object]] = {
     404: {"description": "no such person in your county"},
-    503: {"description": "no data yet, data being refreshed, or the database unavailable"},
+    503: {
+        "description": "overloaded (retry after Retry-After seconds), no data yet, data being "
+        "refreshed, or the database unavailable"
+    },
 }
 
 
 @router.get(
     "/persons/{person_id}/recommendations/jobs",
     response_model=JobRecommendations,
-    dependencies=[Depends(require_roles(*PERSON_ROLES))],
+    dependencies=[Admitted, Depends(require_roles(*PERSON_ROLES))],
     responses=RESPONSES,
 )
 def job_recommendations(
@@ -87,7 +91,7 @@ def job_recommendations(
 @router.get(
     "/persons/{person_id}/recommendations/courses",
     response_model=CourseRecommendations,
-    dependencies=[Depends(require_roles(*PERSON_ROLES))],
+    dependencies=[Admitted, Depends(require_roles(*PERSON_ROLES))],
     responses=RESPONSES,
 )
 def course_recommendations(
