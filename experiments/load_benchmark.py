@@ -85,8 +85,9 @@ class Level:
         if self.heavy_runs:
             heavy = f" | {len(self.heavy_runs)} × {statistics.median(self.heavy_runs):.1f} s"
         return (
-            f"| {self.clients} | {len(self.ok) / self.seconds:.1f} | {statistics.median(ordered):.0f}"
-            f" | {p99:.0f} | {self.shed} | {sum(self.errors.values())} {self.errors or ''} "
+            f"| {self.clients} | {len(self.ok) / self.seconds:.1f} "
+            f"| {statistics.median(ordered):.0f} | {p99:.0f} | {self.shed} "
+            f"| {sum(self.errors.values())} {self.errors or ''} "
             f"| {self.server} | {self.client_cpu / self.seconds:.0%} | {load}{heavy} |"
         )
 

@@ -9,7 +9,10 @@ one per core); the others wait as futures in the event loop, which costs nothing
 is shed when every slot is busy and its expected wait — its place in the queue times the recent
 time a request holds a slot (an EWMA), over ``limit`` — exceeds ``wait_budget``; one that has
 waited ``wait_budget`` after all (the machine slowed down) is shed then. So an admitted request
-waits at most ``wait_budget`` plus its own work, and a shed one costs a few microseconds.
+waits at most ``wait_budget`` plus its own work, and a shed one costs a few microseconds. Up to
+``limit`` requests may always queue, whatever the estimate: a freed slot then goes straight to a
+waiter instead of idling until a refused client comes back (when a heavy job slowed requests
+down, an empty queue cost two thirds of the throughput at 64 clients).
 
 State is touched only from the event loop thread (the dependency and its exit run there), so no
 lock is needed. Routes opt in with ``dependencies=[Admitted]``.
@@ -22,7 +25,7 @@ import math
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 
 from fastapi import Depends, HTTPException, Request
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
@@ -40,6 +43,7 @@ __all__ = [
 OVERLOADED_ZH = "服务繁忙，请稍后重试"
 SMOOTHING = 0.2  # weight of the newest service time in the EWMA
 FIRST_GUESS_SECONDS = 0.05  # service time assumed before any request finished
+MAX_RETRY_AFTER = 5  # seconds: a refused client comes back soon; the queue drains in < 1 s
 
 
 class Overloaded(Exception):
@@ -84,9 +88,16 @@ class Admission:
             return 0.0
         return (self.queued + 1) * self.service_seconds / self.limit
 
+    def refuses_now(self) -> bool:
+        """Whether a request arriving now is shed at once (the queue's first ``limit`` places
+        are open whatever the estimate, unless the budget is 0: never queue)."""
+        always_open = self.wait_budget > 0 and self.queued < self.limit
+        return not always_open and self.expected_wait() > self.wait_budget
+
     def retry_after(self) -> int:
-        """Whole seconds (HTTP's unit) until the queue now waiting has drained, at least 1."""
-        return max(1, math.ceil(self.queued * self.service_seconds / self.limit))
+        """Whole seconds (HTTP's unit) until the queue now waiting has drained: 1 to 5."""
+        drained = math.ceil(self.queued * self.service_seconds / self.limit)
+        return min(MAX_RETRY_AFTER, max(1, drained))
 
     @asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
@@ -105,7 +116,7 @@ class Admission:
             self.in_flight += 1
             self.admitted += 1
             return
-        if self.expected_wait() > self.wait_budget:
+        if self.refuses_now():
             raise self._refuse("queue")
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiters.append(waiter)
@@ -135,10 +146,8 @@ class Admission:
     def _forget(self, waiter: asyncio.Future[None]) -> None:
         if not waiter.done():
             waiter.cancel()
-        try:
+        with suppress(ValueError):
             self._waiters.remove(waiter)
-        except ValueError:
-            pass
 
     def _refuse(self, reason: str) -> Overloaded:
         self.shed[reason] += 1

@@ -131,3 +131,32 @@ def test_the_rule_ranking_states_only_what_it_weighs() -> None:
         facts = [found.text for n in RULE_FEATURES if (found := phrase(n, row, supportive=True))]
         assert line.reasons == facts[:3] and line.cautions == []
     assert any(line.reasons for line in answer.lines)
+
+
+def test_a_shed_request_is_a_503_with_retry_after_in_the_error_shape(
+    served: tuple[TestClient, pl.DataFrame],
+) -> None:
+    client, persons = served
+    admission = client.app.state.admission  # type: ignore[attr-defined]
+    person = person_in(persons, "371502")
+    url = f"/api/persons/{person}/recommendations/{{}}"
+    budget, admission.wait_budget = admission.wait_budget, 0.0
+    admission.in_flight = admission.limit  # every slot busy, and no waiting allowed
+    try:
+        answers = [
+            client.get(url.format(kind), headers=headers(client, "county_a"))
+            for kind in ("jobs", "courses")
+        ]
+    finally:
+        admission.in_flight, admission.wait_budget = 0, budget
+    for answer in answers:
+        assert answer.status_code == 503
+        assert int(answer.headers["Retry-After"]) >= 1
+        body = answer.json()
+        assert body["error"] == "Overloaded"
+        assert body["message_zh"] == "服务繁忙，请稍后重试"
+        assert "Retry-After" in body["message"]
+    metrics = client.get("/metrics").text
+    assert 'jobmatch_admission_shed_total{reason="queue"} 2.0' in metrics
+    again = client.get(url.format("jobs"), headers=headers(client, "county_a"))
+    assert again.status_code == 200, again.text
