@@ -57,7 +57,7 @@ class Settings(BaseSettings):
         "in a short queue or are refused with 503 + Retry-After.",
     )
     admission_wait_seconds: float = Field(
-        default=0.2,
+        default=0.1,
         ge=0,
         le=10,
         description="Longest a recommendation request may wait for its turn; one expected to "
