@@ -79,6 +79,7 @@ class Level:
     server: str = ""  # server-side p50/p99 of the 200s, from the /metrics histogram
     client_cpu: float = 0.0  # CPU seconds this (client) process used in the window
     probe: list[float] = field(default_factory=list)  # GET /healthz every 0.1 s, ms
+    server_cpu: float = 0.0  # CPU seconds the server process used in the window
 
     def line(self, load: str) -> str:
         ordered = sorted(self.ok) or [float("nan")]
@@ -91,6 +92,7 @@ class Level:
             f"| {statistics.median(ordered):.0f} | {p99:.0f} | {self.shed} "
             f"| {sum(self.errors.values())} {self.errors or ''} "
             f"| {self.server} | {_p99(self.probe):.0f} | {self.client_cpu / self.seconds:.0%} "
+            f"| {1000 * self.server_cpu / max(1, len(self.ok)):.1f} "
             f"| {load}{heavy} |"
         )
 
@@ -134,6 +136,12 @@ def probe_loop(port: int, level: Level, stop: threading.Event) -> None:
         connection.getresponse().read()
         level.probe.append((time.perf_counter() - started) * 1000)
     connection.close()
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process, all its threads (/proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def load_average() -> str:
@@ -309,9 +317,10 @@ def main() -> None:
         print(f"server RSS after warm-up: {rss_mb(pid):.0f} MB")
         print(
             "| clients | requests/s (200) | p50 ms | p99 ms | 503 | other errors "
-            "| server p50/p99 ms | /healthz p99 ms | client CPU | load 1/5/15 |"
+            "| server p50/p99 ms | /healthz p99 ms | client CPU | server CPU ms per 200 "
+            "| load 1/5/15 |"
         )
-        print("|---|---|---|---|---|---|---|---|---|---|")
+        print("|---|---|---|---|---|---|---|---|---|---|---|")
         levels: list[Level] = []
         stop = threading.Event()
         heavy = None
@@ -327,6 +336,7 @@ def main() -> None:
                     heavy.start()
                     time.sleep(2)
                 before, cpu = buckets(http), time.process_time()
+                served_cpu = cpu_seconds(pid)
                 probe_stop = threading.Event()
                 probe = threading.Thread(target=probe_loop, args=(port, levels[-1], probe_stop))
                 probe.start()
@@ -336,6 +346,7 @@ def main() -> None:
                 probe_stop.set()
                 probe.join()
                 levels[-1].client_cpu = time.process_time() - cpu
+                levels[-1].server_cpu = cpu_seconds(pid) - served_cpu
                 levels[-1].server = server_quantiles(before, buckets(http))
                 print(levels[-1].line(load_average()), flush=True)
         stop.set()

@@ -181,8 +181,10 @@ def test_a_heavy_job_runs_in_its_own_thread_at_lower_priority() -> None:
 
     thread, niceness = at_low_priority(work)
     assert thread != caller
-    assert niceness == os.getpriority(os.PRIO_PROCESS, caller) + HEAVY_NICENESS
-    assert os.getpriority(os.PRIO_PROCESS, caller) < niceness  # the caller keeps its priority
+    before = os.getpriority(os.PRIO_PROCESS, caller)
+    assert niceness == min(19, before + HEAVY_NICENESS)  # Linux's lowest priority is 19
+    if before < 19:
+        assert before < niceness  # the caller keeps its priority
 
 
 def test_a_heavy_jobs_error_reaches_the_caller() -> None:
