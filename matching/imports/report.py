@@ -5,10 +5,10 @@ Values are masked: no full ID or certificate number ever reaches a report.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
+from matching.csv_safety import csv_writer
 from matching.validators import mask_sensitive
 
 REPORT_HEADERS = ("行号", "列", "原因代码", "说明", "原值（已脱敏）")
@@ -35,10 +35,11 @@ def masked_excerpt(value: str, *, sensitive: bool) -> str:
 
 
 def write_report(path: Path, rejects: list[Reject]) -> None:
-    """CSV in UTF-8 with BOM, so Excel opens the Chinese correctly."""
+    """CSV in UTF-8 with BOM, so Excel opens the Chinese correctly; cells that Excel would run as
+    formulas (a value copied from the import file) are neutralised."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = csv_writer(handle)
         writer.writerow(REPORT_HEADERS)
         for reject in rejects:
             writer.writerow(

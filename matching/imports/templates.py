@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
+from matching.csv_safety import csv_writer
 from matching.errors import ImportFileError
 from matching.imports.spec import EntitySpec
 
@@ -22,7 +22,7 @@ def write_template(spec: EntitySpec, path: Path) -> None:
     example = [field.example for field in spec.fields]
     if suffix == ".csv":
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
+            writer = csv_writer(handle)
             writer.writerow(headers)
             writer.writerow(example)
         return
