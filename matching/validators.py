@@ -18,6 +18,7 @@ from matching.errors import ValidationError
 __all__ = [
     "EARLIEST_BIRTH_DATE",
     "ID_WEIGHTS",
+    "LOST_DIGITS",
     "USCC_CHARSET",
     "USCC_WEIGHTS",
     "DisabilityCertificate",
@@ -40,7 +41,11 @@ ID_WEIGHTS: tuple[int, ...] = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4,
 _ID_CHECK = "10X98765432"
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 _ID_RE = re.compile(r"[0-9]{17}[0-9X]")
-_CERT_RE = re.compile(r"[0-9]{17}[0-9X][1-7][1-4]")
+_CERT_CATEGORIES = "1234567"
+_CERT_LEVELS = "1234"
+# A number as Excel shows or saves it: 3.71502E+17 (after _normalise, so upper-case E).
+_SCIENTIFIC_RE = re.compile(r"[0-9](\.[0-9]*)?E\+?[0-9]+")
+LOST_DIGITS = "id_lost_digits"
 
 # GB 32100-2015: 31 characters (no I O S V Z), W_i = 3^i mod 31.
 USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -55,6 +60,19 @@ def _normalise(text: str) -> str:
     """Full-width to ASCII (NFKC), drop all whitespace and zero-width marks, upper-case."""
     text = unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH)
     return "".join(text.split()).upper()
+
+
+def _lost_digits(field: str) -> ValidationError:
+    """Excel keeps 15 significant digits: an 18-digit ID (or 20-digit certificate) typed into a
+    number cell comes back as 3.71502199001011E+17 or 371502199001011000, and no check of the
+    digits can help; the counselor must re-enter the column as text."""
+    return ValidationError(
+        LOST_DIGITS,
+        "the number arrived as a spreadsheet number (scientific notation or trailing zeros): "
+        "its last digits are lost; format the column as text and enter it again",
+        "该单元格为数字格式，Excel已丢失末尾数字，请将列设为文本后重新填写",
+        field=field,
+    )
 
 
 def _id_error(code: str, message: str, message_zh: str) -> ValidationError:
@@ -101,6 +119,8 @@ def parse_resident_id(
     number = _normalise(text)
     if not number:
         raise _id_error("id_empty", "resident ID is empty", "身份证号为空，请填写18位身份证号")
+    if _SCIENTIFIC_RE.fullmatch(number):
+        raise _lost_digits("id_number")
     if len(number) != 18:
         raise _id_error(
             "id_length",
@@ -127,6 +147,8 @@ def parse_resident_id(
             f"{earliest.day}日至今天之间的真实日期",
         )
     if resident_id_check_char(number[:17]) != number[17]:
+        if number.endswith("000"):
+            raise _lost_digits("id_number")
         raise _id_error(
             "id_checksum",
             "resident ID check character does not match (typo?)",
@@ -165,15 +187,37 @@ def _cert_error(code: str, message: str, message_zh: str) -> ValidationError:
 
 
 def parse_certificate(text: str, resident_id: str | None = None) -> DisabilityCertificate:
-    """Check a 20-character certificate number, optionally against the holder's ID."""
+    """Check a 20-character certificate number, optionally against the holder's ID.
+
+    Checks run in the order length, ID part's format, category (19th), level (20th), ID part's
+    date and checksum; a wrong category or level digit is named (it is not a real class, so
+    showing it reveals nothing of the holder).
+    """
     number = _normalise(text)
-    if not _CERT_RE.fullmatch(number):
+    if _SCIENTIFIC_RE.fullmatch(number) or (
+        len(number) >= 16 and number.isdigit() and number.endswith("000")
+    ):
+        raise _lost_digits("certificate_number")
+    if len(number) != 20 or not _ID_RE.fullmatch(number[:18]):
         raise _cert_error(
             "cert_format",
             f"certificate number must be 18-character ID + category 1-7 + level 1-4 "
             f"(20 characters), got {len(number)} characters",
-            f"残疾人证号应为20位：18位身份证号 + 残疾类别（1–7）+ 残疾等级（1–4），"
-            f"实际为{len(number)}位",
+            "残疾人证号应为20位：18位身份证号 + 残疾类别（1–7）+ 残疾等级（1–4），"
+            + (f"实际为{len(number)}位" if len(number) != 20 else "前18位格式错误"),
+        )
+    category, level = number[18], number[19]
+    if category not in _CERT_CATEGORIES:
+        raise _cert_error(
+            "cert_format",
+            f"certificate: character 19 (disability category) must be 1-7, got {category!r}",
+            f"残疾人证号第19位残疾类别应为1-7，实际为{category}",
+        )
+    if level not in _CERT_LEVELS:
+        raise _cert_error(
+            "cert_format",
+            f"certificate: character 20 (disability level) must be 1-4, got {level!r}",
+            f"残疾人证号第20位残疾等级应为1-4，实际为{level}",
         )
     try:
         parse_resident_id(number[:18])
@@ -189,7 +233,7 @@ def parse_certificate(text: str, resident_id: str | None = None) -> DisabilityCe
             "first 18 characters of the certificate differ from the resident ID",
             "残疾人证号前18位与身份证号不一致",
         )
-    return DisabilityCertificate(number, number[:18], number[18], number[19])
+    return DisabilityCertificate(number, number[:18], category, level)
 
 
 def make_certificate(resident_id: str, category: int | str, level: int | str) -> str:

@@ -197,3 +197,32 @@ def test_a_column_missing_from_the_file_leaves_stored_values_alone(
         stored = session.scalars(select(Person).order_by(Person.id)).first()
     assert stored is not None
     assert (stored.phone, stored.expected_pay_min) == (rows[0]["联系电话"], 2000)
+
+
+def test_an_id_stored_as_an_excel_number_is_reported_as_lost_digits(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    """Excel keeps 15 significant digits of a number cell: the report says so, rather than
+    "check digit wrong"; the same ID as text imports."""
+    from openpyxl import Workbook
+
+    rows = [person_row(index) for index in range(2)]
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(list(PERSON_HEADERS))
+    for row in rows:
+        sheet.append([row[header] for header in PERSON_HEADERS])
+    sheet.cell(row=2, column=1).value = float(rows[0]["身份证号"])  # as Excel stores it
+    workbook.save(tmp_path / "p.xlsx")
+    result = import_file(
+        sessions, SPEC, tmp_path / "p.xlsx", actor="t", report_path=tmp_path / "r.csv"
+    )
+    assert (result.accepted, result.rejected) == (1, 1)
+    lines = read_report(tmp_path / "r.csv")
+    assert (lines[0]["行号"], lines[0]["列"], lines[0]["原因代码"]) == (
+        "2",
+        "身份证号",
+        "id_lost_digits",
+    )
+    assert lines[0]["说明"] == "该单元格为数字格式，Excel已丢失末尾数字，请将列设为文本后重新填写"

@@ -12,6 +12,7 @@ from matching.errors import ValidationError
 from matching.validators import (
     EARLIEST_BIRTH_DATE,
     ID_WEIGHTS,
+    LOST_DIGITS,
     USCC_CHARSET,
     DisabilityCertificate,
     make_certificate,
@@ -186,6 +187,58 @@ def test_certificate_errors(text: str, code: str) -> None:
         parse_certificate(text)
     assert info.value.code == code
     assert info.value.field == "certificate_number"
+
+
+@pytest.mark.parametrize(
+    ("suffix", "message_zh"),
+    [
+        ("81", "残疾人证号第19位残疾类别应为1-7，实际为8"),
+        ("01", "残疾人证号第19位残疾类别应为1-7，实际为0"),
+        ("45", "残疾人证号第20位残疾等级应为1-4，实际为5"),
+        ("4X", "残疾人证号第20位残疾等级应为1-4，实际为X"),
+    ],
+)
+def test_a_wrong_category_or_level_digit_is_named(suffix: str, message_zh: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        parse_certificate(VALID + suffix)
+    assert (info.value.code, info.value.message_zh) == ("cert_format", message_zh)
+    assert VALID not in str(info.value)
+
+
+# An 18-digit ID (20-digit certificate) that Excel stored as a number: 15 digits are kept.
+EXCEL_ID = VALID[:15] + "000"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [EXCEL_ID, "3.71502199001011E+17", "3.71502e+17", "３.７１５０２Ｅ＋１７", "3E17"],
+)
+def test_an_id_that_excel_stored_as_a_number_says_so(text: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        parse_resident_id(text, today=TODAY)
+    assert info.value.code == LOST_DIGITS
+    assert info.value.field == "id_number"
+    assert (
+        info.value.message_zh == "该单元格为数字格式，Excel已丢失末尾数字，请将列设为文本后重新填写"
+    )
+
+
+@pytest.mark.parametrize("text", [VALID[:15] + "00000", "3.71502199001011E+19", "3.7150E+19"])
+def test_a_certificate_that_excel_stored_as_a_number_says_so(text: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        parse_certificate(text)
+    assert (info.value.code, info.value.field) == (LOST_DIGITS, "certificate_number")
+
+
+def test_a_valid_id_ending_in_000_is_still_accepted() -> None:
+    ending = [
+        number
+        for sequence in range(0, 1000, 100)
+        if (number := make_resident_id("371502", date(1990, 1, 1), sequence)).endswith("000")
+    ]
+    assert ending  # sequence 000..900 step 100: at least one has check digit 0
+    assert parse_resident_id(ending[0], today=TODAY).number == ending[0]
+    assert parse_certificate(ending[0] + "41").resident_id == ending[0]
 
 
 def test_certificate_format_message_explains_layout() -> None:

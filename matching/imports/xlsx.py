@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 from openpyxl.utils.datetime import (
@@ -47,6 +48,7 @@ from matching.imports.xml_stream import MAX_XML_ELEMENTS, Handler, parse
 from matching.imports.zipped import BoundedZip
 
 _REF = re.compile(r"([A-Za-z]{1,3})[0-9]")
+EXCEL_EXACT_LIMIT = 1e15  # from here on a number cell has lost digits (15 significant kept)
 Line = list[str | int]  # an int is an index into the shared-string table, resolved at the end
 
 
@@ -61,6 +63,11 @@ def cell_text(value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
+        if abs(value) >= EXCEL_EXACT_LIMIT:
+            # Excel keeps 15 significant digits: an 18-digit ID typed as a number is stored as
+            # 3.71502199001011E+17. Show the digits Excel kept (371502199001011000), not the
+            # binary float's (…1008), so the ID check can tell the digits were lost.
+            return str(int(Decimal(f"{value:.14e}")))
         return str(int(value))
     return str(value)
 
