@@ -308,6 +308,9 @@ def test_assessments_of_a_person(city: City) -> None:
 BAD_PERSON_VALUES = [
     ("id_number", "371502199001011235", "371502199001011235"),
     ("name", "张" * 51, "张" * 51),
+    ("name", "\u202e\u200b\ufeff", "\u202e\u200b\ufeff"),  # invisible_text
+    ("name", "\u202e三张", "\u202e三张"),  # bidi_control
+    ("certificate_number", "371502199001010020" + "81", "371502199001010020" + "81"),
     ("county", "北京市", "北京市"),
     ("registered_on", "2024-02-30", "2024-02-30"),
     ("phone", "12345", "12345"),

@@ -76,3 +76,56 @@ def test_a_spec_with_a_clashing_alias_is_refused() -> None:
     clashing = replace(SPEC.fields[1], aliases=("身份证号",))
     with pytest.raises(ConfigError, match="already names"):
         header_lookup(replace(SPEC, fields=(SPEC.fields[0], clashing)))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "\u202e",
+        "\u202a\u202c",
+        "\u2066\u2069",
+        "\u200b\u200c\u200d\u200e\u200f",
+        "\ufeff",
+        "\u3000\u202e",
+        "\x07",
+    ],
+)
+def test_text_made_only_of_invisible_characters_is_refused(value: str) -> None:
+    for parse in (f.text(50), f.text(50, name=True)):
+        with pytest.raises(ValidationError) as info:
+            parse(value)
+        assert info.value.code == "invisible_text"
+        assert info.value.message_zh.startswith("内容不能只包含不可见字符")
+
+
+@pytest.mark.parametrize("value", ["\u202e张三", "张\u2067三", "王\u202d五"])
+def test_a_name_may_not_hold_bidi_controls_anywhere(value: str) -> None:
+    assert f.text(50)(value) == value  # free text keeps them
+    with pytest.raises(ValidationError) as info:
+        f.text(50, name=True)(value)
+    assert info.value.code == "bidi_control"
+
+
+@pytest.mark.parametrize("value", ["张三", "a\u200db", "Ali\u200fyev", "阿卜杜拉·买买提"])
+def test_visible_names_pass_unchanged(value: str) -> None:
+    assert f.text(50, name=True)(value) == value
+
+
+def test_every_spec_name_column_refuses_bidi_controls() -> None:
+    names = {
+        (spec.name, field.key)
+        for spec in SPECS.values()
+        for field in spec.fields
+        if field.key in {"name", "base_name", "assessor"}
+    }
+    assert names == {
+        ("persons", "name"),
+        ("employers", "name"),
+        ("courses", "base_name"),
+        ("assessments", "assessor"),
+    }
+    for spec in SPECS.values():
+        for field in spec.fields:
+            if (spec.name, field.key) in names:
+                with pytest.raises(ValidationError):
+                    field.parse("\u202e张三")

@@ -72,7 +72,7 @@ FIELDS = (
           "371502199001011234", "18位居民身份证号，末位可为X；须为已登记的人员", sensitive=True),
     Field("assessed_on", "评估日期", f.date_between(date(2000, 1, 1), f.today), True,
           ("评估时间",), "2024-03-15", "2000-01-01至今天"),
-    Field("assessor", "评估人", f.text(50), False, ("评估员", "评估人员"), "李四",
+    Field("assessor", "评估人", f.text(50, name=True), False, ("评估员", "评估人员"), "李四",
           "不超过50字"),
     *DIMENSION_FIELDS,
     Field("sustainable_hours", "每日可持续工作小时",

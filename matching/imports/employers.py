@@ -26,7 +26,7 @@ FIELDS = (
     Field("credit_code", "统一社会信用代码", parse_uscc, True,
           ("信用代码", "社会信用代码", "统一信用代码", "统一社会信用代码证"),
           EXAMPLE_CREDIT_CODE, "18位代码（数字和大写字母，不含I、O、S、V、Z）"),
-    Field("name", "单位名称", f.text(100), True, ("用人单位名称", "企业名称", "单位全称"),
+    Field("name", "单位名称", f.text(100, name=True), True, ("用人单位名称", "企业名称", "单位全称"),
           "聊城市某某电子科技有限公司", "不超过100字"),
     Field("kind", "单位类型", f.code(codes.EMPLOYER_KINDS), True,
           ("单位性质", "单位类别", "企业类型"), "民营企业",

@@ -43,9 +43,47 @@ def identifier(value: str) -> str:
     return folded
 
 
-def text(max_length: int) -> Parser:
+# Characters nobody sees on a page: controls (Cc), format characters (Cf: bidi embeddings,
+# overrides and isolates U+202A–U+202E and U+2066–U+2069, zero-width U+200B–U+200F, BOM U+FEFF)
+# and separators or whitespace (Z*).
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+# Bidi embeddings, overrides and isolates reorder what follows them: in a name they serve only
+# to make it display as something else.
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+# The invisible format characters as a regex class fragment, for API fields checked by a
+# ``pattern`` (with ``\s`` and controls beside it): soft hyphen, zero-width and direction marks,
+# word joiners, BOM.
+INVISIBLE_FORMATS = "\u00ad\u061c\u180e\u200b-\u200f\u2060-\u2064\ufeff"
+
+
+def invisible(char: str) -> bool:
+    return unicodedata.category(char) in _INVISIBLE_CATEGORIES or char.isspace()
+
+
+def visible_text(value: str, *, name: bool = False) -> str:
+    """``value`` unchanged if a reader can see it; a name may not hold bidi controls anywhere."""
+    if all(invisible(char) for char in value):
+        raise ValidationError(
+            "invisible_text",
+            "text consists only of invisible characters (spaces, controls, bidi or zero-width)",
+            "内容不能只包含不可见字符（空格、控制字符、零宽字符或文字方向控制符），请填写可见的文字",
+        )
+    if name and any(char in BIDI_CONTROLS for char in value):
+        raise ValidationError(
+            "bidi_control",
+            "a name may not contain bidi embedding, override or isolate characters "
+            "(U+202A-U+202E, U+2066-U+2069)",
+            "名称中不能包含文字方向控制符（如U+202E），请删除后重新填写",
+        )
+    return value
+
+
+def text(max_length: int, *, name: bool = False) -> Parser:
+    """Free text of at most ``max_length`` characters that a reader can see; ``name``: a name
+    (of a person, employer, training base or assessor), which also may not reorder itself."""
+
     def parse(value: str) -> str:
-        value = value.strip()
+        value = visible_text(value.strip(), name=name)
         if len(value) > max_length:
             raise ValidationError(
                 "too_long",

@@ -31,7 +31,7 @@ def _certificate(value: str) -> str:
 FIELDS = (
     Field("id_number", "身份证号", _resident_id, True, ("公民身份号码", "身份证号码"),
           "371502199001011234", "18位居民身份证号，末位可为X", sensitive=True),
-    Field("name", "姓名", f.text(50), True, (), "张三", "不超过50字"),
+    Field("name", "姓名", f.text(50, name=True), True, (), "张三", "不超过50字"),
     Field("certificate_number", "残疾人证号", _certificate, True, ("残疾证号",),
           "37150219900101123442", "20位：身份证号+残疾类别(1-7)+残疾等级(1-4)", sensitive=True),
     Field("disability_category", "残疾类别", f.code(codes.DISABILITY_CATEGORIES), False, (),

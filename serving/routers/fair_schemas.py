@@ -15,13 +15,16 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict
 
 from matching import codes
 from matching.fair_plans import MAX_CAPACITY, MAX_FAIR_VACANCIES
+from matching.imports.fields import BIDI_CONTROLS, INVISIBLE_FORMATS
 from serving.schemas.common import MAX_ID, IdValue, OneOf, Stamp
 from serving.schemas.imports import RejectLine
 
 MAX_PICKED = 1000
 MAX_PAGE_SIZE = 500  # pages of a pre-match's lists
-# Printable text with at least one character that is not a space.
-TEXT_PATTERN = r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"
+# Printable text with at least one visible character and no bidi control (a name that reorders
+# itself displays as something else), as the import specs' names (matching.imports.fields).
+_NEVER = r"\x00-\x1f\x7f" + BIDI_CONTROLS
+TEXT_PATTERN = rf"^[^{_NEVER}]*[^\s{_NEVER}{INVISIBLE_FORMATS}][^{_NEVER}]*$"
 
 
 def _number(value: object) -> object:
