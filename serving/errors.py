@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
+from http import HTTPStatus
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
-from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.utils import is_body_allowed_for_status_code
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -37,6 +40,17 @@ DATABASE_DOWN_BODY = {
     "message_zh": "数据库暂时无法连接，请稍后重试；如持续出现，请联系系统管理员",
 }
 RETRY_AFTER_SECONDS = "5"
+NOT_JSON_ZH = "请求内容不是有效的JSON（须为UTF-8编码的JSON，且嵌套不能过深），请检查后重试"
+BAD_FORM_ZH = "上传的表单无法解析（格式错误，或字段名、字段内容过长、字段过多），请重新选择文件上传"
+# Chinese for the HTTP errors FastAPI and Starlette raise themselves (400 is told apart above).
+HTTP_ZH = {
+    404: "请求的地址不存在，请检查网址",
+    405: "该地址不支持此请求方法",
+    413: "请求内容过大，请减小后重试",
+    414: "请求的网址过长，请缩短查询条件后重试",
+    415: "请求内容的类型不受支持",
+    431: "请求头过大，请清除浏览器缓存或重新登录后重试",
+}
 
 
 class AsciiJSONResponse(JSONResponse):
@@ -77,25 +91,20 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid_request(_request: Request, error: Exception) -> JSONResponse:
-        """FastAPI's 422 shape plus a Chinese summary, rendered as ASCII JSON: an input echoed
-        back with a lone surrogate (valid in JSON, not in UTF-8) cannot turn it into a 500."""
         assert isinstance(error, RequestValidationError)
-        fields = sorted(
-            {".".join(str(part) for part in item["loc"][1:]) for item in error.errors()}
-        )
-        body = {
-            "detail": jsonable_encoder(error.errors()),
-            "message_zh": "请求内容不符合要求，请检查：" + "、".join(fields)[:200],
-        }
-        return AsciiJSONResponse(body, status_code=422)
+        return AsciiJSONResponse(request_problem(error.errors()), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, error: Exception) -> Response:
-        """One body shape: a structured ``detail`` (401/403 from security) is the body itself."""
+        """One body shape: a structured ``detail`` (401/403 from security) is the body itself;
+        a text one (FastAPI's and Starlette's own 400, 404, 405, 413) gets the error shape."""
         assert isinstance(error, StarletteHTTPException)
         if isinstance(error.detail, dict):
             return JSONResponse(error.detail, status_code=error.status_code, headers=error.headers)
-        return await http_exception_handler(request, error)
+        if not is_body_allowed_for_status_code(error.status_code):
+            return Response(status_code=error.status_code, headers=error.headers)
+        body = http_problem(error.status_code, error.detail, request.headers.get("content-type"))
+        return JSONResponse(body, status_code=error.status_code, headers=error.headers)
 
     async def _database_down(request: Request, error: Exception) -> JSONResponse:
         """503 with one bilingual body; logged by type only (the error's text can hold the
@@ -108,6 +117,54 @@ def install_error_handlers(app: FastAPI) -> None:
 
     for kind in DATABASE_DOWN:
         app.add_exception_handler(kind, _database_down)
+
+
+def request_problem(errors: Sequence[Any]) -> dict[str, Any]:
+    """FastAPI's 422 ``detail`` inside the error shape: the first field in ``field``, a Chinese
+    summary naming every field; a body that is not JSON at all says so. Rendered as ASCII JSON:
+    an input echoed back with a lone surrogate (valid in JSON, not in UTF-8) cannot turn it into
+    a 500. An input too deeply nested to encode is left out rather than fail the answer."""
+    fields = sorted(
+        {".".join(str(part) for part in item["loc"][1:]) or str(item["loc"][0]) for item in errors}
+    )
+    not_json = next((item for item in errors if item.get("type") == "json_invalid"), None)
+    try:
+        detail = jsonable_encoder(errors)
+        json.dumps(detail)
+    except (RecursionError, ValueError):
+        detail = jsonable_encoder([{k: v for k, v in e.items() if k != "input"} for e in errors])
+    if not_json is not None:
+        reason = not_json.get("ctx", {}).get("error", "")
+        return {
+            "error": "RequestValidationError",
+            "message": f"the body is not valid JSON: {reason} at character {not_json['loc'][-1]}",
+            "message_zh": f"{NOT_JSON_ZH}（第{not_json['loc'][-1]}个字符附近）",
+            "code": "json_invalid",
+            "field": None,
+            "detail": detail,
+        }
+    return {
+        "error": "RequestValidationError",
+        "message": "the request does not fit the declared types: " + ", ".join(fields)[:200],
+        "message_zh": "请求内容不符合要求，请检查：" + "、".join(fields)[:200],
+        "code": "request_invalid",
+        "field": fields[0] if fields else None,
+        "detail": detail,
+    }
+
+
+def http_problem(status: int, detail: str, content_type: str | None) -> dict[str, Any]:
+    """The error shape for an HTTP error raised with a text ``detail`` by FastAPI or Starlette
+    (a body that cannot be parsed, no such route, a wrong method, a body too large)."""
+    try:
+        name = HTTPStatus(status).phrase.replace(" ", "").replace("-", "")
+    except ValueError:
+        name = "HTTPError"
+    message_zh = HTTP_ZH.get(status, "请求无法处理，请检查后重试")
+    if status == 400:
+        multipart = (content_type or "").lower().startswith("multipart/")
+        message_zh = BAD_FORM_ZH if multipart else NOT_JSON_ZH
+    return {"error": name, "message": detail, "message_zh": message_zh, "detail": detail}
 
 
 def _cause(error: Exception) -> str:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
 
 from matching.storage import make_engine, upgrade_database
+from serving.errors import request_problem
 from tests.api_city import headers, served_city
 
 
@@ -37,3 +40,95 @@ def test_not_found_speaks_chinese(client: TestClient) -> None:
     answer = client.get("/api/referrals/999999", headers=headers(client, "admin"))
     assert answer.status_code == 404
     assert answer.json()["message_zh"] == "未找到该记录，或该记录不在您的辖区内"
+
+
+NOT_JSON_ZH = "请求内容不是有效的JSON（须为UTF-8编码的JSON，且嵌套不能过深），请检查后重试"
+DEEP = b"[" * 100_000 + b"]" * 100_000
+
+
+def _problem(answer: Response, status: int) -> dict[str, Any]:
+    """The answer is the error shape with a Chinese message (and says so for every status)."""
+    assert answer.status_code == status, answer.text
+    assert answer.headers["content-type"] == "application/json"
+    body = answer.json()
+    assert isinstance(body, dict)
+    assert {"error", "message", "message_zh"} <= body.keys(), body
+    assert body["message_zh"] and not body["message_zh"].isascii()
+    return body
+
+
+@pytest.mark.parametrize(
+    ("content", "status"),
+    [
+        (b'{"person_id": ', 422),  # not JSON: FastAPI's json_invalid
+        (b'{"note": "\xff\xfe"}', 400),  # not UTF-8
+        (DEEP, 400),  # json.loads gives up (RecursionError), never a 500
+        (b"[" * 2000 + b"]" * 2000, 400),
+    ],
+)
+def test_a_body_that_is_not_json_says_so_in_chinese(
+    client: TestClient, content: bytes, status: int
+) -> None:
+    answer = client.post(
+        "/api/referrals",
+        content=content,
+        headers=headers(client, "admin") | {"Content-Type": "application/json"},
+    )
+    body = _problem(answer, status)
+    assert body["message_zh"].startswith(NOT_JSON_ZH)
+
+
+def test_a_deep_value_inside_a_field_is_refused_without_echoing_it_to_death(
+    client: TestClient,
+) -> None:
+    """900 levels parse and are answered like any wrong value."""
+    deep = "[" * 900 + "]" * 900
+    answer = client.post(
+        "/api/referrals",
+        content=f'{{"person_id": {deep}, "source": "self", "vacancy_id": 1}}'.encode(),
+        headers=headers(client, "admin") | {"Content-Type": "application/json"},
+    )
+    body = _problem(answer, 422)
+    assert body["code"] == "request_invalid" and body["field"].endswith("person_id")
+
+
+def test_an_input_too_deep_to_echo_is_left_out_of_the_answer() -> None:
+    deep: list[Any] = []
+    for _ in range(5000):
+        deep = [deep]
+    problem = request_problem(
+        [{"type": "int_type", "loc": ("body", "x"), "msg": "m", "input": deep}]
+    )
+    assert problem["detail"] == [{"type": "int_type", "loc": ["body", "x"], "msg": "m"}]
+    assert (problem["field"], problem["message_zh"]) == ("x", "请求内容不符合要求，请检查：x")
+
+
+def test_unknown_routes_and_wrong_methods_speak_chinese(client: TestClient) -> None:
+    assert _problem(client.get("/api/nothing"), 404)["message_zh"] == "请求的地址不存在，请检查网址"
+    wrong = client.delete("/api/referrals", headers=headers(client, "admin"))
+    assert _problem(wrong, 405)["message_zh"] == "该地址不支持此请求方法"
+    assert "allow" in wrong.headers
+
+
+@pytest.mark.parametrize(
+    ("files", "content", "content_type"),
+    [
+        ({"x" * 200_000: ("a.csv", b"a,b\n", "text/csv")}, None, None),  # a huge field name
+        (None, b"abc", "multipart/form-data"),  # no boundary
+        (None, b'--xx\r\nContent-Disposition: form-data; name="file"\r\n', None),
+    ],
+)
+def test_a_broken_upload_form_says_so_in_chinese(
+    client: TestClient,
+    files: dict[str, Any] | None,
+    content: bytes | None,
+    content_type: str | None,
+) -> None:
+    sent = headers(client, "admin")
+    if content is not None:
+        sent |= {"Content-Type": content_type or "multipart/form-data; boundary=xx"}
+    answer = client.post("/api/imports/persons", files=files, content=content, headers=sent)
+    body = _problem(answer, answer.status_code)
+    assert answer.status_code in {400, 422}
+    if answer.status_code == 400:
+        assert body["message_zh"].startswith("上传的表单无法解析")

@@ -53,20 +53,23 @@ class ErrorBody(BaseModel):
     allowed: list[str] | None = None
 
 
-class RequestProblem(BaseModel):
-    """FastAPI's answer to a request that does not fit the declared types (HTTP 422)."""
+class RequestProblem(ErrorBody):
+    """A request that does not fit the declared types, or whose body is not JSON (HTTP 422):
+    the error shape (``code`` ``request_invalid`` or ``json_invalid``, ``field`` the first field
+    named) with FastAPI's list of problems in ``detail``."""
 
     detail: list[dict[str, Any]]
 
 
-class BodyProblem(BaseModel):
-    """A body that cannot be parsed at all (not JSON, not UTF-8, broken multipart): HTTP 400."""
+class BodyProblem(ErrorBody):
+    """A body that cannot be parsed at all (not UTF-8, nested too deeply, broken multipart):
+    HTTP 400, the error shape with the parser's own words in ``detail``."""
 
     detail: str
 
 
 STATUS_TEXT = {
-    400: "the body cannot be parsed (not JSON, not UTF-8 or broken multipart)",
+    400: "the body cannot be parsed (not UTF-8, nested too deeply or broken multipart)",
     401: "not logged in (missing, invalid or expired token)",
     403: "this role may not do this, or the record would leave your county",
     404: "no such record (records outside your county are not found either)",
