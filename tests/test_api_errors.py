@@ -8,9 +8,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
+from pydantic import TypeAdapter
+from pydantic import ValidationError as PydanticValidationError
 
 from matching.storage import make_engine, upgrade_database
 from serving.errors import request_problem
+from serving.schemas.common import IdText, IdValue
 from tests.api_city import headers, served_city
 
 
@@ -132,3 +135,164 @@ def test_a_broken_upload_form_says_so_in_chinese(
     assert answer.status_code in {400, 422}
     if answer.status_code == 400:
         assert body["message_zh"].startswith("上传的表单无法解析")
+
+
+# --- strict ids ---------------------------------------------------------------------------------
+
+# Every spelling of an id but the one the API writes: decimal, exponent, leading zero, space,
+# sign, zero, underscore, a full-width digit (int() would read it), past the 32-bit range.
+OTHER_SPELLINGS = [
+    "1.0",
+    "01",
+    "1e0",
+    "%201",
+    "1%20",
+    "+1",
+    "-1",
+    "0",
+    "1_0",
+    "%EF%BC%91",
+    "2147483648",
+]
+
+
+def _operations(client: TestClient) -> list[tuple[str, str, dict[str, Any]]]:
+    paths = client.app.openapi()["paths"]  # type: ignore[attr-defined]
+    return [(method, path, op) for path, ops in paths.items() for method, op in ops.items()]
+
+
+def _id_params(operation: dict[str, Any]) -> list[str]:
+    return [
+        p["name"]
+        for p in operation.get("parameters", [])
+        if p["in"] == "path" and p["schema"].get("type") == "integer"
+    ]
+
+
+def _url(path: str, operation: dict[str, Any], value: str) -> str:
+    for param in operation.get("parameters", []):
+        if param["in"] == "path":
+            filled = value if param["schema"].get("type") == "integer" else "persons"
+            path = path.replace("{" + param["name"] + "}", filled)
+    return path
+
+
+def test_the_schema_describes_every_path_id_as_an_integer_from_1(client: TestClient) -> None:
+    schemas = [
+        param["schema"]
+        for _m, _p, operation in _operations(client)
+        for param in operation.get("parameters", [])
+        if param["name"].endswith("_id")
+    ]
+    assert len(schemas) > 30
+    for schema in schemas:
+        integer = next((s for s in schema.get("anyOf", [schema]) if "type" in s), schema)
+        assert (integer["type"], integer["minimum"], integer["maximum"]) == (
+            "integer",
+            1,
+            2**31 - 1,
+        )
+
+
+@pytest.mark.parametrize("spelling", OTHER_SPELLINGS)
+def test_every_path_id_refuses_every_other_spelling(client: TestClient, spelling: str) -> None:
+    admin = headers(client, "admin")
+    checked = 0
+    for method, path, operation in _operations(client):
+        names = _id_params(operation)
+        if not names:
+            continue
+        answer = client.request(method, _url(path, operation, spelling), headers=admin)
+        body = _problem(answer, 422)
+        assert any(name in body["message_zh"] for name in names), (method, path, body)
+        checked += 1
+    assert checked > 30
+
+
+def test_the_plain_spelling_of_an_id_is_read(client: TestClient) -> None:
+    admin = headers(client, "admin")
+    assert client.get("/api/referrals/1", headers=admin).status_code == 200
+    assert (
+        client.get("/api/vacancies", params={"employer_id": "1"}, headers=admin).status_code == 200
+    )
+    refused = client.get("/api/vacancies", params={"employer_id": "01"}, headers=admin)
+    assert _problem(refused, 422)["field"] == "employer_id"
+
+
+@pytest.mark.parametrize("value", ["20001", "1", True, 1.5, 0, -1, 2**31, None, [1]])
+def test_a_body_id_is_a_json_number(client: TestClient, value: object) -> None:
+    answer = client.post(
+        "/api/referrals",
+        json={"person_id": value, "source": "self", "vacancy_id": 1},
+        headers=headers(client, "admin"),
+    )
+    body = _problem(answer, 422)
+    assert body["field"].endswith("person_id") and "person_id" in body["message_zh"]
+    ledger = client.post(
+        "/api/ledgers", json={"person_id": value}, headers=headers(client, "admin")
+    )
+    assert _problem(ledger, 422)["field"] == "person_id"
+
+
+def test_a_whole_json_number_is_the_same_id(client: TestClient) -> None:
+    """JSON Schema (and JavaScript) cannot tell 20001.0 from 20001: both are the number."""
+    answers = [
+        client.post(
+            "/api/referrals",
+            json={"person_id": number, "source": "self", "vacancy_id": 1},
+            headers=headers(client, "admin"),
+        )
+        for number in (999_999, 999_999.0)
+    ]
+    assert [a.status_code for a in answers] == [404, 404]
+
+
+@pytest.mark.parametrize("text", ["1", "01", " 1", "1.0", "+1", "1e0", "１"])
+def test_id_types_directly(text: str) -> None:
+    ids, texts = TypeAdapter(IdValue), TypeAdapter(IdText)
+    assert texts.validate_python("1") == 1 and ids.validate_python(1) == 1
+    with pytest.raises(PydanticValidationError):
+        ids.validate_python(text)
+    if text != "1":
+        with pytest.raises(PydanticValidationError):
+            texts.validate_python(text)
+
+
+# --- every operation, malformed ------------------------------------------------------------------
+
+
+def test_every_operation_answers_a_malformed_body_in_the_error_shape(client: TestClient) -> None:
+    admin = headers(client, "admin")
+    checked = set()
+    for method, path, operation in _operations(client):
+        content = operation.get("requestBody", {}).get("content", {})
+        url = _url(path, operation, "1")
+        if "application/json" in content:
+            answer = client.request(
+                method, url, content=b'{"x": ', headers=admin | {"Content-Type": "application/json"}
+            )
+            assert _problem(answer, 422)["code"] == "json_invalid", (method, path)
+        elif "multipart/form-data" in content:
+            answer = client.request(
+                method, url, content=b"abc", headers=admin | {"Content-Type": "multipart/form-data"}
+            )
+            assert _problem(answer, 400)["message_zh"].startswith("上传的表单无法解析"), path
+        elif content:  # the login form
+            answer = client.request(
+                method, url, content=b"\xff", headers={"Content-Type": next(iter(content))}
+            )
+            assert 400 <= answer.status_code < 500
+            _problem(answer, answer.status_code)
+        else:
+            continue
+        checked.add((method, path))
+    assert len(checked) > 25
+
+
+def test_every_operation_answers_a_missing_login_in_the_error_shape(client: TestClient) -> None:
+    public = {"/healthz", "/readyz", "/metrics", "/api/health", "/api/auth/token"}
+    for method, path, operation in _operations(client):
+        if path in public:
+            continue
+        answer = client.request(method, _url(path, operation, "1"))
+        _problem(answer, 401)

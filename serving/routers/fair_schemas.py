@@ -43,7 +43,7 @@ def _text(value: object) -> object:
 
 Number = BeforeValidator(_number)
 DateText = Annotated[date, BeforeValidator(_text)]
-RecordId = Annotated[IdValue, Number]
+RecordId = IdValue
 Flag = Annotated[bool, Strict()]
 County = Annotated[str, OneOf(codes.COUNTIES.codes)]
 Accommodation = Annotated[str, OneOf(codes.ACCOMMODATIONS.codes)]

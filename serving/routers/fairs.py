@@ -68,7 +68,7 @@ from serving.routers.fairs_answers import (
     xlsx,
 )
 from serving.routers.records_common import RecordRoute
-from serving.schemas.common import MAX_ID
+from serving.schemas.common import IdText
 from serving.security import require_roles
 
 router = APIRouter(prefix="/fairs", tags=["fairs"], route_class=RecordRoute)
@@ -82,7 +82,7 @@ Organiser = Annotated[Caller, Depends(require_roles(*ORGANISERS))]
 Registrar = Annotated[Caller, Depends(require_roles(*REGISTRARS))]
 PersonReader = Annotated[Caller, Depends(require_roles(*PERSON_READERS))]
 Reader = Annotated[Caller, Depends(require_roles(*READERS))]
-FairId = Annotated[int, Path(ge=1, le=MAX_ID, description="fair id")]
+FairId = Annotated[IdText, Path(description="fair id")]
 PageNumber = Annotated[int, Query(ge=1, le=100_000, description="page, from 1")]
 PageSize = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"at most {MAX_PAGE_SIZE}")]
 ListPageSize = Annotated[int, Query(ge=1, le=100, description="at most 100")]

@@ -24,9 +24,8 @@ from matching.codes import (
     LEDGER_SERVICES,
     CodeList,
 )
-from matching.ledgers.queries import INT_MAX
 from matching.ledgers.transitions import OPENING_STATUSES
-from serving.schemas.common import OneOf
+from serving.schemas.common import IdValue, OneOf
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Printable text: no control characters but tab and line breaks (what the domain refuses);
@@ -61,7 +60,7 @@ def choices(codes: CodeList, only: frozenset[str] | None = None) -> OneOf:
 
 # Whole numbers as the schema means them: 5 and 5.0, never "5".
 # (The bounds come first: after a BeforeValidator, pydantic would not document them.)
-Id = Annotated[int, Field(ge=1, le=INT_MAX), BeforeValidator(_whole)]
+Id = IdValue  # a record id, as every route spells it (serving.schemas.common)
 Year = Annotated[int, Field(ge=2000, le=2100), BeforeValidator(_whole)]
 Day = Annotated[date, BeforeValidator(_iso_day)]
 Note = Annotated[str, Strict(), Field(max_length=500, pattern=TEXT_PATTERN)]

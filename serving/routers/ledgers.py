@@ -49,13 +49,14 @@ from serving.routers.ledger_support import (
     writing,
     xlsx,
 )
+from serving.schemas.common import IdText
 from serving.security import require_roles
 
 router = APIRouter(prefix="/ledgers", tags=["ledgers"], route_class=LedgerRoute)
 LEDGER_ROLES = ROLES_FOR[Act.LEDGER]
 Staff = Annotated[Caller, Depends(require_roles(*LEDGER_ROLES))]
-LedgerId = Annotated[int, Path(ge=1, le=INT_MAX, description="ledger id")]
-ActionId = Annotated[int, Path(ge=1, le=INT_MAX, description="planned action id")]
+LedgerId = Annotated[IdText, Path(description="ledger id")]
+ActionId = Annotated[IdText, Path(description="planned action id")]
 Limit = Annotated[int, Query(ge=1, le=ledgers.MAX_PAGE_SIZE, description="page size")]
 Offset = Annotated[int, Query(ge=0, le=INT_MAX)]
 Days = Annotated[int, Query(ge=1, le=ledgers.MAX_DAYS, description="not contacted for N days")]

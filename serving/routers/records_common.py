@@ -31,7 +31,7 @@ from matching.settings import Settings
 from serving.auth_audit import audit_refusal, token_username
 from serving.errors import status_for
 from serving.routers.allow_route import AllowRoute
-from serving.schemas.common import MAX_ID, OneOf
+from serving.schemas.common import IdText, OneOf
 from serving.security import ALGORITHM
 
 PERSON_READERS = ROLES_FOR[Act.READ]
@@ -102,7 +102,7 @@ PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE, description="page, from 1")
 PageSize = Annotated[
     int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"rows per page, at most {MAX_PAGE_SIZE}")
 ]
-ForeignId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+ForeignId = Annotated[IdText | None, Query()]
 SearchText = Annotated[
     str | None,
     Query(max_length=50, pattern=SEARCH_PATTERN, description="contained in the text (literal)"),

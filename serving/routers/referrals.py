@@ -39,7 +39,7 @@ from serving.routers.referral_schemas import (
     referral_detail,
     referral_out,
 )
-from serving.schemas.common import MAX_ID, MAX_PAGE_SIZE, PersonId, error_responses
+from serving.schemas.common import MAX_PAGE_SIZE, IdText, PersonId, error_responses
 from serving.security import require_roles
 
 router = APIRouter(tags=["referrals"])
@@ -49,7 +49,7 @@ FAIR_ONLY_ZH = "招聘会组织者只能登记招聘会上的对接（来源为�
 
 Readers = Annotated[Caller, Depends(require_roles(*READERS))]
 Writers = Annotated[Caller, Depends(require_roles(*WRITERS))]
-ReferralId = Annotated[int, Path(ge=1, le=MAX_ID, description="referral id")]
+ReferralId = Annotated[IdText, Path(description="referral id")]
 
 
 @contextmanager

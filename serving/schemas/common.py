@@ -9,6 +9,7 @@ Field descriptions are taken from the specs, so the documentation cannot drift f
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,6 +19,7 @@ from fastapi import Path
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     GetCoreSchemaHandler,
@@ -34,10 +36,40 @@ T = TypeVar("T")
 # reach the database (where they would fail as an overflow, not as a missing record).
 MAX_ID = 2**31 - 1
 MAX_PAGE_SIZE = MAX_RECORDS_PAGE  # rows of a page of a search or list (a pre-match's are longer)
-# A stored record's id in a body (a path id is one of the ``...Id`` types below).
-IdValue = Annotated[int, Field(ge=1, le=MAX_ID)]
-RecordId = Annotated[int, Path(ge=1, le=MAX_ID, description="record id")]
-PersonId = Annotated[int, Path(ge=1, le=MAX_ID, description="person id")]
+# Record ids are strict: one spelling per id, so "1.0", "01", " 1", "+1", "1e0", "1_0" and JSON
+# text are refused (422 naming the field), never read as 1.
+# - In a path or query (``IdText``), where every value is text: decimal ASCII digits only, no
+#   sign, spaces, point, exponent or underscore, and no leading zero (one URL per record, as the
+#   API writes them; "01" is refused, not read as 1).
+# - In a JSON body (``IdValue``): a JSON number, never text ("20001") or true/false; 1.0 is the
+#   number 1 (JSON Schema counts it an integer, and clients that cannot tell them apart exist),
+#   1.5 is refused.
+# Both are integers 1..MAX_ID in the OpenAPI schema. (The bounds come first: after a
+# BeforeValidator, pydantic would not document them.)
+_ID_TEXT = re.compile(r"0|[1-9][0-9]{0,11}")
+ID_RULE = "an id is a whole number from 1 in ASCII digits (no sign, space, point or leading zero)"
+
+
+def _id_number(value: object) -> object:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{ID_RULE}; as a JSON number, not text")
+    return value
+
+
+def _id_text(value: object) -> object:
+    if isinstance(value, str):
+        if not _ID_TEXT.fullmatch(value):
+            raise ValueError(ID_RULE)
+        return int(value)
+    return _id_number(value)
+
+
+IdValue = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(_id_number)]
+IdText = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(_id_text)]
+RecordId = Annotated[IdText, Path(description="record id")]
+PersonId = Annotated[IdText, Path(description="person id")]
 
 
 class ErrorBody(BaseModel):
