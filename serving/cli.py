@@ -66,10 +66,15 @@ def serve(
 def server_config(app: FastAPI, host: str, port: int) -> uvicorn.Config:
     """uvicorn's settings for ``serve``: uvloop and httptools (dependencies; uvicorn's "auto"
     picks them) take 3–4 ms off a recommendation request against asyncio and h11
-    (experiments/serving.md)."""
+    (experiments/serving.md); the httptools protocol answers its own 400 in the JSON error
+    shape (serving/http_protocol.py)."""
     import uvicorn
 
-    return uvicorn.Config(app, host=host, port=port, log_level="info", loop="auto", http="auto")
+    from serving.http_protocol import JsonErrorsHttpTools
+
+    return uvicorn.Config(
+        app, host=host, port=port, log_level="info", loop="auto", http=JsonErrorsHttpTools
+    )
 
 
 def main() -> None:

@@ -40,6 +40,13 @@ DATABASE_DOWN_BODY = {
     "message_zh": "数据库暂时无法连接，请稍后重试；如持续出现，请联系系统管理员",
 }
 RETRY_AFTER_SECONDS = "5"
+# What the HTTP server itself answers to a request it cannot parse (serving/http_protocol.py).
+SERVER_BAD_REQUEST_BODY = {
+    "error": "BadRequest",
+    "message": "invalid HTTP request (a URL longer than about 64 KB, or a malformed request line "
+    "or header)",
+    "message_zh": "请求无效：网址过长（超过约64KB）或请求格式错误，请缩短查询条件后重试",
+}
 NOT_JSON_ZH = "请求内容不是有效的JSON（须为UTF-8编码的JSON，且嵌套不能过深），请检查后重试"
 BAD_FORM_ZH = "上传的表单无法解析（格式错误，或字段名、字段内容过长、字段过多），请重新选择文件上传"
 # Chinese for the HTTP errors FastAPI and Starlette raise themselves (400 is told apart above).
