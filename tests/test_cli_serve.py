@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import threading
@@ -52,10 +53,9 @@ def served_port() -> Iterator[int]:
 
 def _exchange(port: int, request: bytes) -> tuple[int, dict[str, str], bytes]:
     with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
-        try:
+        # The server may answer and close before it has read the rest.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             connection.sendall(request)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the server answered and closed before reading the rest
         answer = b""
         while chunk := connection.recv(65536):
             answer += chunk
