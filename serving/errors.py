@@ -47,6 +47,11 @@ SERVER_BAD_REQUEST_BODY = {
     "or header)",
     "message_zh": "请求无效：网址过长（超过约64KB）或请求格式错误，请缩短查询条件后重试",
 }
+SERVER_HEADERS_TOO_LARGE_BODY = {
+    "error": "HeadersTooLarge",
+    "message": "the request's header lines are larger than 64 KB together",
+    "message_zh": "请求头过大（超过64KB），请清除浏览器中本网站的Cookie后重试",
+}
 NOT_JSON_ZH = "请求内容不是有效的JSON（须为UTF-8编码的JSON，且嵌套不能过深），请检查后重试"
 BAD_FORM_ZH = "上传的表单无法解析（格式错误，或字段名、字段内容过长、字段过多），请重新选择文件上传"
 # Chinese for the HTTP errors FastAPI and Starlette raise themselves (400 is told apart above).

@@ -81,3 +81,13 @@ def test_a_long_url_the_server_lets_through_is_the_apps_json(served_port: int) -
     status, fields, body = _exchange(served_port, request)
     assert (status, fields["content-type"]) == (404, "application/json")
     assert json.loads(body)["message_zh"] == "请求的地址不存在，请检查网址"
+
+
+def test_header_lines_past_the_limit_are_refused_before_the_app(served_port: int) -> None:
+    request = b"GET /api/x HTTP/1.1\r\nHost: x\r\n" + b"X-Big: " + b"a" * 70_000 + b"\r\n\r\n"
+    status, fields, body = _exchange(served_port, request)
+    assert (status, fields["content-type"]) == (431, "application/json")
+    assert json.loads(body)["error"] == "HeadersTooLarge"
+    fine = b"GET /api/x HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 8_000
+    status, _, _ = _exchange(served_port, fine + b"\r\nConnection: close\r\n\r\n")
+    assert status == 404
