@@ -24,7 +24,7 @@ import numpy as np
 import scipy  # type: ignore[import-untyped]
 import scipy.sparse as sp  # type: ignore[import-untyped]
 
-from matching.fairs import (
+from matching.fair_solver import (
     Assignment,
     FairProblem,
     Timetable,
@@ -34,7 +34,7 @@ from matching.fairs import (
     make_timetable,
     naive_assignment,
 )
-from matching.fairs.assignment import IntArray
+from matching.fair_solver.assignment import IntArray
 
 N_CANDIDATES, N_VACANCIES, MAX_BOOTHS = 3_000, 500, 3
 DAY_SLOTS, EARLY_SLOTS = 9, 6  # 20-minute slots from 9:00 to 12:00; early booths close at 11:00

@@ -38,7 +38,7 @@ from matching.fair_plans import (
     venue_gaps,
     venue_reason,
 )
-from matching.fairs import interview_capacity
+from matching.fair_solver import interview_capacity
 from matching.records.errors import RecordConflict
 from matching.storage import Fair
 from serving.fair_calibration import CalibrationCache, scores_of

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matching.errors import ValidationError
-from matching.fairs import (
+from matching.fair_solver import (
     Assignment,
     FairProblem,
     Timetable,
@@ -163,7 +163,7 @@ def test_a_fractional_lp_answer_falls_back_to_the_milp(monkeypatch: pytest.Monke
         result.x = np.full_like(result.x, 0.5)
         return result
 
-    monkeypatch.setattr("matching.fairs.assignment.linprog", fractional)
+    monkeypatch.setattr("matching.fair_solver.assignment.linprog", fractional)
     p = np.array([[0.9, 0.8], [0.85, 0.1]])
     assert assign(problem_of(p, [1, 1])).expected_hires == pytest.approx(1.65)
 

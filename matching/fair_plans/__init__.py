@@ -1,7 +1,7 @@
 """Recruitment fairs as organisers run them: fairs, booths, registered candidates, and the
 pre-match (who goes to which booth when) stored, compared with the naive way and exported.
 
-``matching.fairs`` is the solver (b-matching, timetable, naive way); this package feeds it a
+``matching.fair_solver`` is the solver (b-matching, timetable, naive way); this package feeds it a
 fair's data and turns its answer into plans per candidate and shortlists per employer. Scoring
 pairs with the served ranker happens in the serving layer, which hands in probabilities.
 """

@@ -23,7 +23,7 @@ from matching.fair_plans.result import (
 )
 from matching.fair_plans.roster import CandidateInfo, VacancyInfo
 from matching.fair_plans.rules import reservation_note
-from matching.fairs import WayReport
+from matching.fair_solver import WayReport
 
 NO_ELIGIBLE_ZH = "暂无符合条件的参会岗位，建议与就业辅导员沟通其他岗位或培训"
 NO_BOOTH_ZH = "符合条件的展位面试名额已满，可在现场排队或关注后续招聘会"

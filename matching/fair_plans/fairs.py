@@ -4,7 +4,7 @@
 A fair belongs to a county: its counselors see it, city-wide staff see every fair, and a fair
 outside the caller's scope is answered exactly like a missing one. Vacancies join a fair while
 they are open, each with an interview capacity (default from its openings,
-``matching.fairs.interview_capacity``: four interviews per opening, at least two).
+``matching.fair_solver.interview_capacity``: four interviews per opening, at least two).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from matching import codes
 from matching.access import Caller
 from matching.codelist import CodeList
 from matching.errors import UnknownCodeError, ValidationError
-from matching.fairs import interview_capacity
+from matching.fair_solver import interview_capacity
 from matching.records.errors import RecordConflict, RecordNotFound
 from matching.records.pages import Page, paginate
 from matching.storage import (

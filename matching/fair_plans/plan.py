@@ -1,4 +1,4 @@
-"""One pre-match: the solver of ``matching.fairs`` run on a fair's probabilities, both ways.
+"""One pre-match: the solver of ``matching.fair_solver`` run on a fair's probabilities, both ways.
 
 The caller brings the predicted hire probabilities of the eligible pairs (zero elsewhere) and each
 booth's interview capacity; ``plan_fair`` splits the day into slots, gives every booth enough
@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from matching.errors import ValidationError
-from matching.fairs import (
+from matching.fair_solver import (
     Assignment,
     Comparison,
     FairProblem,
@@ -28,7 +28,7 @@ from matching.fairs import (
     make_timetable,
     naive_assignment,
 )
-from matching.fairs.assignment import IntArray
+from matching.fair_solver.assignment import IntArray
 
 MAX_BOOTHS = 10
 MAX_SLOTS = 48

@@ -20,7 +20,7 @@ import scipy.sparse as sp  # type: ignore[import-untyped]
 from scipy.optimize import Bounds, LinearConstraint, milp  # type: ignore[import-untyped]
 
 from matching.errors import ValidationError
-from matching.fairs.assignment import (
+from matching.fair_solver.assignment import (
     Assignment,
     FairProblem,
     FloatArray,

@@ -1,10 +1,11 @@
-"""Recruitment-fair pre-matching: booths per candidate, shortlists per employer, interview slots.
+"""The recruitment-fair solver: booths per candidate, shortlists per employer, interview slots
+(the fairs themselves, their booths and registrations are `matching.fair_plans`).
 
 Pure domain code (no database, no HTTP): ``assign`` picks the pairs, ``make_timetable`` gives them
 clash-free slots, ``naive_assignment`` and ``compare_with_naive`` show what pre-matching buys.
 """
 
-from matching.fairs.assignment import (
+from matching.fair_solver.assignment import (
     Assignment,
     Comparison,
     FairProblem,
@@ -16,7 +17,7 @@ from matching.fairs.assignment import (
     interview_capacity,
     naive_assignment,
 )
-from matching.fairs.timetable import Interview, ShortlistEntry, Timetable, make_timetable
+from matching.fair_solver.timetable import Interview, ShortlistEntry, Timetable, make_timetable
 
 __all__ = [
     "Assignment",
