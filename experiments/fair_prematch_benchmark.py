@@ -1,4 +1,5 @@
-"""Benchmark: pre-match 3,000 candidates to 500 vacancies (DESIGN.md budget: ≤ 10 s on 2 cores).
+"""Benchmark: pre-match 3,000 candidates to 500 vacancies (budget in docs/architecture.md: ≤ 10 s
+on 2 cores).
 
 Run: .venv/bin/python experiments/fair_prematch_benchmark.py [--runs 5] [--seed 2024]
 

@@ -50,7 +50,7 @@ FAIR_DAY = date(2026, 11, 20)
 
 
 def ranker(context: FeatureContext) -> Any:
-    """A 300-tree, 63-leaf lambdarank booster on the history (the size DESIGN.md costs)."""
+    """A 300-tree, 63-leaf lambdarank booster on the history (the design's cost size)."""
     frame = job_training_frame(context).collect().sort("query_id")
     groups = frame.group_by("query_id", maintain_order=True).len()["len"].to_numpy()
     data = lgb.Dataset(

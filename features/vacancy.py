@@ -16,7 +16,7 @@ from features.text import bigrams
 from matching import codes
 from matching.occupations import load_occupations
 
-QUOTA_RATE = 0.015  # Shandong (DOMAIN.md); the exact Decimal rules live in matching.quota
+QUOTA_RATE = 0.015  # Shandong (docs/domain.md); the exact Decimal rules live in matching.quota
 ACCOMMODATION_BOOST_POINTS = 2.0  # an offered accommodation is taken to make up two points
 EMPLOYER_COUNTS = ["employer_hires", "employer_referrals"]
 # Smoothed rates of the referral history: (events + PRIOR × typical rate) / (base + PRIOR), so a

@@ -3,10 +3,11 @@
 The quota gap tells outreach workers which employers have a reason to hire; it is a secondary
 signal and must never push a worse-fitting vacancy up a ranking.
 
-Rules (DOMAIN.md): Shandong quota rate 1.5% of staff N; a level 1-2 certificate holder counts
-as 2 (weighted D). Levy per 财税〔2015〕72号 with MoF 2019 No. 98 and 2023 No. 8:
-gap = max(0, N·p − D); base = min(average wage, 2 × local urban average wage); enterprises with
-N ≤ 30 pay nothing; an employer with own rate D/N ≥ 1% pays 50% of gap × base, below 1% pays 90%.
+Rules (docs/domain.md, "Employers and the quota" and "The levy"): Shandong quota rate 1.5% of staff
+N; a level 1-2 certificate holder counts as 2 (weighted D). Levy per 财税〔2015〕72号 with MoF 2019
+No. 98 and 2023 No. 8: gap = max(0, N·p − D); base = min(average wage, 2 × local urban average
+wage); enterprises with N ≤ 30 pay nothing; an employer with own rate D/N ≥ 1% pays 50% of gap ×
+base, below 1% pays 90%.
 *Assumption*: the 1% test uses the weighted D, like the quota itself.
 """
 

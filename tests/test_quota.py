@@ -1,4 +1,4 @@
-"""Quota position and levy: the worked cases from DOMAIN.md and the rules' monotonicity."""
+"""Quota position and levy: the worked cases from docs/domain.md and the rules' monotonicity."""
 
 from __future__ import annotations
 

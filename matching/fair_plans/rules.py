@@ -2,14 +2,14 @@
 
 Venue: a candidate whose needed accommodations (latest assessment) include one the venue must
 provide but does not is not sent to any booth, and is listed with the reason ("会场无无障碍通道").
-Which needs concern the venue is an *assumption* (DOMAIN.md lists accommodations, not which of
+Which needs concern the venue is an *assumption* (docs/domain.md lists accommodations, not which of
 them a fair has to provide): on site, step-free access, an accessible toilet, a sign-language
 interpreter, large print or braille material and transport to the venue; online, the interpreter,
 screen-reader-friendly pages and large print. Needs such as flexible hours concern the job, not
 the fair, and are left to the job's own rules.
 
-Reserved posts (DOMAIN.md, "Employers, vacancies and quotas"): a post reserved for persons with
-disabilities (``reserved_for_disabled``) and the channels that are really reserved openings —
+Reserved posts (docs/domain.md, "Channels that are reserved openings"): a post reserved for persons
+with disabilities (``reserved_for_disabled``) and the channels that are really reserved openings —
 postal kiosks, lottery outlets, tobacco retail — go to holders of a disability certificate only;
 public-welfare posts (公益性岗位) go to persons with employment difficulties only, taken here as
 anyone not employed and not still in school (*assumption*, see ``DIFFICULTY_EXCLUDED``).

@@ -1,7 +1,7 @@
 """Recruitment-fair pre-matching: which candidate should queue at which booth.
 
 Organisers want every candidate sent to the booths worth visiting without flooding any booth
-(DOMAIN.md). Choosing pairs to maximise the expected number of hires, with at most m booths per
+(docs/domain.md). Choosing pairs to maximise the expected number of hires, with at most m booths per
 candidate and at most cap[v] interviews per vacancy, is a bipartite b-matching, i.e. a min-cost
 flow. Its constraint matrix is totally unimodular, so the LP relaxation has an integral optimal
 vertex: HiGHS dual simplex (via SciPy, no extra dependency) returns such a vertex, and the duals

@@ -1,6 +1,6 @@
 """True (latent) abilities on the assessment dimensions, by disability category and level.
 
-The pattern follows DOMAIN.md: a level-1 visual disability scores low on vision; hearing low on
+The pattern follows docs/domain.md: a level-1 visual disability scores low on vision; hearing low on
 hearing and, when severe, on speech; intellectual on learning; psychosocial on stress tolerance;
 physical on mobility, lifting, standing or dexterity depending on its kind. The numbers are
 *assumptions* on the 0–4 scale chosen so that the most severe level sits near 0 on the affected

@@ -1,6 +1,6 @@
 """Synthetic job seekers with disabilities, their certificates and vocational assessments.
 
-Every share below is either from DOMAIN.md or marked *assumption* with the reasoning. The true
+Every share below is either from docs/domain.md or marked *assumption* with the reasoning. The true
 abilities (what the person can really do) are kept apart as a latent: an assessment is a noisy,
 sometimes outdated or missing measurement of them, as in life.
 """

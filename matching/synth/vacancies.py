@@ -4,8 +4,8 @@ An employer's profile (read from its kind and name, see ``employer_names.employe
 fixes which occupations it hires and through which channel: 如康家园 post auxiliary work,
 blind-massage places massage jobs, post offices kiosks, lottery and tobacco outlets sales posts,
 agencies and sanitation centres public-welfare posts (profiles, channels and ad texts live in
-``vacancy_profiles``). Demand profiles are the occupation's (DOMAIN.md catalogue, 0–4) with a
-little noise. Pay is anchored on the legal minimum wage; everything else
+``vacancy_profiles``). Demand profiles are the occupation's (the docs/domain.md catalogue,
+0–4) with a little noise. Pay is anchored on the legal minimum wage; everything else
 is a stated *assumption*. Decimal columns (``hours_per_day``) are Float64.
 """
 
