@@ -20,8 +20,9 @@ from features.vacancy import vacancy_table
 
 @dataclass(frozen=True)
 class FeatureContext:
-    """What every feature function reads, built once per snapshot by ``from_snapshot`` (under
-    a second for the demo city), so that one person's request only looks rows up."""
+    """What every feature function reads, built once per snapshot by ``from_snapshot`` (off the
+    request path; its cost is in experiments/features.md), so that one person's request only
+    looks rows up."""
 
     persons: pl.DataFrame  # as read, for callers choosing whom to ask about
     person_table: Keyed  # person_table by id

@@ -30,7 +30,9 @@ if TYPE_CHECKING:
 
 EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 DAY_MICROS: Final = 86_400_000_000
-KEPT_MOMENTS: Final = 3  # ≈ 40 MB each on the demo city (frames 16, the NumPy engine's 23)
+# Today's set plus two others, so a question about another moment does not push out today's;
+# each set's memory on the demo city is in experiments/features.md.
+KEPT_MOMENTS: Final = 3
 
 
 def micros_of(at: datetime) -> int:

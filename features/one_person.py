@@ -1,14 +1,14 @@
 """A second engine for one person's job request: the candidate rules and the pair features with
 NumPy, on the day's frames (``features.moment``).
 
-``features.candidates`` and ``features.jobs`` define the features and build every training
-frame. For one person at request time, polars spends ≈ 10 µs on each of the ≈ 200 expressions of
-those plans, more than the arithmetic on ≈ 6,000 vacancies and ≈ 600 candidates takes. This
-module does the same arithmetic with NumPy, operation for operation and in the same order, so
-that its rows equal the polars path's bit for bit (``tests/test_one_person.py`` compares the two
-for every person of the test city at several moments). The haversine stays in polars (its sine
-and arcsine are the C library's there; NumPy has its own), and the person's and vacancies' own
-features are gathered from the day's frames.
+``features.candidates`` and ``features.jobs`` define the features and build every training frame.
+For one person at request time, polars' fixed cost per expression, over the ≈ 200 expressions of
+those plans, outweighs the arithmetic on ≈ 6,000 vacancies and ≈ 600 candidates
+(experiments/serving.md). This module does the same arithmetic with NumPy, operation for operation
+and in the same order, so that its rows equal the polars path's bit for bit
+(``tests/test_one_person.py`` compares the two for every person of the test city at several
+moments). The haversine stays in polars (its sine and arcsine are the C library's there; NumPy has
+its own), and the person's and vacancies' own features are gathered from the day's frames.
 
 A null where the polars rules would read a value (say an imported vacancy without pay) is not
 modelled here: ``OnePerson.of`` gives None for such vacancy frames and ``OnePerson.job_request``
@@ -87,7 +87,8 @@ _AT: Final = {
     entity: [JOB_FEATURES.names.index(name) for name in _OWN[entity]] for entity in _ENTITIES
 }
 # The answer's columns come out in JOB_FEATURES' order when it lists the person's features,
-# then the vacancy's, then the pair's (a select of 100 columns costs ≈ 0.2 ms).
+# then the vacancy's, then the pair's, so no select has to reorder 100 columns (a cost on every
+# request; experiments/features.md).
 _IN_ORDER: Final = JOB_FEATURES.names == [name for entity in _ENTITIES for name in _OWN[entity]]
 
 

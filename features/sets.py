@@ -1,7 +1,7 @@
 """Small sets as bitsets: the names a snapshot uses (skills, work modes, accommodations) numbered
 once, each set held as a few 64-bit words, so that the overlap of two sets is a bitwise and and a
-count of ones rather than a list intersection per row (several times faster on a request's
-rows). The counts are those of ``list.set_intersection(...).list.len()``."""
+count of ones rather than a list intersection per row (much faster on a request's rows;
+experiments/features.md). The counts are those of ``list.set_intersection(...).list.len()``."""
 
 from __future__ import annotations
 

@@ -33,10 +33,10 @@ from serving.recommend_core import explain
 from serving.scoring_threads import HEAVY_THREADS
 
 MAX_BOOTH_REASONS = 2
-# TreeSHAP (``pred_contrib``) costs ~10 ms per row for a 300-tree, 63-leaf model here: a fair of
-# thousands of interviews is explained with the first trees only, so that rows × trees stays
-# within this budget (~1–3 s). The first 30 trees' top-3 features held the full model's top
-# feature for 98.9% of 1,000 demo-city rows (experiments/fair_prematch.md).
+# TreeSHAP (``pred_contrib``) costs grow with rows × trees and, with every tree, would take longer
+# than the pre-match itself on a fair of thousands of interviews: such a fair is explained with
+# the first trees only, so that rows × trees stays within this budget. The first trees' top
+# features mostly agree with the full model's (experiments/fair_prematch.md).
 EXPLAIN_ROW_TREES = 100_000
 MIN_EXPLAIN_TREES = 10
 

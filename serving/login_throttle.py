@@ -1,7 +1,7 @@
 """Login throttling: exponential back-off per username and per client address.
 
-Without it a password can be guessed as fast as argon2 verifies (~140 ms a try). Two keys count
-failed logins:
+Without it a password can be guessed as fast as argon2 verifies one (experiments/serving.md). Two
+keys count failed logins:
 
 - the **username** (normalised: stripped, case-folded): after ``user_failures`` failures in a
   row it is blocked for ``backoff``, then 2×, 4× … up to ``user_max_block`` (15 min by default:

@@ -1,7 +1,7 @@
 """Per-snapshot dictionaries for what a recommendation shows beside its scores: who is in the
 snapshot, each vacancy's title, employer and accommodations, each person's latest
 accommodation needs. Built once per snapshot, so a request looks rows up instead of filtering
-and joining whole tables (≈ 3 ms a request on the demo city).
+and joining whole tables on every request (experiments/serving.md).
 
 ``lookups_of(context)`` returns the lookups of that very context object; a refreshed snapshot
 is a new object and gets new lookups, so a request never mixes two snapshots.

@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 Source = Literal["champion", "last-good", "rule"]
 SOURCES: tuple[Source, ...] = ("champion", "last-good", "rule")
 # MLflow's own defaults (7 retries with exponential backoff, 120 s timeout) make one call to an
-# unreachable registry take about 4 minutes (248 s measured), during which a starting service
+# unreachable registry take minutes (experiments/serving.md), during which a starting service
 # answers nothing, not even /healthz. Serving uses these unless the environment says otherwise.
 REGISTRY_HTTP_DEFAULTS = {
     "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "1",

@@ -5,8 +5,8 @@ experiments/training.md): the listwise ``rank_xendcg`` objective, small trees, l
 (``min_child_samples``), monotone directions, a fixed number of trees and the validation months
 learned from too (``refit_on_valid``; the test months stay unseen). 300 trees of 7 leaves at
 learning rate 0.05 rank within 0.01 NDCG of 600 trees of 15 leaves at 0.02, and score a person's
-~630 candidates and explain the top 10 in about a fifth of the time, which the serving latency
-budget needs. Early stopping is off (``early_stopping_rounds = 0``):
+~630 candidates and explain the top 10 in a fraction of the time (experiments/training.md), which
+the serving latency budget needs. Early stopping is off (``early_stopping_rounds = 0``):
 NDCG@10 on the validation months' short lists moves less between 50 and 600 trees than its
 noise, so it stopped at a random point (138 trees on one city, where 540 ranked whole candidate
 sets clearly better). With it on, the model is fit on the training months, stopped on the
