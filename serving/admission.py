@@ -3,8 +3,8 @@ queue waits in the event loop, and a request that would wait too long is refused
 503 and ``Retry-After`` instead of queueing.
 
 Why: the routes are sync and run in Starlette's thread pool (40 threads). With 16 or 64 clients,
-dozens of threads ran polars and LightGBM side by side on 2 cores and throughput fell by 45%
-while latency grew without bound (experiments/load.md). Here at most ``limit`` requests run (about
+dozens of threads ran polars and LightGBM side by side on 2 cores: throughput fell and latency
+grew without bound (experiments/load.md has the figures). Here at most ``limit`` requests run (about
 one per core); the others wait as futures in the event loop, which costs nothing. A new request
 is shed when every slot is busy and its expected wait — its place in the queue times the recent
 time a request holds a slot (an EWMA), over ``limit`` — exceeds ``wait_budget``; one that has
@@ -12,7 +12,7 @@ waited ``wait_budget`` after all (the machine slowed down) is shed then. So an a
 waits at most ``wait_budget`` plus its own work, and a shed one costs a few microseconds. Up to
 ``limit`` requests may always queue, whatever the estimate: a freed slot then goes straight to a
 waiter instead of idling until a refused client comes back (when a heavy job slowed requests
-down, an empty queue cost two thirds of the throughput at 64 clients).
+down, an empty queue cost much of the throughput: experiments/load.md).
 
 State is touched only from the event loop thread (the dependency and its exit run there), so no
 lock is needed. Routes opt in with ``dependencies=[Admitted]``.

@@ -55,7 +55,7 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
 ) -> None:
-    """Serve the API and the counselors' pages."""
+    """Serve the API (OpenAPI docs at /docs)."""
     import uvicorn
 
     from serving.app import create_app

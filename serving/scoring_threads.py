@@ -2,9 +2,9 @@
 when no other request is scoring in this process, one otherwise), and heavy jobs (a fair
 pre-match, snapshot re-reads) run in threads of lower priority, scoring on one thread.
 
-One person's few hundred candidate rows score in about 4.4 ms on one thread and half that on two.
-But when requests run side by side (the server's thread pool), OpenMP threads fighting over the
-2 cores spin-wait: an earlier measurement on a busy machine found 12 ms against 2 ms a list. So a
+One person's few hundred candidate rows score about twice as fast on two threads as on one. But
+when requests run side by side (the server's thread pool), OpenMP threads fighting over the 2
+cores spin-wait and a list takes several times longer. So a
 request takes the second core only while it is the only one scoring; counting is in-process, so
 other processes' load is not seen (experiments/serving.md has the figures).
 """

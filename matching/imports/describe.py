@@ -1,6 +1,8 @@
-"""The README's column reference, generated from the specs so the two cannot drift apart.
+"""The column reference of docs/imports.md, generated from the specs so the two cannot drift
+apart.
 
-Run ``python -m matching.imports.describe`` to print the section; a test checks the README holds it.
+Run ``python -m matching.imports.describe`` to print the section; a test checks docs/imports.md
+holds it.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """What the records routers share: the caller's scope, sessions, paging and id parameters,
 filter types, the roles allowed, and a route class that answers record errors in Chinese too.
 
-Roles (README "Records API"): persons and assessments are read by counselors and graduate case
-workers (own county; case workers: graduates only) and admins, and written by counselors (own
+Roles (docs/api.md "Records", from the access policy ``matching.access``): persons and
+assessments are read by counselors and graduate case workers (own county; case workers:
+graduates and students only) and admins, and written by counselors (own
 county) and admins; analysts and fair organisers get no person-level records. Employers,
 vacancies and courses are read by every staff role; employers and vacancies are written by
 admins and by counselors for their own county; courses (shared training bases) by admins.
