@@ -5,8 +5,20 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from serving.routers import records_courses, records_employers, records_imports, records_persons
+from serving.routers import (
+    records_courses,
+    records_employers,
+    records_imports,
+    records_persons,
+    records_vacancies,
+)
 
 router = APIRouter()
-for part in (records_persons, records_employers, records_courses, records_imports):
+for part in (
+    records_persons,
+    records_employers,
+    records_vacancies,
+    records_courses,
+    records_imports,
+):
     router.include_router(part.router)

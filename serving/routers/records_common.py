@@ -12,7 +12,7 @@ admins and by counselors for their own county; courses (shared training bases) b
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol, TypeVar
 
 from fastapi import Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
@@ -25,6 +25,7 @@ from matching.records import (
     MAX_PAGE,
     MAX_PAGE_SIZE,
     OutOfCounty,
+    Page,
     RecordConflict,
     RecordNotFound,
 )
@@ -32,7 +33,7 @@ from matching.settings import Settings
 from serving.auth_audit import audit_refusal, token_username
 from serving.errors import status_for
 from serving.routers.allow_route import AllowRoute
-from serving.schemas.common import IdText, OneOf
+from serving.schemas.common import IdText, OneOf, PageOut
 from serving.security import ALGORITHM
 
 PERSON_READERS = ROLES_FOR[Act.READ]
@@ -127,3 +128,21 @@ VacancyStatus = Annotated[str, OneOf(codes.VACANCY_STATUSES.codes)]
 VacancyChannel = Annotated[str, OneOf(codes.VACANCY_CHANNELS.codes)]
 WorkMode = Annotated[str, OneOf(codes.WORK_MODES.codes)]
 CourseStatus = Annotated[str, OneOf(codes.COURSE_STATUSES.codes)]
+
+
+def page_out(found: Page[Any], record: type[R]) -> PageOut[R]:
+    """The API page of a domain page, each row made into its API model."""
+    items = [record.of(row) for row in found.items]
+    return PageOut[record](  # type: ignore[valid-type]
+        total=found.total, page=found.page, page_size=found.page_size, items=items
+    )
+
+
+class RecordOut(Protocol):
+    """An API model made from a stored row (``PersonRecord.of(person)``)."""
+
+    @classmethod
+    def of(cls, row: Any) -> Any: ...
+
+
+R = TypeVar("R", bound=RecordOut)

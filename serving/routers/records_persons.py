@@ -25,13 +25,6 @@ from serving.routers.records_common import (
     SearchText,
     Sessions,
     Sex,
-)
-from serving.routers.records_routes import (
-    RecordApi,
-    Search,
-    add_read,
-    add_record_routes,
-    add_update,
     page_out,
 )
 from serving.schemas.assessments import AssessmentChanges, AssessmentCreate, AssessmentRecord
@@ -43,54 +36,79 @@ router = APIRouter(tags=["persons"], route_class=RecordRoute)
 Reader = Annotated[Caller, Depends(require_roles(*PERSON_READERS))]
 Writer = Annotated[Caller, Depends(require_roles(*PERSON_WRITERS))]
 
-PERSONS = RecordApi(
-    noun="person",
-    path="/persons",
-    record=PersonRecord,
-    create=PersonCreate,
-    changes=PersonChanges,
-    readers=PERSON_READERS,
-    writers=PERSON_WRITERS,
-    get=records.get_person,
-    add=records.create_person,
-    change=records.update_person,
-    scoped=True,
-    docs={
-        "create_person": "Register a person; validated exactly like one row of a persons "
-        "import. A counselor may\nregister persons of their own county only (403).",
-        "update_person": "Change the fields sent; the whole row is validated again as an "
-        "import would. Moving a\nperson to another county is refused for a counselor (403).",
-    },
+
+@router.get(
+    "/persons", response_model=PageOut[PersonRecord], responses=error_responses(401, 403, 422)
 )
-ASSESSMENTS = RecordApi(
-    noun="assessment",
-    path="/assessments",
-    record=AssessmentRecord,
-    changes=AssessmentChanges,
-    readers=PERSON_READERS,
-    writers=PERSON_WRITERS,
-    get=records.get_assessment,
-    change=records.update_assessment,
-    scoped=True,
+def search_persons(
+    caller: Reader,
+    sessions: Sessions,
+    county: Annotated[County | None, Query(description="county code")] = None,
+    disability_category: Annotated[DisabilityCategory | None, Query()] = None,
+    disability_level: Annotated[DisabilityLevel | None, Query()] = None,
+    employment_status: Annotated[EmploymentStatus | None, Query()] = None,
+    sex: Annotated[Sex | None, Query()] = None,
+    is_graduate: Annotated[bool | None, Query()] = None,
+    name: SearchText = None,
+    page: PageNumber = 1,
+    page_size: PageSize = records.DEFAULT_PAGE_SIZE,
+) -> PageOut[PersonRecord]:
+    """Persons of the caller's county matching every filter given, by id."""
+    filters = records.PersonFilters(
+        county=county,
+        disability_category=disability_category,
+        disability_level=disability_level,
+        employment_status=employment_status,
+        sex=sex,
+        is_graduate=is_graduate,
+        name=name,
+    )
+    with sessions() as session:
+        found = records.search_persons(session, filters, caller, page=page, page_size=page_size)
+        return page_out(found, PersonRecord)
+
+
+@router.post(
+    "/persons",
+    status_code=201,
+    response_model=PersonRecord,
+    responses=error_responses(400, 401, 403, 409, 422),
 )
-add_record_routes(
-    router,
-    PERSONS,
-    Search(
-        params={
-            "county": Annotated[County | None, Query(description="county code")],
-            "disability_category": Annotated[DisabilityCategory | None, Query()],
-            "disability_level": Annotated[DisabilityLevel | None, Query()],
-            "employment_status": Annotated[EmploymentStatus | None, Query()],
-            "sex": Annotated[Sex | None, Query()],
-            "is_graduate": Annotated[bool | None, Query()],
-            "name": SearchText,
-        },
-        filters=records.PersonFilters,
-        run=records.search_persons,
-        doc="Persons of the caller's county matching every filter given, by id.",
-    ),
+def create_person(body: PersonCreate, caller: Writer, sessions: Sessions) -> PersonRecord:
+    """Register a person; validated exactly like one row of a persons import. A counselor may
+    register persons of their own county only (403)."""
+    with sessions.begin() as session:
+        values = body.model_dump(exclude_unset=True)
+        person = records.create_person(session, values, caller=caller, actor=caller.username)
+        return PersonRecord.of(person)
+
+
+@router.get(
+    "/persons/{person_id}",
+    response_model=PersonRecord,
+    responses=error_responses(401, 403, 404, 422),
 )
+def read_person(person_id: RecordId, caller: Reader, sessions: Sessions) -> PersonRecord:
+    with sessions() as session:
+        return PersonRecord.of(records.get_person(session, person_id, caller))
+
+
+@router.patch(
+    "/persons/{person_id}",
+    response_model=PersonRecord,
+    responses=error_responses(400, 401, 403, 404, 409, 422),
+)
+def update_person(
+    person_id: RecordId, body: PersonChanges, caller: Writer, sessions: Sessions
+) -> PersonRecord:
+    """Change the fields sent; the whole row is validated again as an import would. Moving a
+    person to another county is refused for a counselor (403)."""
+    with sessions.begin() as session:
+        values = body.model_dump(exclude_unset=True)
+        person = records.update_person(
+            session, person_id, values, caller=caller, actor=caller.username
+        )
+        return PersonRecord.of(person)
 
 
 @router.get(
@@ -132,5 +150,29 @@ def create_assessment(
         return AssessmentRecord.of(assessment)
 
 
-add_read(router, ASSESSMENTS)
-add_update(router, ASSESSMENTS)
+@router.get(
+    "/assessments/{assessment_id}",
+    response_model=AssessmentRecord,
+    responses=error_responses(401, 403, 404, 422),
+)
+def read_assessment(
+    assessment_id: RecordId, caller: Reader, sessions: Sessions
+) -> AssessmentRecord:
+    with sessions() as session:
+        return AssessmentRecord.of(records.get_assessment(session, assessment_id, caller))
+
+
+@router.patch(
+    "/assessments/{assessment_id}",
+    response_model=AssessmentRecord,
+    responses=error_responses(400, 401, 403, 404, 409, 422),
+)
+def update_assessment(
+    assessment_id: RecordId, body: AssessmentChanges, caller: Writer, sessions: Sessions
+) -> AssessmentRecord:
+    with sessions.begin() as session:
+        values = body.model_dump(exclude_unset=True)
+        assessment = records.update_assessment(
+            session, assessment_id, values, caller=caller, actor=caller.username
+        )
+        return AssessmentRecord.of(assessment)
