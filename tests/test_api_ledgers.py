@@ -117,17 +117,23 @@ def test_only_case_workers_counselors_and_admins_may_use_ledgers(city: City) -> 
 
 def test_lists_count_only_the_county_and_are_paged(city: City) -> None:
     mine = set(city_ledgers(COUNTY_A)["id"].to_list())
-    first = city.get("/api/ledgers", limit=2)
+    first = city.get("/api/ledgers", page_size=2)
     assert first.status_code == 200
     assert first.json()["total"] >= len(mine)
     assert len(first.json()["items"]) == 2
-    everything = city.get("/api/ledgers", "worker_a", limit=100).json()
+    second = city.get("/api/ledgers", page=2, page_size=2).json()
+    old_style = city.get("/api/ledgers", limit=2, offset=2).json()  # deprecated, one release
+    assert old_style == second and (second["page"], second["offset"]) == (2, 2)
+    assert {i["id"] for i in second["items"]}.isdisjoint(i["id"] for i in first.json()["items"])
+    assert city.get("/api/ledgers", limit=2, offset=3).json()["code"] == "offset_not_a_page"
+    everything = city.get("/api/ledgers", "worker_a", page_size=100).json()
     assert {item["county"] for item in everything["items"]} == {COUNTY_A}
     assert mine <= {item["id"] for item in everything["items"]}
     assert everything["total"] == len(everything["items"])
     assert city.get("/api/ledgers", county=COUNTY_B).json()["total"] == 0
     city_wide = city.get("/api/ledgers", "admin", county="临清市").json()
     assert city_wide["total"] == city_ledgers(COUNTY_B).height
+    assert city.get("/api/ledgers", page_size=101).status_code == 422
     assert city.get("/api/ledgers", limit=101).status_code == 422
     bad = city.get("/api/ledgers", status="失业很久")
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["query", "status"]
@@ -257,7 +263,7 @@ def test_opening_and_editing_say_what_is_wrong(city: City) -> None:
 
 
 def test_worklist_is_the_countys_unemployed_out_of_contact_longest_first(city: City) -> None:
-    answer = city.get("/api/ledgers/worklist", "worker_a", days=30, limit=100)
+    answer = city.get("/api/ledgers/worklist", "worker_a", days=30, page_size=100)
     assert answer.status_code == 200
     page = answer.json()
     assert page["days"] == 30 and page["total"] == len(page["items"])
@@ -271,7 +277,7 @@ def test_worklist_is_the_countys_unemployed_out_of_contact_longest_first(city: C
     assert keys == sorted(keys)
     statuses = {
         item["id"]: item["status"]
-        for item in city.get("/api/ledgers", "worker_a", limit=100).json()["items"]
+        for item in city.get("/api/ledgers", "worker_a", page_size=100).json()["items"]
     }
     assert {statuses[item["ledger_id"]] for item in page["items"]} <= {"unemployed"}
     assert city.get("/api/ledgers/worklist", days=0).status_code == 422

@@ -387,7 +387,7 @@ def test_lists_show_only_visible_ledgers(sessions: sessionmaker[Session]) -> Non
             today=TODAY,
         )  # fmt: skip
         change_status(session, team.worker_a, mine[0].id, status="已就业", today=TODAY)
-        page = list_ledgers(session, team.worker_a, limit=2)
+        page = list_ledgers(session, team.worker_a, page_size=2)
         assert page.total == 3 and [r.ledger.id for r in page.items] == [mine[2].id, mine[1].id]
         assert list_ledgers(session, team.worker_a, county="临清市").total == 0
         assert list_ledgers(session, team.worker_a, status="已就业").total == 1
@@ -396,7 +396,7 @@ def test_lists_show_only_visible_ledgers(sessions: sessionmaker[Session]) -> Non
         with pytest.raises(NotFoundError):
             get_ledger(session, team.worker_a, theirs.id)
         with pytest.raises(ValidationError):
-            list_ledgers(session, team.worker_a, limit=101)
+            list_ledgers(session, team.worker_a, page_size=101)
         with pytest.raises(REFUSED) as caught:
             list_ledgers(session, team.worker_a, county="北京")
         assert why(caught).field == "county"

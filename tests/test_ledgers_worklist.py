@@ -80,7 +80,7 @@ def test_worklist_days_paging_and_scope(sessions: sessionmaker[Session]) -> None
             ids["never_new"],
             ids["lapsed_100"],
         ]
-        second = worklist(session, team.worker_a, today=TODAY, limit=2, offset=2)
+        second = worklist(session, team.worker_a, today=TODAY, page=2, page_size=2)
         assert second.total == 5
         assert [e.ledger_id for e in second.items] == [ids["lapsed_100"], ids["lapsed_40"]]
         assert [e.ledger_id for e in worklist(session, team.counselor_b, today=TODAY).items] == [
@@ -89,7 +89,7 @@ def test_worklist_days_paging_and_scope(sessions: sessionmaker[Session]) -> None
         assert worklist(session, team.admin, today=TODAY).total == 6
         nobody = Caller(user_id=None, username="x", role="counselor", county=None)
         assert worklist(session, nobody, today=TODAY).total == 0
-        for bad in ({"days": 0}, {"days": 3651}, {"limit": 0}, {"offset": -1}):
+        for bad in ({"days": 0}, {"days": 3651}, {"page_size": 0}, {"page": 0}):
             with pytest.raises(ValidationError):
                 worklist(session, team.worker_a, today=TODAY, **bad)
 

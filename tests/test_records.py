@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from matching import records
+from matching import pages, records
 from matching.access import Caller
 from matching.codes import ASSESSMENT_DIMENSIONS
 from matching.errors import ImportFileError, ValidationError
@@ -81,7 +81,7 @@ def test_a_scope_sees_its_county_and_refuses_writes_elsewhere() -> None:
         COUNTY_A.require_county("371581", "人员")
     assert "东昌府区" in caught.value.message_zh and "临清市" in caught.value.message_zh
     with pytest.raises(ValidationError):
-        records.pages.check_page(1, records.MAX_PAGE_SIZE + 1)
+        pages.check_page(1, records.MAX_PAGE_SIZE + 1)
 
 
 def test_updates_are_validated_as_the_whole_row(sessions: sessionmaker[Session]) -> None:

@@ -22,8 +22,8 @@ from matching.access import Caller
 from matching.codelist import CodeList
 from matching.errors import UnknownCodeError, ValidationError
 from matching.fair_solver import interview_capacity
+from matching.pages import Page, paginate
 from matching.records.errors import RecordConflict, RecordNotFound
-from matching.records.pages import Page, paginate
 from matching.storage import (
     Employer,
     Fair,

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from matching.access import Caller
 from matching.fair_plans.rules import CandidateTerms, VacancyTerms
-from matching.records.pages import check_page
+from matching.pages import check_page
 from matching.storage import Assessment, Employer, FairCandidate, FairVacancy, Person, Vacancy
 from matching.validators import mask_resident_id
 

@@ -19,7 +19,6 @@ from matching.ledgers.export import (
     summary_workbook,
 )
 from matching.ledgers.plan import add_action, plan_referral, update_action
-from matching.ledgers.queries import MAX_PAGE_SIZE, Page
 from matching.ledgers.records import (
     EDITABLE_FIELDS,
     LedgerRow,
@@ -39,7 +38,6 @@ __all__ = [
     "DEFAULT_DAYS",
     "EDITABLE_FIELDS",
     "MAX_DAYS",
-    "MAX_PAGE_SIZE",
     "OPENING_STATUSES",
     "XLSX_MEDIA_TYPE",
     "Caller",
@@ -47,7 +45,6 @@ __all__ = [
     "LedgerRow",
     "LedgerSummary",
     "LedgerView",
-    "Page",
     "PersonBasics",
     "WorklistEntry",
     "add_action",

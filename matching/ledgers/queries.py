@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import Generic, TypeVar
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -13,30 +11,16 @@ from matching.access import Caller
 from matching.codes import CodeList
 from matching.errors import UnknownCodeError
 from matching.ledgers.errors import LedgerNotFound
-from matching.records.pages import check_range
 from matching.storage.ledgers import GraduateLedger, LedgerFollowUp
 
 __all__ = [
     "INT_MAX",
-    "MAX_PAGE_SIZE",
-    "Page",
-    "check_page",
     "last_contacts",
     "load_ledger",
     "parse_code",
 ]
 
 INT_MAX = 2**31 - 1  # PostgreSQL integer: larger ids cannot exist
-MAX_PAGE_SIZE = 100
-T = TypeVar("T")
-
-
-@dataclass(frozen=True, slots=True)
-class Page(Generic[T]):
-    total: int
-    limit: int
-    offset: int
-    items: list[T]
 
 
 def load_ledger(
@@ -61,13 +45,6 @@ def last_contacts() -> Select[int, date]:
         LedgerFollowUp.ledger_id.label("ledger_id"),
         func.max(LedgerFollowUp.contacted_on).label("last_contacted_on"),
     ).group_by(LedgerFollowUp.ledger_id)
-
-
-def check_page(limit: int, offset: int) -> None:
-    zh = f"每页条数须在 1 至 {MAX_PAGE_SIZE} 之间"
-    check_range(limit, 1, MAX_PAGE_SIZE, field="limit", code="page_size_out_of_range", zh=zh)
-    zh = "起始位置不能为负数或过大"
-    check_range(offset, 0, INT_MAX, field="offset", code="offset_out_of_range", zh=zh)
 
 
 def parse_code(codes: CodeList, text: str, field: str) -> str:

@@ -36,13 +36,12 @@ from matching.ledgers.fields import (
 )
 from matching.ledgers.queries import (
     INT_MAX,
-    Page,
-    check_page,
     last_contacts,
     load_ledger,
     parse_code,
 )
 from matching.ledgers.transitions import check_opening
+from matching.pages import DEFAULT_PAGE_SIZE, Page, check_page, offset_of
 from matching.storage import Person, append_audit
 from matching.storage.ledgers import GraduateLedger, LedgerStatusChange
 
@@ -200,11 +199,11 @@ def list_ledgers(
     status: str | None = None,
     county: str | None = None,
     graduation_year: int | None = None,
-    limit: int = 20,
-    offset: int = 0,
+    page: int = 1,
+    page_size: int = DEFAULT_PAGE_SIZE,
 ) -> Page[LedgerRow]:
     """Visible ledgers, newest first; ``total`` counts only what the caller may see."""
-    check_page(limit, offset)
+    check_page(page, page_size)
     contacts = last_contacts().subquery()
     where = [caller.county_filter(GraduateLedger.county)]
     if status:
@@ -220,8 +219,8 @@ def list_ledgers(
         .outerjoin(contacts, contacts.c.ledger_id == GraduateLedger.id)
         .where(*where)
         .order_by(GraduateLedger.id.desc())
-        .limit(limit)
-        .offset(offset)
+        .limit(page_size)
+        .offset(offset_of(page, page_size))
     ).all()
     items = [LedgerRow(ledger, name, last) for ledger, name, last in rows]
-    return Page(total=total, limit=limit, offset=offset, items=items)
+    return Page(items=items, total=total, page=page, page_size=page_size)

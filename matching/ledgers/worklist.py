@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from matching.access import Caller
 from matching.errors import ValidationError
-from matching.ledgers.queries import Page, check_page, last_contacts
+from matching.ledgers.queries import last_contacts
+from matching.pages import Page, check_page, offset_of
 from matching.storage import Person
 from matching.storage.ledgers import GraduateLedger
 
@@ -46,13 +47,13 @@ def worklist(
     *,
     days: int = DEFAULT_DAYS,
     today: date | None = None,
-    limit: int = 50,
-    offset: int = 0,
+    page: int = 1,
+    page_size: int = 50,
 ) -> Page[WorklistEntry]:
     """Visible 离校未就业 ledgers whose last contact is ``days`` or more days ago, or missing."""
     today = today or date.today()
     check_days(days)
-    check_page(limit, offset)
+    check_page(page, page_size)
     contacts = last_contacts().subquery()
     last = contacts.c.last_contacted_on
     where = [
@@ -69,8 +70,8 @@ def worklist(
     total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
     rows = session.execute(
         base.order_by(case((last.is_(None), 0), else_=1), last, GraduateLedger.id)
-        .limit(limit)
-        .offset(offset)
+        .limit(page_size)
+        .offset(offset_of(page, page_size))
     ).all()
     items = [
         WorklistEntry(
@@ -88,7 +89,7 @@ def worklist(
         )
         for ledger, name, phone, contacted in rows
     ]
-    return Page(total=total, limit=limit, offset=offset, items=items)
+    return Page(items=items, total=total, page=page, page_size=page_size)
 
 
 def check_days(days: int) -> None:

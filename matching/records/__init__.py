@@ -7,6 +7,7 @@ assessments are scoped by the access policy (``matching.access.Caller``): outsid
 exist.
 """
 
+from matching.pages import DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE, Page
 from matching.records.assessments import (
     create_assessment,
     get_assessment,
@@ -28,7 +29,6 @@ from matching.records.employers import (
     update_employer,
 )
 from matching.records.errors import OutOfCounty, RecordConflict, RecordNotFound
-from matching.records.pages import DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE, Page
 from matching.records.persons import (
     PersonFilters,
     create_person,

@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 from matching import codes
 from matching.access import Caller
 from matching.imports import SPECS
+from matching.pages import DEFAULT_PAGE_SIZE, Page, paginate
 from matching.records.errors import RecordNotFound
 from matching.records.filters import code, substring
-from matching.records.pages import DEFAULT_PAGE_SIZE, Page, paginate
 from matching.records.rows import cell_text, cells_of, ensure_unique, validated_record
 from matching.records.writes import insert_record, update_record
 from matching.storage import Person

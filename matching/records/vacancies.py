@@ -17,9 +17,9 @@ from matching import codes
 from matching.access import Caller
 from matching.imports import SPECS
 from matching.imports.vacancies import DEMAND_KEYS
+from matching.pages import DEFAULT_PAGE_SIZE, Page, paginate
 from matching.records.errors import RecordNotFound
 from matching.records.filters import code, prefix, substring
-from matching.records.pages import DEFAULT_PAGE_SIZE, Page, paginate
 from matching.records.rows import cell_text, cells_of, ensure_unique, validated_record
 from matching.records.writes import insert_record, update_record
 from matching.storage import Vacancy

@@ -13,7 +13,6 @@ from matching.referral_flow.create import (
 )
 from matching.referral_flow.reading import (
     EventView,
-    ReferralPage,
     ReferralView,
     person_referrals,
     referral_view,
@@ -40,7 +39,6 @@ __all__ = [
     "Kind",
     "NewReferral",
     "ReferralConflict",
-    "ReferralPage",
     "ReferralView",
     "StageChange",
     "advance_referral",

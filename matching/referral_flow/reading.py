@@ -10,11 +10,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from matching.access import Act, Caller
+from matching.pages import Page, check_page, offset_of
 from matching.referral_flow.advance import as_utc, kind_of, visible_referral
 from matching.referral_flow.stages import Kind, allowed_next
 from matching.storage import Course, Person, Referral, ReferralEvent, User, Vacancy
 
-__all__ = ["EventView", "ReferralPage", "ReferralView", "person_referrals", "referral_view"]
+__all__ = ["EventView", "ReferralView", "person_referrals", "referral_view"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,12 +45,6 @@ class ReferralView:
     refusal_reason: str | None
     allowed_next: tuple[str, ...]
     events: tuple[EventView, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class ReferralPage:
-    total: int
-    items: list[ReferralView]
 
 
 def referral_view(
@@ -88,8 +83,9 @@ def person_referrals(
     *,
     page: int,
     page_size: int,
-) -> ReferralPage:
+) -> Page[ReferralView]:
     """A person's referrals, newest first, one page (without events)."""
+    check_page(page, page_size)
     caller.require(Act.READ, session.get(Person, person_id), person_id)
     total = session.scalar(
         select(func.count()).select_from(Referral).where(Referral.person_id == person_id)
@@ -98,12 +94,13 @@ def person_referrals(
         select(Referral)
         .where(Referral.person_id == person_id)
         .order_by(Referral.referred_at.desc(), Referral.id.desc())
-        .offset((page - 1) * page_size)
+        .offset(offset_of(page, page_size))
         .limit(page_size)
     ).all()
     users = _usernames(session, [row.referred_by for row in rows])
     titles = _titles(session, rows)
-    return ReferralPage(total=total or 0, items=[_view(row, titles, users) for row in rows])
+    items = [_view(row, titles, users) for row in rows]
+    return Page(items=items, total=total or 0, page=page, page_size=page_size)
 
 
 def _view(

@@ -41,6 +41,7 @@ from matching.records.errors import RecordNotFound
 from matching.storage import Fair
 from serving.fair_calibration import CalibrationCache
 from serving.fair_prematch import PrematchUnavailable, run_prematch
+from serving.paging import PageNumber, PageSize
 from serving.routers.fair_schemas import (
     MAX_PAGE_SIZE,
     BoothsAnswer,
@@ -83,9 +84,10 @@ Registrar = Annotated[Caller, Depends(require_roles(*REGISTRARS))]
 PersonReader = Annotated[Caller, Depends(require_roles(*PERSON_READERS))]
 Reader = Annotated[Caller, Depends(require_roles(*READERS))]
 FairId = Annotated[IdText, Path(description="fair id")]
-PageNumber = Annotated[int, Query(ge=1, le=100_000, description="page, from 1")]
-PageSize = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"at most {MAX_PAGE_SIZE}")]
-ListPageSize = Annotated[int, Query(ge=1, le=100, description="at most 100")]
+# A pre-match page lists a booth's whole shortlist, so it may be larger than other pages.
+PrematchPageSize = Annotated[
+    int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"at most {MAX_PAGE_SIZE}")
+]
 
 
 @contextmanager
@@ -117,7 +119,7 @@ def create(request: Request, body: Annotated[FairCreate, Body()], caller: Organi
 
 @router.get("", response_model=FairPage, responses=errors(401, 403, 422))
 def list_all(
-    request: Request, caller: Reader, page: PageNumber = 1, page_size: ListPageSize = 20
+    request: Request, caller: Reader, page: PageNumber = 1, page_size: PageSize = 20
 ) -> FairPage:
     """The fairs you may see (your county's, or all for city-wide roles), latest first."""
     with _reading(request) as session:
@@ -167,7 +169,7 @@ def candidates(
     fair_id: FairId,
     caller: PersonReader,
     page: PageNumber = 1,
-    page_size: ListPageSize = 50,
+    page_size: PageSize = 50,
 ) -> CandidatePage:
     """Registered candidates you may see, by person id (ID numbers masked)."""
     scope = caller
@@ -232,7 +234,7 @@ def prematch(
     caller: Organiser,
     body: Annotated[PrematchIn | None, Body()] = None,
     page: PageNumber = 1,
-    page_size: PageSize = 100,
+    page_size: PrematchPageSize = 100,
 ) -> PrematchOut:
     """Send every registered candidate to at most ``max_booths`` booths, maximising the
     expected hires under each booth's capacity, then time the interviews without clashes;
@@ -263,7 +265,7 @@ def read_prematch(
     fair_id: FairId,
     caller: PersonReader,
     page: PageNumber = 1,
-    page_size: PageSize = 100,
+    page_size: PrematchPageSize = 100,
 ) -> PrematchOut:
     """The latest pre-match, one page of each list, with only the persons you may see."""
     with _reading(request) as session:

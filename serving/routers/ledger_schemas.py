@@ -42,8 +42,10 @@ class LedgerItem(BaseModel):
 
 class LedgerPage(BaseModel):
     total: int
-    limit: int
-    offset: int
+    page: int
+    page_size: int
+    limit: int = Field(deprecated=True, description="page_size (old name)")
+    offset: int = Field(deprecated=True, description="rows before this page (old paging)")
     items: list[LedgerItem]
 
 
@@ -128,8 +130,10 @@ class WorklistItem(BaseModel):
 class WorklistPage(BaseModel):
     days: int
     total: int
-    limit: int
-    offset: int
+    page: int
+    page_size: int
+    limit: int = Field(deprecated=True, description="page_size (old name)")
+    offset: int = Field(deprecated=True, description="rows before this page (old paging)")
     items: list[WorklistItem]
 
 

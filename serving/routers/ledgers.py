@@ -15,6 +15,8 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from matching import ledgers
 from matching.access import ROLES_FOR, Act, Caller
 from matching.ledgers.queries import INT_MAX
+from matching.pages import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from serving.paging import PageNumber, PageSize, page_fields, page_from
 from serving.routers.ledger_inputs import (
     ActionCreate,
     ActionPatch,
@@ -57,8 +59,14 @@ LEDGER_ROLES = ROLES_FOR[Act.LEDGER]
 Staff = Annotated[Caller, Depends(require_roles(*LEDGER_ROLES))]
 LedgerId = Annotated[IdText, Path(description="ledger id")]
 ActionId = Annotated[IdText, Path(description="planned action id")]
-Limit = Annotated[int, Query(ge=1, le=ledgers.MAX_PAGE_SIZE, description="page size")]
-Offset = Annotated[int, Query(ge=0, le=INT_MAX)]
+Limit = Annotated[
+    int | None,
+    Query(ge=1, le=MAX_PAGE_SIZE, deprecated=True, description="old name of page_size"),
+]
+Offset = Annotated[
+    int | None,
+    Query(ge=0, le=INT_MAX, deprecated=True, description="rows to skip: a multiple of page_size"),
+]
 Days = Annotated[int, Query(ge=1, le=ledgers.MAX_DAYS, description="not contacted for N days")]
 CountyQuery = Annotated[
     County | None, Query(description="county code or name; default: every county you see")
@@ -72,26 +80,24 @@ def list_ledgers(
     status: Annotated[Status | None, Query(description="status code or name")] = None,
     county: CountyQuery = None,
     graduation_year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
-    limit: Limit = 20,
-    offset: Offset = 0,
+    page: PageNumber = 1,
+    page_size: PageSize = DEFAULT_PAGE_SIZE,
+    limit: Limit = None,
+    offset: Offset = None,
 ) -> LedgerPage:
     """Ledgers of your county (admins: all), newest first."""
+    page, page_size = page_from(page, page_size, limit, offset)
     with reading(request) as session:
-        page = ledgers.list_ledgers(
+        found = ledgers.list_ledgers(
             session,
             caller,
             status=status,
             county=county,
             graduation_year=graduation_year,
-            limit=limit,
-            offset=offset,
+            page=page,
+            page_size=page_size,
         )
-        return LedgerPage(
-            total=page.total,
-            limit=page.limit,
-            offset=page.offset,
-            items=[ledger_item(row) for row in page.items],
-        )
+        return LedgerPage(**page_fields(found), items=[ledger_item(row) for row in found.items])
 
 
 @router.post("", response_model=LedgerDetail, status_code=201, responses=WRITE_ERRORS)
@@ -105,18 +111,21 @@ def open_ledger(request: Request, caller: Staff, body: LedgerCreate) -> LedgerDe
 
 @router.get("/worklist", response_model=WorklistPage, responses=ERRORS)
 def worklist(
-    request: Request, caller: Staff, days: Days = 30, limit: Limit = 50, offset: Offset = 0
+    request: Request,
+    caller: Staff,
+    days: Days = 30,
+    page: PageNumber = 1,
+    page_size: PageSize = 50,
+    limit: Limit = None,
+    offset: Offset = None,
 ) -> WorklistPage:
     """离校不断线: graduates who left school without work and were not contacted for ``days``
     days; never contacted first, then the longest without contact."""
+    page, page_size = page_from(page, page_size, limit, offset)
     with reading(request) as session:
-        page = ledgers.worklist(session, caller, days=days, limit=limit, offset=offset)
+        found = ledgers.worklist(session, caller, days=days, page=page, page_size=page_size)
         return WorklistPage(
-            days=days,
-            total=page.total,
-            limit=page.limit,
-            offset=page.offset,
-            items=[worklist_item(entry) for entry in page.items],
+            days=days, **page_fields(found), items=[worklist_item(e) for e in found.items]
         )
 
 

@@ -22,8 +22,6 @@ from starlette.concurrency import run_in_threadpool
 from matching import codes
 from matching.access import ROLES_FOR, Act
 from matching.records import (
-    MAX_PAGE,
-    MAX_PAGE_SIZE,
     OutOfCounty,
     Page,
     RecordConflict,
@@ -100,10 +98,6 @@ def get_sessions(request: Request) -> sessionmaker[Session]:
 
 
 Sessions = Annotated[sessionmaker[Session], Depends(get_sessions)]
-PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE, description="page, from 1")]
-PageSize = Annotated[
-    int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"rows per page, at most {MAX_PAGE_SIZE}")
-]
 ForeignId = Annotated[IdText | None, Query()]
 SearchText = Annotated[
     str | None,

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query
 
 from matching import records
 from matching.access import Caller
+from serving.paging import PageNumber, PageSize
 from serving.routers.records_common import (
     COURSE_WRITERS,
     STAFF,
@@ -15,8 +16,6 @@ from serving.routers.records_common import (
     CourseStatus,
     ForeignId,
     OccupationGroup,
-    PageNumber,
-    PageSize,
     RecordRoute,
     SearchText,
     Sessions,

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Query
 
 from matching import records
 from matching.access import Caller
+from serving.paging import PageNumber, PageSize
 from serving.routers.records_common import (
     PERSON_READERS,
     PERSON_WRITERS,
@@ -19,8 +20,6 @@ from serving.routers.records_common import (
     DisabilityCategory,
     DisabilityLevel,
     EmploymentStatus,
-    PageNumber,
-    PageSize,
     RecordRoute,
     SearchText,
     Sessions,

@@ -12,14 +12,13 @@ from fastapi import APIRouter, Depends, Query
 
 from matching import records
 from matching.access import Caller
+from serving.paging import PageNumber, PageSize
 from serving.routers.records_common import (
     CATALOG_WRITERS,
     STAFF,
     County,
     ForeignId,
     OccupationGroup,
-    PageNumber,
-    PageSize,
     RecordRoute,
     SearchText,
     Sessions,

@@ -13,11 +13,12 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Body, Depends, HTTPException, Path, Request
 from sqlalchemy.orm import Session
 
 from matching.access import ROLES_FOR, Act, Caller
 from matching.ledgers import plan_referral
+from matching.pages import DEFAULT_PAGE_SIZE
 from matching.referral_flow import (
     NewReferral,
     ReferralConflict,
@@ -29,6 +30,7 @@ from matching.referral_flow import (
 )
 from matching.settings import Settings
 from serving.auth_audit import audit_refusal
+from serving.paging import PageNumber, PageSize
 from serving.routers.referral_schemas import (
     REFERRAL_STATUS_TEXT,
     ReferralDetail,
@@ -39,7 +41,7 @@ from serving.routers.referral_schemas import (
     referral_detail,
     referral_out,
 )
-from serving.schemas.common import MAX_PAGE_SIZE, IdText, PersonId, error_responses
+from serving.schemas.common import IdText, PersonId, error_responses
 from serving.security import require_roles
 
 router = APIRouter(tags=["referrals"])
@@ -184,10 +186,8 @@ def list_for_person(
     request: Request,
     person_id: PersonId,
     caller: Readers,
-    page: Annotated[int, Query(ge=1, le=100_000, description="page number, from 1")] = 1,
-    page_size: Annotated[
-        int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"at most {MAX_PAGE_SIZE}")
-    ] = 20,
+    page: PageNumber = 1,
+    page_size: PageSize = DEFAULT_PAGE_SIZE,
 ) -> ReferralList:
     """A person's referrals, newest first (without their events)."""
     with request.app.state.sessions() as session:

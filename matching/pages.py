@@ -1,4 +1,5 @@
-"""One page of a search: the rows, the total that matches and where the page lies."""
+"""Paging, one scheme for the whole product: pages count from 1, ``page_size`` rows each (at most
+``MAX_PAGE_SIZE``), and a page says the ``total`` that matches and where it lies."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from sqlalchemy.orm.interfaces import ORMOption
 from matching.errors import ValidationError
 from matching.storage import Base
 
-T = TypeVar("T", bound=Base)
+T = TypeVar("T")
+M = TypeVar("M", bound=Base)
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE = 1_000_000
@@ -34,6 +36,11 @@ def check_page(page: int, page_size: int) -> None:
     check_range(page_size, 1, MAX_PAGE_SIZE, field="page_size", code=code, zh=zh)
 
 
+def offset_of(page: int, page_size: int) -> int:
+    """The number of rows before ``page``."""
+    return (page - 1) * page_size
+
+
 def check_range(value: int, low: int, high: int, *, field: str, code: str, zh: str) -> None:
     """A paging number (page, size, offset) outside ``low..high`` is a validation error of
     ``field``, its English message naming the field and the allowed range."""
@@ -43,14 +50,14 @@ def check_range(value: int, low: int, high: int, *, field: str, code: str, zh: s
 
 def paginate(
     session: Session,
-    model: type[T],
+    model: type[M],
     conditions: Sequence[ColumnElement[bool]],
     *,
     order_by: Sequence[Any],
     page: int,
     page_size: int,
     options: Sequence[ORMOption] = (),
-) -> Page[T]:
+) -> Page[M]:
     """Rows of ``model`` matching every condition, ``page_size`` at a time (pages count from 1);
     ``total`` counts every matching row, so a scoped caller's totals count only what they see."""
     check_page(page, page_size)
@@ -60,7 +67,7 @@ def paginate(
         .where(*conditions)
         .order_by(*order_by)
         .limit(page_size)
-        .offset((page - 1) * page_size)
+        .offset(offset_of(page, page_size))
         .options(*options)
     )
     return Page(list(session.scalars(query)), total, page, page_size)
