@@ -26,7 +26,7 @@ import numpy as np
 import polars as pl
 
 from features.context import FeatureContext
-from features.schema import JOB_FEATURES
+from features.schema import JOB_FEATURE_SET
 from features.sources import read_snapshot
 from features.training_frames import job_training_frame
 from matching.fair_plans import Day, NewFair, create_fair
@@ -54,7 +54,7 @@ def ranker(context: FeatureContext) -> Any:
     frame = job_training_frame(context).collect().sort("query_id")
     groups = frame.group_by("query_id", maintain_order=True).len()["len"].to_numpy()
     data = lgb.Dataset(
-        frame.select(JOB_FEATURES.names).to_pandas(), frame["grade"].to_numpy(), group=groups
+        frame.select(JOB_FEATURE_SET.names).to_pandas(), frame["grade"].to_numpy(), group=groups
     )
     params = {"objective": "lambdarank", "num_leaves": 63, "verbose": -1, "num_threads": 2}
     return lgb.train(params, data, num_boost_round=300)

@@ -41,7 +41,7 @@ import polars as pl
 
 from features.context import FeatureContext
 from features.request import job_request
-from features.schema import JOB_FEATURES
+from features.schema import JOB_FEATURE_SET
 from features.sources import read_snapshot
 from matching.settings import Settings
 from matching.storage import make_engine
@@ -232,7 +232,7 @@ def main() -> None:
     now = datetime.now(UTC)
     payloads = []
     for person in persons:
-        frame = job_request(context, person, now).select(JOB_FEATURES.names)
+        frame = job_request(context, person, now).select(JOB_FEATURE_SET.names)
         split = {"columns": frame.columns, "data": frame.cast(pl.Float64).rows()}
         payloads.append(json.dumps({"dataframe_split": split}, allow_nan=True))
     candidates = [len(json.loads(p)["dataframe_split"]["data"]) for p in payloads]

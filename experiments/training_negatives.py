@@ -24,11 +24,12 @@ import numpy as np
 import polars as pl
 
 from experiments.training_headroom import candidate_frames, ndcg10
-from features.candidates import OPEN_ROW, candidate_vacancies, job_candidates
+from features.candidates import job_candidates
 from features.context import FeatureContext
 from features.jobs import job_features, people_at
 from features.sources import read_snapshot
 from features.tables import Keyed
+from features.vacancy import OPEN_ROW, candidate_vacancies
 from matching.storage import make_engine
 from training import baselines
 from training.config import TrainConfig

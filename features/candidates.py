@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from features.geo import pair_distance_km
+from features.ops import POLARS, Column, Ops, expression
 from features.ordered import ordered_sum
 from features.schema import DIMENSIONS
-from features.sets import MODE_BITS, SKILL_BITS, V_MODE_BITS, WANTED_BITS, Vocabularies
-from features.vacancy import ACCOMMODATION_BOOST_POINTS, CANDIDATE_COLUMNS, EMPLOYER_COUNTS
-from matching import codes
+from features.vacancy import ACCOMMODATION_BOOST_POINTS, EMPLOYER_COUNTS, OPEN_ROW
+from features.vocabularies import MODE_BITS, SKILL_BITS, V_MODE_BITS, WANTED_BITS, Vocabularies
 
 if TYPE_CHECKING:
     from features.context import FeatureContext
@@ -32,14 +32,7 @@ DEFAULT_MARGIN = 4.2  # keep items within this pre-score distance of the best (*
 REACH_FACTOR = 2.0  # workplaces up to twice the acceptable commute stay in (*tuned for recall*)
 MIN_REACH_KM = 10.0
 INCAPACITY = -3.0  # a gap of three points or more after accommodations excludes the job
-# Employers built around disabled workers (如康家园, massage places) hire them far more readily.
-EMPLOYER_LEANING = {
-    codes.EMPLOYER_KINDS.codes.index("auxiliary_center"): 1.0,
-    codes.EMPLOYER_KINDS.codes.index("blind_massage"): 1.0,
-    codes.EMPLOYER_KINDS.codes.index("social_org"): 0.3,
-}
-# The pre-score's terms and weights, in the order they are added (``features.one_person``
-# computes the same terms with NumPy).
+# The pre-score's weights, in the order its terms (``prescore_terms``) are added.
 PRESCORE_WEIGHTS: dict[str, float] = {
     "fit": -0.9,
     "incapable": -1.5,
@@ -65,7 +58,6 @@ PAY_RANGE = (-1.0, 0.6)  # pay against expectation, clipped
 MODE_POINTS = (0.5, -0.3)  # a preferred work mode, another one
 SKILLS_COUNTED = 2  # skills wanted and held count up to this many
 HIRES_PRIOR = (0.2, 10.0, 0.02)  # (hires + a) / (referrals + b) - c
-OPEN_ROW = "_open_row"
 PLACE = ("_opened_on", "_deadline", "_age_min", "_age_max", "v_home_based")
 WHERE = ("_v_phi", "_v_cos_phi", "_v_longitude")
 FIT = tuple(f"{prefix}_{d}" for prefix in ("v_demand", "_closes") for d in DIMENSIONS)
@@ -95,22 +87,6 @@ PERSON = (
     "_has_massage",
     "_needs_toilet",
 )
-
-
-def candidate_vacancies(vacancy_table: pl.DataFrame) -> pl.DataFrame:
-    """Vacancies still open, with the columns candidate generation reads and the vacancy-only
-    parts of its pre-score, once per snapshot; ``_open_row`` numbers them."""
-    return (
-        vacancy_table.filter(pl.col("_status") == "open")
-        .select(*CANDIDATE_COLUMNS, pl.col(f"^({WANTED_BITS}|{V_MODE_BITS})[0-9]+$"))
-        .with_row_index(OPEN_ROW)
-        .with_columns(
-            _pay_mid=(pl.col("v_pay_min") + pl.col("v_pay_max")) / 2,
-            _leaning=pl.col("v_employer_kind").replace_strict(
-                EMPLOYER_LEANING, default=0.0, return_dtype=pl.Float64
-            ),
-        )
-    )
 
 
 def job_candidates(
@@ -206,42 +182,7 @@ class _Rules:
                 "shortfall"
             ),
         ]
-        ratio = pl.col("distance") / pl.col("p_commute_km").clip(1.0, None)
-        graduate = pl.col("p_graduate") == 1
-        for_graduates = pl.col("v_graduate_oriented") == 1
-        # A transparent rule of thumb, not a model: fit after accommodations, commute against
-        # what the person accepts, pay against expectation, work mode, hours and schooling.
-        # The pre-score is the sum of weight × what (PRESCORE_WEIGHTS), added in this order.
-        what: dict[str, pl.Expr] = {
-            "fit": pl.col("shortfall").fill_null(0.0),
-            "incapable": (-pl.col("worst") - INCAPABLE_FROM).clip(0.0, None),
-            "far": (ratio - 1.0).clip(0.0, None),
-            "commute": ratio.clip(None, 1.0),
-            "pay": (
-                (pl.col("_pay_mid") - pl.col("p_expected_pay")) / pl.col("p_expected_pay")
-            ).clip(PAY_RANGE[0], PAY_RANGE[1]),
-            "mode": pl.when(sets.modes.shared(MODE_BITS, V_MODE_BITS) > 0)
-            .then(MODE_POINTS[0])
-            .otherwise(MODE_POINTS[1]),
-            "hours": (pl.col("v_hours") - pl.col("p_sustainable_hours")).clip(0.0, None),
-            "schooling": (pl.col("p_education_rank") < pl.col("_education_min")).cast(pl.Float64),
-            "reserved": pl.col("v_reserved").cast(pl.Float64),
-            "quota_gap": (pl.col("v_employer_quota_gap") > 0).cast(pl.Float64),
-            "employs_disabled": (pl.col("v_employer_disabled_rate") > 0).cast(pl.Float64),
-            "skills": sets.skills.shared(SKILL_BITS, WANTED_BITS).clip(None, SKILLS_COUNTED),
-            "massage_licence": (pl.col("_wants_massage") & ~pl.col("_has_massage")).cast(
-                pl.Float64
-            ),
-            "toilet": (
-                pl.col("_needs_toilet") & ~pl.col("_offers_toilet") & (pl.col("v_home_based") == 0)
-            ).cast(pl.Float64),
-            "employer_hires": (pl.col("employer_hires") + HIRES_PRIOR[0])
-            / (pl.col("employer_referrals") + HIRES_PRIOR[1])
-            - HIRES_PRIOR[2],
-            "graduate": (graduate & for_graduates).cast(pl.Float64),
-            "not_graduate": ((pl.col("p_graduate") == 0) & for_graduates).cast(pl.Float64),
-            "employer_kind": pl.col("_leaning"),
-        }
+        what = {name: expression(term) for name, term in prescore_terms(POLARS, sets).items()}
         terms = [(name, weight, what[name]) for name, weight in PRESCORE_WEIGHTS.items()]
         # Each term is its own column first: polars runs one long chained expression slowly.
         self.terms = [(weight * what).alias(f"_term_{name}") for name, weight, what in terms]
@@ -253,3 +194,37 @@ class _Rules:
 @lru_cache(maxsize=8)
 def _rules(sets: Vocabularies) -> _Rules:
     return _Rules(sets)
+
+
+def prescore_terms(o: Ops, sets: Vocabularies) -> dict[str, Column]:
+    """The pre-score's terms, unweighted, for the pre-score to add in ``PRESCORE_WEIGHTS``' order:
+    a transparent rule of thumb, not a model (fit after accommodations, commute against what the
+    person accepts, pay against expectation, work mode, hours and schooling). Written once for
+    both engines (``features.ops``); reads ``distance``, ``worst`` and ``shortfall``."""
+    ratio = o.col("distance") / o.clip(o.col("p_commute_km"), 1.0, None)
+    expected = o.col("p_expected_pay")
+    for_graduates = o.col("v_graduate_oriented") == 1
+    return {
+        "fit": o.fill_null(o.col("shortfall"), 0.0),
+        "incapable": o.clip(-o.col("worst") - INCAPABLE_FROM, 0.0, None),
+        "far": o.clip(ratio - 1.0, 0.0, None),
+        "commute": o.clip(ratio, None, 1.0),
+        "pay": o.clip((o.col("_pay_mid") - expected) / expected, PAY_RANGE[0], PAY_RANGE[1]),
+        "mode": o.where(o.shared(sets.modes, MODE_BITS, V_MODE_BITS) > 0, *MODE_POINTS),
+        "hours": o.clip(o.col("v_hours") - o.col("p_sustainable_hours"), 0.0, None),
+        "schooling": o.floats(o.col("p_education_rank") < o.col("_education_min")),
+        "reserved": o.floats(o.col("v_reserved")),
+        "quota_gap": o.floats(o.col("v_employer_quota_gap") > 0),
+        "employs_disabled": o.floats(o.col("v_employer_disabled_rate") > 0),
+        "skills": o.clip(o.shared(sets.skills, SKILL_BITS, WANTED_BITS), None, SKILLS_COUNTED),
+        "massage_licence": o.floats(o.col("_wants_massage") & ~o.col("_has_massage")),
+        "toilet": o.floats(
+            o.col("_needs_toilet") & ~o.col("_offers_toilet") & (o.col("v_home_based") == 0)
+        ),
+        "employer_hires": (o.col("employer_hires") + HIRES_PRIOR[0])
+        / (o.col("employer_referrals") + HIRES_PRIOR[1])
+        - HIRES_PRIOR[2],
+        "graduate": o.floats((o.col("p_graduate") == 1) & for_graduates),
+        "not_graduate": o.floats((o.col("p_graduate") == 0) & for_graduates),
+        "employer_kind": o.col("_leaning"),
+    }

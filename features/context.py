@@ -7,15 +7,14 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from features.candidates import OPEN_ROW, candidate_vacancies
 from features.course import course_table
 from features.histories import course_history, employer_history, person_history, vacancy_history
 from features.moment import MomentSlot
 from features.person import assessment_table, person_table, typical_scores
-from features.sets import Vocabularies
 from features.sources import Snapshot
 from features.tables import History, Keyed
-from features.vacancy import vacancy_table
+from features.vacancy import OPEN_ROW, candidate_vacancies, vacancy_table
+from features.vocabularies import Vocabularies
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import polars as pl
 
 from features.geo import haversine_km
+from features.ops import POLARS, expression
 from features.schema import COURSE_FEATURE_SET, DIMENSIONS
 from features.tables import History
 from features.text import bigrams, set_cosine
@@ -107,7 +108,7 @@ def course_features(
         y_worst_margin=pl.min_horizontal(margins),
         y_accessibility_coverage=pl.when(needs > 0).then(served / needs).otherwise(1.0),
         y_new_skills=pl.col("_taught").list.set_difference("_skills").list.len().cast(pl.Int32),
-        y_text_similarity=set_cosine(pl.col("_text"), pl.col("_c_text")),
+        y_text_similarity=expression(set_cosine(POLARS, "_text", "_c_text")),
         y_distance_km=distance,
         y_commute_ratio=distance / pl.col("p_commute_km").clip(1.0, None),
         y_congestion=pl.col("course_referrals").cast(pl.Float64)

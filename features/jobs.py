@@ -11,11 +11,12 @@ from functools import lru_cache
 import polars as pl
 
 from features.context import FeatureContext
-from features.geo import pair_distance_km
-from features.ordered import ordered_sum
+from features.ops import POLARS, Column, Ops, expression
 from features.person import effective_score, person_features
-from features.schema import DIMENSIONS, JOB_FEATURES
-from features.sets import (
+from features.schema import DIMENSIONS, JOB_FEATURE_SET
+from features.text import set_cosine
+from features.vacancy import ACCOMMODATION_BOOST_POINTS, vacancy_features
+from features.vocabularies import (
     MODE_BITS,
     NEEDED_BITS,
     OFFERED_BITS,
@@ -24,8 +25,6 @@ from features.sets import (
     WANTED_BITS,
     Vocabularies,
 )
-from features.text import set_cosine
-from features.vacancy import ACCOMMODATION_BOOST_POINTS, vacancy_features
 
 
 def job_pair_features(rows: pl.LazyFrame, sets: Vocabularies) -> pl.LazyFrame:
@@ -40,68 +39,68 @@ def pair_inputs(sets: Vocabularies) -> frozenset[str]:
     """The columns ``job_pair_features`` and the feature list read (ids and the moment too)."""
     first, second = _pair_columns(sets)
     read = {name for expression in (*first, *second) for name in expression.meta.root_names()}
-    return frozenset({*read, *JOB_FEATURES.names, "query_id", "person_id", "vacancy_id", "at"})
+    return frozenset({*read, *JOB_FEATURE_SET.names, "query_id", "person_id", "vacancy_id", "at"})
 
 
 @lru_cache(maxsize=8)
 def _pair_columns(sets: Vocabularies) -> tuple[list[pl.Expr], list[pl.Expr]]:
-    """Two steps: margins and distance first, then what is made of them."""
+    first, second = pair_terms(POLARS, sets)
+    return (
+        [expression(term).alias(name) for name, term in first.items()],
+        [expression(term).alias(name) for name, term in second.items()],
+    )
+
+
+def pair_terms(o: Ops, sets: Vocabularies) -> tuple[dict[str, Column], dict[str, Column]]:
+    """The pair features (and the accommodated margins they are made of) in two steps: margins
+    and distance first, then what is made of them, which reads the first step's columns.
+    Written once for both engines (``features.ops``)."""
     margins = [f"x_margin_{d}" for d in DIMENSIONS]
     accommodated = [f"_accommodated_{d}" for d in DIMENSIONS]
-    distance = pair_distance_km(pl.col("v_home_based") == 1)
-    first = [
-        *((pl.col(f"p_{d}") - pl.col(f"v_demand_{d}")).alias(f"x_margin_{d}") for d in DIMENSIONS),
-        *(_accommodated(f"p_{d}", d).alias(f"_accommodated_{d}") for d in DIMENSIONS),
-        distance.alias("x_distance_km"),
-    ]
-    needed = pl.col("_needed")
-    pay_mid = (pl.col("v_pay_min") + pl.col("v_pay_max")) / 2
-    second = [
-        pl.min_horizontal(margins).alias("x_worst_margin"),
-        pl.min_horizontal(accommodated).alias("x_worst_margin_accommodated"),
-        ordered_sum(
-            [(-_accommodated(effective_score(d), d)).clip(0.0, None) for d in DIMENSIONS],
+    first = {
+        **{f"x_margin_{d}": o.col(f"p_{d}") - o.col(f"v_demand_{d}") for d in DIMENSIONS},
+        **{f"_accommodated_{d}": accommodated_margin(o, f"p_{d}", d) for d in DIMENSIONS},
+        "x_distance_km": o.distance(),
+    }
+    pay_mid = (o.col("v_pay_min") + o.col("v_pay_max")) / 2
+    expected = o.col("p_expected_pay")
+    second = {
+        "x_worst_margin": o.lowest(margins),
+        "x_worst_margin_accommodated": o.lowest(accommodated),
+        "x_shortfall_accommodated": o.ordered_sum(
+            [o.clip(-accommodated_margin(o, effective_score(d), d), 0.0, None) for d in DIMENSIONS],
             skip_nulls=True,
-        ).alias("x_shortfall_accommodated"),
-        (pl.col("_needs_toilet") & ~pl.col("_offers_toilet") & (pl.col("v_home_based") == 0))
-        .cast(pl.Int8)
-        .alias("x_toilet_missing"),
-        (pl.col("_wants_massage") & ~pl.col("_has_massage"))
-        .cast(pl.Int8)
-        .alias("x_massage_unlicensed"),
-        pl.sum_horizontal([pl.col(a) < 0 for a in accommodated])
-        .cast(pl.Int32)
-        .alias("x_dimensions_short"),
-        pl.when(needed.list.len() > 0)
-        .then(sets.accommodations.shared(NEEDED_BITS, OFFERED_BITS) / needed.list.len())
-        .otherwise(1.0)
-        .alias("x_accommodation_coverage"),
-        sets.skills.shared(SKILL_BITS, WANTED_BITS).cast(pl.Int32).alias("x_skills_overlap"),
-        set_cosine(pl.col("_text"), pl.col("_v_text")).alias("x_text_similarity"),
-        (pl.col("x_distance_km") / pl.col("p_commute_km").clip(1.0, None)).alias("x_commute_ratio"),
-        (pl.col("_county") == pl.col("_v_county")).cast(pl.Int8).alias("x_same_county"),
-        ((pay_mid - pl.col("p_expected_pay")) / pl.col("p_expected_pay").clip(1.0, None)).alias(
-            "x_pay_vs_expectation"
         ),
-        (pl.col("v_hours") - pl.col("p_sustainable_hours")).clip(0.0, None).alias("x_hours_excess"),
-        (sets.modes.shared(MODE_BITS, V_MODE_BITS) > 0).cast(pl.Int8).alias("x_mode_fit"),
-        (pl.col("p_education_rank") >= pl.col("_education_min"))
-        .cast(pl.Int8)
-        .alias("x_education_ok"),
-        ((pl.col("p_graduate") == 1) & (pl.col("v_graduate_oriented") == 1))
-        .cast(pl.Int8)
-        .alias("x_graduate_match"),
-        (pl.col("vacancy_referrals") / pl.col("v_openings").clip(1.0, None)).alias("x_congestion"),
-    ]
+        "x_toilet_missing": o.int8(
+            o.col("_needs_toilet") & ~o.col("_offers_toilet") & (o.col("v_home_based") == 0)
+        ),
+        "x_massage_unlicensed": o.int8(o.col("_wants_massage") & ~o.col("_has_massage")),
+        "x_dimensions_short": o.count_true([o.col(a) < 0 for a in accommodated]),
+        "x_accommodation_coverage": o.quotient(
+            o.shared(sets.accommodations, NEEDED_BITS, OFFERED_BITS), o.size("_needed"), 1.0
+        ),
+        "x_skills_overlap": o.int32(o.shared(sets.skills, SKILL_BITS, WANTED_BITS)),
+        "x_text_similarity": set_cosine(o, "_text", "_v_text"),
+        "x_commute_ratio": o.col("x_distance_km") / o.clip(o.col("p_commute_km"), 1.0, None),
+        "x_same_county": o.int8(o.col("_county") == o.col("_v_county")),
+        "x_pay_vs_expectation": (pay_mid - expected) / o.clip(expected, 1.0, None),
+        "x_hours_excess": o.clip(o.col("v_hours") - o.col("p_sustainable_hours"), 0.0, None),
+        "x_mode_fit": o.int8(o.shared(sets.modes, MODE_BITS, V_MODE_BITS) > 0),
+        "x_education_ok": o.int8(o.col("p_education_rank") >= o.col("_education_min")),
+        "x_graduate_match": o.int8(
+            (o.col("p_graduate") == 1) & (o.col("v_graduate_oriented") == 1)
+        ),
+        "x_congestion": o.col("vacancy_referrals") / o.clip(o.col("v_openings"), 1.0, None),
+    }
     return first, second
 
 
-def _accommodated(score: str, dimension: str) -> pl.Expr:
+def accommodated_margin(o: Ops, score: str, dimension: str) -> Column:
     """The margin on a dimension once an offered accommodation that closes it adds its points."""
     return (
-        pl.col(score)
-        + ACCOMMODATION_BOOST_POINTS * pl.col(f"_closes_{dimension}")
-        - pl.col(f"v_demand_{dimension}")
+        o.col(score)
+        + ACCOMMODATION_BOOST_POINTS * o.col(f"_closes_{dimension}")
+        - o.col(f"v_demand_{dimension}")
     )
 
 
@@ -115,7 +114,7 @@ def people_at(context: FeatureContext, queries: pl.LazyFrame) -> pl.LazyFrame:
 def job_features(
     context: FeatureContext, people: pl.LazyFrame, items: pl.LazyFrame
 ) -> pl.LazyFrame:
-    """people (``people_at``) × items (query_id, vacancy_id) → ids and JOB_FEATURES."""
+    """people (``people_at``) × items (query_id, vacancy_id) → ids and JOB_FEATURE_SET."""
     pairs = vacancy_features(
         items.join(people, on="query_id"),
         context.vacancies,
@@ -123,5 +122,5 @@ def job_features(
         context.employer_history,
     )
     return job_pair_features(pairs, context.sets).select(
-        "query_id", "person_id", "vacancy_id", "at", *JOB_FEATURES.names
+        "query_id", "person_id", "vacancy_id", "at", *JOB_FEATURE_SET.names
     )

@@ -63,8 +63,9 @@ from features.one_person_inputs import (
     input_bits,
 )
 from features.person import effective_score
-from features.schema import DIMENSIONS, JOB_FEATURES
-from features.sets import (
+from features.schema import DIMENSIONS, JOB_FEATURE_SET
+from features.vacancy import ACCOMMODATION_BOOST_POINTS
+from features.vocabularies import (
     MODE_BITS,
     NEEDED_BITS,
     OFFERED_BITS,
@@ -74,22 +75,21 @@ from features.sets import (
     Bitsets,
     Vocabularies,
 )
-from features.vacancy import ACCOMMODATION_BOOST_POINTS
 
 Bools = npt.NDArray[np.bool_]
 
 _DISTANCE: Final = pair_distance_km(pl.col("v_home_based") == 1).alias("distance")
-_ENTITIES: Final = ("person", "vacancy", "pair")  # of JOB_FEATURES
+_ENTITIES: Final = ("person", "vacancy", "pair")  # of JOB_FEATURE_SET
 _OWN: Final = {
-    entity: [f.name for f in JOB_FEATURES.features if f.entity == entity] for entity in _ENTITIES
+    entity: [f.name for f in JOB_FEATURE_SET.features if f.entity == entity] for entity in _ENTITIES
 }
 _AT: Final = {
-    entity: [JOB_FEATURES.names.index(name) for name in _OWN[entity]] for entity in _ENTITIES
+    entity: [JOB_FEATURE_SET.names.index(name) for name in _OWN[entity]] for entity in _ENTITIES
 }
-# The answer's columns come out in JOB_FEATURES' order when it lists the person's features,
+# The answer's columns come out in JOB_FEATURE_SET's order when it lists the person's features,
 # then the vacancy's, then the pair's, so no select has to reorder 100 columns (a cost on every
 # request; experiments/features.md).
-_IN_ORDER: Final = JOB_FEATURES.names == [name for entity in _ENTITIES for name in _OWN[entity]]
+_IN_ORDER: Final = JOB_FEATURE_SET.names == [name for entity in _ENTITIES for name in _OWN[entity]]
 
 
 @dataclass(frozen=True, eq=False)
@@ -102,13 +102,13 @@ class OnePerson:
     pair: dict[str, Array]
     same_place: bool  # the pair features' places equal the rules' (the distance is reused)
     vacancy_rows: Ints  # open row → row of the day's vacancy frame
-    vacancy_features: pl.DataFrame  # the vacancies' own features (JOB_FEATURES), by frame row
+    vacancy_features: pl.DataFrame  # the vacancies' own features (JOB_FEATURE_SET), by frame row
     vacancy_text: list[frozenset[str]]
     vacancy_text_size: Ints  # the lengths of the bigram lists
     vacancy_county: Ints
     counties: dict[str, int]
     people: dict[str, Array]
-    person_features: pl.DataFrame  # the persons' own features (JOB_FEATURES), by person row
+    person_features: pl.DataFrame  # the persons' own features (JOB_FEATURE_SET), by person row
     person_matrix: Floats  # the same as Float64, a null as NaN
     vacancy_matrix: Floats  # ``vacancy_features`` the same way, row-major
     person_text: pl.Series  # the persons' bigram lists
@@ -179,7 +179,7 @@ class OnePerson:
         self, row: int, person_id: int, at: pl.Series, limit: int
     ) -> pl.DataFrame | None:
         """``features.request.job_request`` for the person in ``row`` of the day's frames: ids
-        and JOB_FEATURES of the candidates, best pre-score first; None when the person lacks a
+        and JOB_FEATURE_SET of the candidates, best pre-score first; None when the person lacks a
         value the engine reads (or expects pay of 0, which the pre-score divides by)."""
         found = self._request(row, limit)
         if found is None:
@@ -197,19 +197,19 @@ class OnePerson:
         )
         ids = self._ids(chosen, person_id, at)
         rows = pl.concat([ids, own, vacancy, features], how="horizontal")
-        return rows if _IN_ORDER else rows.select(*IDS, *JOB_FEATURES.names)
+        return rows if _IN_ORDER else rows.select(*IDS, *JOB_FEATURE_SET.names)
 
     def job_matrix(
         self, row: int, person_id: int, at: pl.Series, limit: int
     ) -> tuple[pl.DataFrame, Floats] | None:
-        """``job_request``'s ids and its JOB_FEATURES as the model reads them: a row-major
+        """``job_request``'s ids and its JOB_FEATURE_SET as the model reads them: a row-major
         Float64 matrix in the set's order, a null as NaN (what ``features.arrays.matrix``
         makes of the frame, without making the frame)."""
         found = self._request(row, limit)
         if found is None:
             return None
         chosen, pair = found
-        features = np.empty((chosen.size, len(JOB_FEATURES.names)), np.float64)
+        features = np.empty((chosen.size, len(JOB_FEATURE_SET.names)), np.float64)
         features[:, _AT["person"]] = self.person_matrix[row]
         features[:, _AT["vacancy"]] = self.vacancy_matrix[self.vacancy_rows[chosen]]
         for position, name in zip(_AT["pair"], _OWN["pair"], strict=True):

@@ -9,7 +9,8 @@ from typing import Final
 from features.candidates import FIT, PERSON, PLACE, SCORED, SCORES, WHERE
 from features.person import effective_score
 from features.schema import DIMENSIONS
-from features.sets import (
+from features.vacancy import EMPLOYER_COUNTS
+from features.vocabularies import (
     MODE_BITS,
     NEEDED_BITS,
     OFFERED_BITS,
@@ -18,7 +19,6 @@ from features.sets import (
     WANTED_BITS,
     Vocabularies,
 )
-from features.vacancy import EMPLOYER_COUNTS
 
 IDS: Final = ("query_id", "person_id", "vacancy_id", "at")
 DISTANCE_INPUTS: Final = (*WHERE, "v_home_based")
@@ -60,7 +60,7 @@ ASSESSED: Final = tuple(f"p_{d}" for d in DIMENSIONS) + tuple(
 
 
 def input_bits(sets: Vocabularies, *prefixes: str) -> list[str]:
-    """The bitset columns of ``prefixes`` (``features.sets``) in ``sets``."""
+    """The bitset columns of ``prefixes`` (``features.vocabularies``) in ``sets``."""
     by_prefix = {
         SKILL_BITS: sets.skills,
         WANTED_BITS: sets.skills,

@@ -9,9 +9,9 @@ import polars as pl
 
 from features.geo import latitude_radians
 from features.schema import DIMENSIONS
-from features.sets import MODE_BITS, NEEDED_BITS, PERSON_BITS, SKILL_BITS, Vocabularies
 from features.tables import History, Keyed
 from features.text import bigrams
+from features.vocabularies import MODE_BITS, NEEDED_BITS, PERSON_BITS, SKILL_BITS, Vocabularies
 from matching import codes
 
 PERSON_HISTORY = [

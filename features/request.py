@@ -14,16 +14,16 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from features.candidates import DEFAULT_LIMIT, OPEN_ROW, job_candidates
+from features.candidates import DEFAULT_LIMIT, job_candidates
 from features.context import FeatureContext
 from features.course import course_features
 from features.jobs import job_features, job_pair_features, pair_inputs, people_at
 from features.moment import Moment, micros_of, window
 from features.one_person import OnePerson
-from features.schema import JOB_FEATURES
+from features.schema import JOB_FEATURE_SET
 from features.sources import UTC_MICROS
 from features.tables import Keyed
-from features.vacancy import EMPLOYER_COUNTS, vacancy_features
+from features.vacancy import EMPLOYER_COUNTS, OPEN_ROW, vacancy_features
 
 # Small frames: the streaming engine's start-up costs more than the work itself.
 ENGINE: Final = "in-memory"
@@ -150,7 +150,7 @@ def job_request(
 def job_matrix(
     context: FeatureContext, person_id: int, at: datetime, *, limit: int = DEFAULT_LIMIT
 ) -> tuple[pl.DataFrame, npt.NDArray[np.float64]] | None:
-    """``job_request``'s ids (query_id, person_id, vacancy_id, at) and its JOB_FEATURES as a
+    """``job_request``'s ids (query_id, person_id, vacancy_id, at) and its JOB_FEATURE_SET as a
     row-major Float64 matrix (a null as NaN), as a model reads them, when the NumPy engine
     serves the person; None when it does not (then ``job_request``)."""
     found = _engine_for(context, person_id, at)
@@ -191,7 +191,7 @@ def polars_job_request(
     rows = moment.pairs(items, person_id, person["at"])
     features = job_pair_features(rows, context.sets)
     return collect(
-        features.select("query_id", "person_id", "vacancy_id", "at", *JOB_FEATURES.names)
+        features.select("query_id", "person_id", "vacancy_id", "at", *JOB_FEATURE_SET.names)
     )
 
 

@@ -209,7 +209,9 @@ COURSE_PAIR_FEATURES = (
     _f("y_congestion", pl.Float64, "pair", "referrals to this course before the time per place"),
 )
 
-JOB_FEATURES = FeatureSet("jobs", (*PERSON_FEATURES, *VACANCY_FEATURES, *JOB_PAIR_FEATURES))
+# The ordered sets a ranker is trained on are ``*_FEATURE_SET``; the tuples above (``*_FEATURES``)
+# are their parts.
+JOB_FEATURE_SET = FeatureSet("jobs", (*PERSON_FEATURES, *VACANCY_FEATURES, *JOB_PAIR_FEATURES))
 COURSE_FEATURE_SET = FeatureSet(
     "courses", (*PERSON_FEATURES, *COURSE_FEATURES, *COURSE_PAIR_FEATURES)
 )

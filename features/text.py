@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from features.ops import Column, Ops
+
 
 def bigrams(text: pl.Expr) -> pl.Expr:
     """Overlapping character bigrams of a string (spaces and punctuation dropped), as a set."""
@@ -13,8 +15,8 @@ def bigrams(text: pl.Expr) -> pl.Expr:
     return even.list.concat(odd).list.unique()
 
 
-def set_cosine(left: pl.Expr, right: pl.Expr) -> pl.Expr:
-    """|A ∩ B| / sqrt(|A|·|B|), 0 when either set is empty."""
-    overlap = left.list.set_intersection(right).list.len().cast(pl.Float64)
-    norm = (left.list.len() * right.list.len()).cast(pl.Float64).sqrt()
-    return pl.when(norm > 0).then(overlap / norm).otherwise(0.0)
+def set_cosine(o: Ops, left: str, right: str) -> Column:
+    """|A ∩ B| / sqrt(|A|·|B|) of two list columns, 0 when either set is empty."""
+    overlap = o.floats(o.common(left, right))
+    norm = o.sqrt(o.floats(o.size(left) * o.size(right)))
+    return o.quotient(overlap, norm, 0.0)

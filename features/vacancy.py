@@ -10,9 +10,9 @@ import polars as pl
 from features.geo import latitude_radians
 from features.person import EDUCATION_RANK, MASSAGE_SKILL, TOILET, code_index
 from features.schema import DIMENSIONS
-from features.sets import OFFERED_BITS, V_MODE_BITS, WANTED_BITS, Vocabularies
 from features.tables import History, Keyed
 from features.text import bigrams
+from features.vocabularies import OFFERED_BITS, V_MODE_BITS, WANTED_BITS, Vocabularies
 from matching import codes
 from matching.occupations import load_occupations
 
@@ -42,6 +42,14 @@ RATE_FEATURES = {
     "v_interview_rate": ("vacancy_interviewed", "vacancy_referrals", "interviewed"),
 }
 CANDIDATE_ONLY = ("_status", "_age_min", "_age_max")  # read by candidate rules, not features
+OPEN_ROW = "_open_row"  # numbers the open vacancies (``candidate_vacancies``)
+# The pre-score's employer_kind term (``features.candidates``): employers built around disabled
+# workers (如康家园, massage places) hire them far more readily.
+EMPLOYER_LEANING = {
+    codes.EMPLOYER_KINDS.codes.index("auxiliary_center"): 1.0,
+    codes.EMPLOYER_KINDS.codes.index("blind_massage"): 1.0,
+    codes.EMPLOYER_KINDS.codes.index("social_org"): 0.3,
+}
 
 
 def closes(dimension: str) -> pl.Expr:
@@ -202,3 +210,19 @@ CANDIDATE_COLUMNS = (
     *(f"v_demand_{d}" for d in DIMENSIONS),
     *(f"_closes_{d}" for d in DIMENSIONS),
 )
+
+
+def candidate_vacancies(vacancy_table: pl.DataFrame) -> pl.DataFrame:
+    """Vacancies still open, with the columns candidate generation reads and the vacancy-only
+    parts of its pre-score, once per snapshot; ``_open_row`` numbers them."""
+    return (
+        vacancy_table.filter(pl.col("_status") == "open")
+        .select(*CANDIDATE_COLUMNS, pl.col(f"^({WANTED_BITS}|{V_MODE_BITS})[0-9]+$"))
+        .with_row_index(OPEN_ROW)
+        .with_columns(
+            _pay_mid=(pl.col("v_pay_min") + pl.col("v_pay_max")) / 2,
+            _leaning=pl.col("v_employer_kind").replace_strict(
+                EMPLOYER_LEANING, default=0.0, return_dtype=pl.Float64
+            ),
+        )
+    )

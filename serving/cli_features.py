@@ -13,7 +13,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from features.context import FeatureContext
-from features.schema import COURSE_FEATURE_SET, JOB_FEATURES
+from features.schema import COURSE_FEATURE_SET, JOB_FEATURE_SET
 from features.sources import read_snapshot
 from features.training_frames import course_training_frame, job_training_frame
 from matching.storage import make_engine, upgrade_database
@@ -57,7 +57,7 @@ def build_command(
         courses.write_parquet(folder / "courses.parquet")
         bar.update(task, advance=1, description="完成")
     manifest = {
-        "jobs": {"rows": jobs.height, "feature_set": JOB_FEATURES.version},
+        "jobs": {"rows": jobs.height, "feature_set": JOB_FEATURE_SET.version},
         "courses": {"rows": courses.height, "feature_set": COURSE_FEATURE_SET.version},
         "seconds": round(time.perf_counter() - started, 1),
     }

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from features.context import FeatureContext
-from features.schema import COURSE_FEATURE_SET, JOB_FEATURES
+from features.schema import COURSE_FEATURE_SET, JOB_FEATURE_SET
 from features.sources import read_snapshot
 from features.training_frames import course_training_frame, job_training_frame
 from matching.settings import Settings
@@ -54,7 +54,7 @@ def _has_champion(settings: Settings, kind: Kind) -> bool:
     trained on another feature list (an older version of this code) does not count."""
     tracking = _tracking(settings)
     model = model_name(kind)
-    feature_set = JOB_FEATURES if kind == "jobs" else COURSE_FEATURE_SET
+    feature_set = JOB_FEATURE_SET if kind == "jobs" else COURSE_FEATURE_SET
     version = usable_champion(tracking, model, feature_set)
     if version is not None:
         typer.echo(f"{model} 已有冠军模型（版本 {version}），跳过")
@@ -141,7 +141,7 @@ def promote_command(
     if if_no_champion and _has_champion(settings, chosen):
         return
     context = _context(settings)
-    feature_set = JOB_FEATURES if chosen == "jobs" else COURSE_FEATURE_SET
+    feature_set = JOB_FEATURE_SET if chosen == "jobs" else COURSE_FEATURE_SET
     frame = job_training_frame(context) if chosen == "jobs" else course_training_frame(context)
     probe = frame.tail(500).collect()
     tracking = _tracking(settings)

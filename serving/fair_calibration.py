@@ -33,7 +33,7 @@ from sklearn.linear_model import LogisticRegression
 from features.context import FeatureContext
 from features.jobs import job_features, people_at
 from features.request import collect
-from features.schema import JOB_FEATURES
+from features.schema import JOB_FEATURE_SET
 from features.training_frames import job_queries
 from matching.fair_plans import CalibrationInfo
 from serving.models import ServedModel
@@ -58,7 +58,7 @@ def scores_of(model: ServedModel, rows: pl.DataFrame) -> FloatArray:
         return np.empty(0)
     if model.booster is None:
         return job_rule_scores(rows)
-    matrix = rows.select(JOB_FEATURES.names).to_pandas()
+    matrix = rows.select(JOB_FEATURE_SET.names).to_pandas()
     # A heavy job's scoring: one thread, so requests keep the other core (serving.scoring_threads).
     return np.asarray(model.booster.predict(matrix, num_threads=HEAVY_THREADS), np.float64)
 

@@ -18,15 +18,16 @@ from datetime import datetime
 import numpy as np
 import polars as pl
 
-from features.candidates import OPEN_ROW, job_candidates
+from features.candidates import job_candidates
 from features.context import FeatureContext
 from features.jobs import job_features, people_at
 from features.moment import micros_of
 from features.reasons import phrase
 from features.request import collect
-from features.schema import JOB_FEATURES
+from features.schema import JOB_FEATURE_SET
 from features.sources import UTC_MICROS
 from features.tables import Keyed
+from features.vacancy import OPEN_ROW
 from serving.models import ServedModel
 from serving.recommend import RULE_FEATURES
 from serving.recommend_core import explain
@@ -67,7 +68,8 @@ def only_vacancies(context: FeatureContext, vacancy_ids: Sequence[int]) -> Featu
 def eligible_pair_features(
     context: FeatureContext, person_ids: Sequence[int], vacancy_ids: Sequence[int], at: datetime
 ) -> pl.DataFrame:
-    """(query_id, person_id, vacancy_id, at, JOB_FEATURES) of every pair passing the hard rules."""
+    """(query_id, person_id, vacancy_id, at, JOB_FEATURE_SET) of every pair passing the hard
+    rules."""
     if not person_ids or not vacancy_ids:
         return pl.DataFrame()
     people = collect(people_at(context, fair_queries(person_ids, at))).lazy()
@@ -93,7 +95,7 @@ def booth_reasons(
     from the pair's feature contributions as on a recommendation line."""
     if rows.height == 0:
         return []
-    names = JOB_FEATURES.names
+    names = JOB_FEATURE_SET.names
     contributions = (
         np.asarray(
             model.booster.predict(

@@ -8,7 +8,7 @@ from datetime import datetime
 from features.context import FeatureContext
 from features.reasons import ability_statements, congestion_note
 from features.request import job_matrix, job_request
-from features.schema import JOB_FEATURES
+from features.schema import JOB_FEATURE_SET
 from serving.lookups import lookups_of
 from serving.models import ServedModel
 from serving.recommend_core import MAX_REASONS, explain, rank, reasons_of
@@ -48,11 +48,11 @@ class JobList:
 def recommend_jobs(
     context: FeatureContext, model: ServedModel, person_id: int, at: datetime, k: int = 10
 ) -> JobList:
-    names = JOB_FEATURES.names
+    names = JOB_FEATURE_SET.names
     # A model reads the input matrix only, which the NumPy engine makes without the frame.
     fast = job_matrix(context, person_id, at) if model.booster is not None else None
     rows, features = fast or (job_request(context, person_id, at), None)
-    result = JobList(person_id, model.label, JOB_FEATURES.version, model.degraded)
+    result = JobList(person_id, model.label, JOB_FEATURE_SET.version, model.degraded)
     if rows.height == 0:
         return result
     ranked = rank(model, rows, names, job_rule_scores, k, features=features)

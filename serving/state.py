@@ -25,7 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from features.context import FeatureContext
 from features.request import course_request, job_request, moment_of
-from features.schema import COURSE_FEATURE_SET, JOB_FEATURES, FeatureSet
+from features.schema import COURSE_FEATURE_SET, JOB_FEATURE_SET, FeatureSet
 from features.sources import TABLES, read_snapshot
 from features.training_frames import course_training_frame, job_training_frame
 from matching.storage import Base
@@ -152,7 +152,7 @@ class ServiceState:
     def _ensure_holders(self, context: FeatureContext) -> None:
         """Create and load the model holders the first time there is data to check them on."""
         if self.jobs is None:
-            self.jobs = self._holder("jobs", JOB_FEATURES, _probe(context, "jobs"))
+            self.jobs = self._holder("jobs", JOB_FEATURE_SET, _probe(context, "jobs"))
         if self.courses is None:
             self.courses = self._holder("courses", COURSE_FEATURE_SET, _probe(context, "courses"))
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import polars as pl
 
 from features.context import FeatureContext
-from features.schema import COURSE_FEATURE_SET, JOB_FEATURES, FeatureSet
+from features.schema import COURSE_FEATURE_SET, JOB_FEATURE_SET, FeatureSet
 from features.sources import snapshot_from_frames
 from features.training_frames import course_training_frame, job_training_frame
 from tests.api_city import test_city
@@ -46,7 +46,7 @@ def champion_store() -> str:
     context = city_context()
     config = TrainConfig(n_estimators=30, num_threads=1)
     kinds: tuple[tuple[Kind, FeatureSet, Callable[[FeatureContext], pl.LazyFrame]], ...] = (
-        ("jobs", JOB_FEATURES, job_training_frame),
+        ("jobs", JOB_FEATURE_SET, job_training_frame),
         ("courses", COURSE_FEATURE_SET, course_training_frame),
     )
     for kind, feature_set, frame in kinds:

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from features.reasons import phrase
 from features.request import job_request
-from features.schema import JOB_FEATURES
+from features.schema import JOB_FEATURE_SET
 from matching.accounts import create_user
 from matching.settings import Settings
 from matching.storage import make_engine, make_sessionmaker, upgrade_database
@@ -60,7 +60,7 @@ def test_a_counselor_gets_ranked_lines_with_reasons(
     assert answer.status_code == 200, answer.text
     body = answer.json()
     assert (body["model_version"], body["degraded"]) == ("champion:1", False)
-    assert body["feature_set_version"] == JOB_FEATURES.version
+    assert body["feature_set_version"] == JOB_FEATURE_SET.version
     assert len(body["items"]) == 5
     scores = [item["score"] for item in body["items"]]
     assert scores == sorted(scores, reverse=True)

@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from features.schema import JOB_FEATURES
+from features.schema import JOB_FEATURE_SET
 from serving.cli import app
 
 
@@ -22,9 +22,9 @@ def test_build_and_recall(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     built = runner.invoke(app, ["features", "build"])
     assert built.exit_code == 0, built.output
     jobs = pl.read_parquet(tmp_path / "features" / "jobs.parquet")
-    assert jobs.height > 1000 and set(JOB_FEATURES.names) <= set(jobs.columns)
+    assert jobs.height > 1000 and set(JOB_FEATURE_SET.names) <= set(jobs.columns)
     manifest = json.loads((tmp_path / "features" / "manifest.json").read_text())
-    assert manifest["jobs"]["feature_set"] == JOB_FEATURES.version
+    assert manifest["jobs"]["feature_set"] == JOB_FEATURE_SET.version
     recall = runner.invoke(app, ["features", "recall", "--persons", "60"])
     assert recall.exit_code == 0, recall.output
     found = re.search(r"recall@10 ([0-9.]+), mean candidates ([0-9.]+)", recall.output)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from features.schema import JOB_FEATURES
+from features.schema import JOB_FEATURE_SET
 from serving.cli import app
 
 
@@ -22,7 +22,7 @@ def test_train_promote_rollback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     first = runner.invoke(app, ["train", "jobs", "--config", str(config), "--json"])
     assert first.exit_code == 0, first.output
     line = json.loads(first.output.strip().splitlines()[-1])
-    assert (line["version"], line["feature_set"]) == ("1", JOB_FEATURES.version)
+    assert (line["version"], line["feature_set"]) == ("1", JOB_FEATURE_SET.version)
     assert {"ranker", "rule", "oracle", "candidates/ranker"} <= set(line["metrics"])
     promoted = runner.invoke(app, ["promote", "jobs"])
     assert promoted.exit_code == 0, promoted.output

@@ -14,7 +14,7 @@ from polars.testing import assert_frame_equal
 from features.candidates import job_candidates
 from features.jobs import people_at
 from features.request import collect, job_features_for
-from features.schema import JOB_FEATURES
+from features.schema import JOB_FEATURE_SET
 from serving.fair_calibration import CalibrationCache, fit_calibration, logged_referrals, scores_of
 from serving.fair_scoring import eligible_pair_features, fair_queries
 from serving.models import ServedModel
@@ -44,8 +44,8 @@ def test_pair_features_are_the_request_paths() -> None:
             continue
         alone = job_features_for(context, person, AT, mine["vacancy_id"].to_list())
         assert_frame_equal(
-            mine.select(JOB_FEATURES.names),
-            alone.sort("vacancy_id").select(JOB_FEATURES.names),
+            mine.select(JOB_FEATURE_SET.names),
+            alone.sort("vacancy_id").select(JOB_FEATURE_SET.names),
         )
 
 

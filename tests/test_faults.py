@@ -23,7 +23,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from features.schema import JOB_FEATURES
+from features.schema import JOB_FEATURE_SET
 from features.training_frames import job_training_frame
 from matching.settings import Settings
 from serving.app import create_app
@@ -167,7 +167,7 @@ def test_promotion_and_rollback_swap_models_while_requests_run(
         first = tracking.client.get_model_version(name, "1")
         assert first.source is not None
         tracking.client.create_model_version(name, first.source, run_id=first.run_id)
-        result = gate(tracking, name, JOB_FEATURES, probe, tolerance=1.0, candidate="2")
+        result = gate(tracking, name, JOB_FEATURE_SET, probe, tolerance=1.0, candidate="2")
         promote(tracking, result)
         promoted = wait_for(lambda: load.latest() == "champion:2", 10 * poll)
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from features.context import FeatureContext
 from features.request import course_request, job_features_for, job_request
-from features.schema import COURSE_FEATURE_SET, JOB_FEATURES
+from features.schema import COURSE_FEATURE_SET, JOB_FEATURE_SET
 from features.sources import read_snapshot, snapshot_from_frames
 from features.training_frames import course_training_frame, job_training_frame
 from matching.storage import make_engine, upgrade_database
@@ -42,7 +42,7 @@ def test_frames_carry_the_declared_features_with_their_dtypes(
     context: FeatureContext, job_frame: pl.DataFrame
 ) -> None:
     for frame, feature_set in (
-        (job_frame, JOB_FEATURES),
+        (job_frame, JOB_FEATURE_SET),
         (course_training_frame(context).collect(), COURSE_FEATURE_SET),
     ):
         for feature in feature_set.features:
@@ -54,11 +54,12 @@ def test_frames_carry_the_declared_features_with_their_dtypes(
 def test_the_feature_set_hash_changes_with_the_list() -> None:
     from features.schema import FeatureSet
 
-    shorter = FeatureSet("jobs", JOB_FEATURES.features[:-1])
+    shorter = FeatureSet("jobs", JOB_FEATURE_SET.features[:-1])
     swapped = FeatureSet(
-        "jobs", (JOB_FEATURES.features[1], JOB_FEATURES.features[0], *JOB_FEATURES.features[2:])
+        "jobs",
+        (JOB_FEATURE_SET.features[1], JOB_FEATURE_SET.features[0], *JOB_FEATURE_SET.features[2:]),
     )
-    assert len({JOB_FEATURES.hash, shorter.hash, swapped.hash}) == 3
+    assert len({JOB_FEATURE_SET.hash, shorter.hash, swapped.hash}) == 3
 
 
 def _change_the_future(city: City, cutoff: datetime) -> dict[str, pl.DataFrame]:
@@ -95,7 +96,7 @@ def test_changing_the_future_does_not_move_past_features(
     changed = FeatureContext.from_snapshot(snapshot_from_frames(_change_the_future(city, cutoff)))
     other = job_training_frame(changed).collect()
     key = ["query_id", "vacancy_id"]
-    columns = ["person_id", "at", *JOB_FEATURES.names]
+    columns = ["person_id", "at", *JOB_FEATURE_SET.names]
 
     def past(frame: pl.DataFrame) -> pl.DataFrame:
         return frame.filter(pl.col("at") < cutoff).select(*key, *columns).sort(key)
@@ -116,7 +117,7 @@ def test_request_time_features_equal_the_training_frame(
         expected = sample.filter(
             (pl.col("query_id") == row["query_id"]) & (pl.col("vacancy_id") == row["vacancy_id"])
         )
-        assert served.select(JOB_FEATURES.names).equals(expected.select(JOB_FEATURES.names))
+        assert served.select(JOB_FEATURE_SET.names).equals(expected.select(JOB_FEATURE_SET.names))
 
 
 def test_candidates_are_open_within_reach_and_bounded(context: FeatureContext) -> None:
@@ -152,7 +153,7 @@ def test_the_database_gives_the_same_frame_as_memory(
     upgrade_database(engine)
     write_frames(engine, city.frames, lambda _table, _n: None)
     from_db = job_training_frame(FeatureContext.from_snapshot(read_snapshot(engine))).collect()
-    columns = ["query_id", "vacancy_id", *JOB_FEATURES.names, "grade"]
+    columns = ["query_id", "vacancy_id", *JOB_FEATURE_SET.names, "grade"]
     assert from_db.select(columns).equals(job_frame.select(columns))
 
 
@@ -246,7 +247,7 @@ def test_keyed_rows_are_found_by_id_dense_or_sparse(ids: list[int]) -> None:
 def test_bitset_overlaps_count_like_list_intersections(
     left: list[list[str]], right: list[list[str]]
 ) -> None:
-    from features.sets import Bitsets
+    from features.vocabularies import Bitsets
 
     size = min(len(left), len(right))
     frame = pl.DataFrame(

@@ -19,7 +19,7 @@ from features.jobs import job_features, people_at
 from features.one_person import OnePerson
 from features.one_person_inputs import IDS
 from features.request import job_request, moment_of, polars_job_request
-from features.schema import JOB_FEATURES
+from features.schema import JOB_FEATURE_SET
 from features.sources import UTC_MICROS, snapshot_from_frames
 from matching.synth.city import SCALES, build_city
 
@@ -75,7 +75,7 @@ def test_the_engine_gives_a_batchs_candidates_and_features(
         assert made is not None
         ids, features = made
         assert ids.equals(mine.select(IDS))
-        assert np.array_equal(features, matrix(mine, JOB_FEATURES.names), equal_nan=True)
+        assert np.array_equal(features, matrix(mine, JOB_FEATURE_SET.names), equal_nan=True)
         assert features.flags.c_contiguous
     assert unassessed > 0  # the null scores of persons never assessed are covered
 

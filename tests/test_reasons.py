@@ -21,10 +21,10 @@ from features.reasons import (
     explainable_features,
     phrase,
 )
-from features.schema import COURSE_FEATURE_SET, JOB_FEATURES
+from features.schema import COURSE_FEATURE_SET, JOB_FEATURE_SET
 from matching import codes
 
-ALL_FEATURES = sorted(set(JOB_FEATURES.names) | set(COURSE_FEATURE_SET.names))
+ALL_FEATURES = sorted(set(JOB_FEATURE_SET.names) | set(COURSE_FEATURE_SET.names))
 # Person-only features say nothing about the item; the employer's size is not a reason either.
 NOT_EXPLAINABLE = {name for name in ALL_FEATURES if name.startswith("p_")} | {"v_employer_staff"}
 MUST_EXPLAIN = {

@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from features.context import FeatureContext
-from features.schema import JOB_FEATURES
+from features.schema import JOB_FEATURE_SET
 from features.sources import snapshot_from_frames
 from features.training_frames import job_training_frame
 from matching.synth.city import SCALES, build_city
@@ -42,7 +42,7 @@ def registry(context: FeatureContext, tmp_path_factory: pytest.TempPathFactory) 
         record(tracking, result, config)
         promote(
             tracking,
-            gate(tracking, model_name("jobs"), JOB_FEATURES, probe(context), tolerance=1.0),
+            gate(tracking, model_name("jobs"), JOB_FEATURE_SET, probe(context), tolerance=1.0),
         )
     return tracking
 
@@ -58,7 +58,7 @@ def holder(context: FeatureContext, cache: Path, tracking: object) -> ModelHolde
         assert isinstance(tracking, Tracking)
         return tracking
 
-    return ModelHolder("jobs", model_name("jobs"), JOB_FEATURES, probe(context), cache, factory)
+    return ModelHolder("jobs", model_name("jobs"), JOB_FEATURE_SET, probe(context), cache, factory)
 
 
 def test_the_champion_serves_lines_with_chinese_reasons(
@@ -71,7 +71,7 @@ def test_the_champion_serves_lines_with_chinese_reasons(
     assert [line.score for line in answer.lines] == sorted(
         (line.score for line in answer.lines), reverse=True
     )
-    assert answer.feature_set == JOB_FEATURES.version and answer.model == "champion:2"
+    assert answer.feature_set == JOB_FEATURE_SET.version and answer.model == "champion:2"
     assert any(line.reasons for line in answer.lines)
     for line in answer.lines:
         assert 1 <= len(line.reasons) + len(line.cautions) <= 3
@@ -112,7 +112,7 @@ def test_a_loaded_champion_stays_while_the_registry_is_away_and_rollback_is_foll
         return current
 
     models = ModelHolder(
-        "jobs", model_name("jobs"), JOB_FEATURES, probe(context), tmp_path, factory
+        "jobs", model_name("jobs"), JOB_FEATURE_SET, probe(context), tmp_path, factory
     )
     assert models.refresh().version == "2"
     state["tracking"] = ConnectionError("gone")

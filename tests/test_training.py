@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from features.context import FeatureContext
-from features.schema import JOB_FEATURES, FeatureSet
+from features.schema import JOB_FEATURE_SET, FeatureSet
 from features.sources import snapshot_from_frames
 from features.training_frames import JOB_GRADES, job_training_frame
 from matching.errors import ConfigError
@@ -111,7 +111,7 @@ def test_the_jobs_ranker_keeps_the_declared_directions(
     result: TrainResult, context: FeatureContext
 ) -> None:
     """Raising a feature held UP never lowers a score, one held DOWN never raises it."""
-    rows = job_training_frame(context).collect().sample(200, seed=3).select(JOB_FEATURES.names)
+    rows = job_training_frame(context).collect().sample(200, seed=3).select(JOB_FEATURE_SET.names)
     base = result.ranker.predict(rows)
     for name, direction in JOB_MONOTONE.items():
         column = rows[name].cast(pl.Float64)  # a missing value stays missing
@@ -138,12 +138,12 @@ def test_the_gate_promotes_checks_and_rolls_back(
     probe = job_training_frame(context).tail(200).collect()
     model = model_name("jobs")
     _run, first = record(tracking, result, SMALL)
-    passed = gate(tracking, model, JOB_FEATURES, probe, tolerance=0.01)
+    passed = gate(tracking, model, JOB_FEATURE_SET, probe, tolerance=0.01)
     assert passed.passed, passed.checks
     promote(tracking, passed)
     assert tracking.version_of(model, CHAMPION) == first
 
-    other_set = FeatureSet("jobs", JOB_FEATURES.features[:-1])
+    other_set = FeatureSet("jobs", JOB_FEATURE_SET.features[:-1])
     refused = gate(tracking, model, other_set, probe.select(other_set.names), tolerance=0.01)
     assert not refused.passed
     assert ("feature list", False) in [(name, ok) for name, ok, _ in refused.checks]
@@ -164,19 +164,19 @@ def test_the_gate_promotes_checks_and_rolls_back(
         return Infinite()
 
     monkeypatch.setattr(tracking, "load_booster", nan_scores)
-    non_finite = gate(tracking, model, JOB_FEATURES, broken, tolerance=0.01)
+    non_finite = gate(tracking, model, JOB_FEATURE_SET, broken, tolerance=0.01)
     assert not non_finite.passed
     assert ("finite scores", False) in [(name, ok) for name, ok, _ in non_finite.checks]
     monkeypatch.setattr(tracking, "load_booster", real_load)
 
     _run, second = record(tracking, result, SMALL)
-    again = gate(tracking, model, JOB_FEATURES, probe, tolerance=0.01)
+    again = gate(tracking, model, JOB_FEATURE_SET, probe, tolerance=0.01)
     assert again.passed and again.candidate == second
     promote(tracking, again)
     assert rollback(tracking, model) == (second, first)
     assert tracking.version_of(model, CHAMPION) == first
     booster = tracking.load_booster(model, first)
-    scores = booster.predict(probe.select(JOB_FEATURES.names).to_pandas())
+    scores = booster.predict(probe.select(JOB_FEATURE_SET.names).to_pandas())
     assert np.isfinite(scores).all()
 
 
@@ -184,8 +184,8 @@ def test_a_run_records_the_feature_set_and_the_data(result: TrainResult, tmp_pat
     tracking = Tracking(f"sqlite:///{tmp_path / 'mlflow.db'}", tmp_path / "artifacts")
     run_id, _version = record(tracking, result, SMALL)
     tags = tracking.run_tags(run_id)
-    assert tags["feature_set_version"] == JOB_FEATURES.version
-    assert tags["feature_names"].split(",") == JOB_FEATURES.names
+    assert tags["feature_set_version"] == JOB_FEATURE_SET.version
+    assert tags["feature_names"].split(",") == JOB_FEATURE_SET.names
     metrics = tracking.run_metrics(run_id)
     assert metrics["ranker_ndcg_at_10"] == pytest.approx(result.metrics["ranker"]["ndcg@10"])
     assert {"worst_group_ratio", "ranker_vs_oracle", "ranker_vs_best_baseline"} <= set(metrics)
@@ -201,22 +201,24 @@ def test_the_gate_compares_with_the_champion_on_the_same_test_lists(
     probe = job_training_frame(context).tail(200).collect()
     model = model_name("jobs")
     record(tracking, result, SMALL)
-    promote(tracking, gate(tracking, model, JOB_FEATURES, probe, tolerance=0.01))
+    promote(tracking, gate(tracking, model, JOB_FEATURE_SET, probe, tolerance=0.01))
     rows = job_training_frame(context).filter(pl.col("source") == "counselor").collect()
     backwards = LambdaRanker(objective="rank_xendcg", n_estimators=30, num_threads=1).fit(
-        rows.select(JOB_FEATURES.names), 4 - rows["grade"].to_numpy(), rows["query_id"].to_numpy()
+        rows.select(JOB_FEATURE_SET.names),
+        4 - rows["grade"].to_numpy(),
+        rows["query_id"].to_numpy(),
     )
     boasting = {**result.metrics, "ranker": {**result.metrics["ranker"], "ndcg@10": 0.99}}
     extra = {**result.extra, "worst_group_ratio": 1.0}
     record(tracking, replace(result, ranker=backwards, metrics=boasting, extra=extra), SMALL)
 
-    by_logs = gate(tracking, model, JOB_FEATURES, probe, tolerance=0.01)
+    by_logs = gate(tracking, model, JOB_FEATURE_SET, probe, tolerance=0.01)
     assert by_logs.passed
     lists = recorded_held_out_lists(tracking, "jobs", context)
     assert lists is not None and lists.frame["query_id"].n_unique() > 100
     first = lists.frame["at"].min()
     assert isinstance(first, datetime) and first >= result.split.valid_end  # its test months
-    same = gate(tracking, model, JOB_FEATURES, probe, tolerance=0.01, lists=lists)
+    same = gate(tracking, model, JOB_FEATURE_SET, probe, tolerance=0.01, lists=lists)
     assert not same.passed
     checks = {name: (ok, detail) for name, ok, detail in same.checks}
     assert checks["NDCG@10"][0] is False
@@ -233,7 +235,7 @@ def test_a_champion_on_another_feature_list_is_not_compared_with(
     tracking = Tracking(f"sqlite:///{tmp_path / 'mlflow.db'}", tmp_path / "artifacts")
     probe = job_training_frame(context).tail(200).collect()
     model = model_name("jobs")
-    older = FeatureSet("jobs", JOB_FEATURES.features[:-6])
+    older = FeatureSet("jobs", JOB_FEATURE_SET.features[:-6])
     rows = job_training_frame(context).filter(pl.col("source") == "counselor").collect()
     old_ranker = LambdaRanker(objective="rank_xendcg", n_estimators=20, num_threads=1).fit(
         rows.select(older.names), rows["grade"].to_numpy(), rows["query_id"].to_numpy()
@@ -253,17 +255,17 @@ def test_a_champion_on_another_feature_list_is_not_compared_with(
         SMALL,
     )
     tracking.set_alias(model, CHAMPION, stale)
-    assert usable_champion(tracking, model, JOB_FEATURES) is None
+    assert usable_champion(tracking, model, JOB_FEATURE_SET) is None
     assert usable_champion(tracking, model, older) == stale
 
     _run, current = record(tracking, result, SMALL)
-    passed = gate(tracking, model, JOB_FEATURES, probe, tolerance=0.01)
+    passed = gate(tracking, model, JOB_FEATURE_SET, probe, tolerance=0.01)
     assert passed.passed, passed.checks
     checks = {name: (ok, detail) for name, ok, detail in passed.checks}
     assert "NDCG@10" not in checks
     assert checks["champion"][0] and "another feature list" in checks["champion"][1]
     promote(tracking, passed)
-    assert usable_champion(tracking, model, JOB_FEATURES) == current
+    assert usable_champion(tracking, model, JOB_FEATURE_SET) == current
 
 
 def test_the_registered_model_scores_through_mlflow_with_missing_values(
@@ -277,7 +279,7 @@ def test_the_registered_model_scores_through_mlflow_with_missing_values(
     uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
     tracking = Tracking(uri, tmp_path / "artifacts")
     _run, version = record(tracking, result, SMALL)
-    rows = job_training_frame(context).tail(20).collect().select(JOB_FEATURES.names).to_pandas()
+    rows = job_training_frame(context).tail(20).collect().select(JOB_FEATURE_SET.names).to_pandas()
     rows["x_toilet_missing"] = rows["x_toilet_missing"].astype("float64")
     rows.loc[0, "x_toilet_missing"] = float("nan")
     mlflow.set_tracking_uri(uri)

@@ -14,7 +14,7 @@ import polars as pl
 from sklearn.base import clone
 
 from features.context import FeatureContext
-from features.schema import COURSE_FEATURE_SET, JOB_FEATURES, FeatureSet
+from features.schema import COURSE_FEATURE_SET, JOB_FEATURE_SET, FeatureSet
 from features.training_frames import (
     COURSE_GRADES,
     JOB_GRADES,
@@ -74,7 +74,7 @@ def frame_for(
     kind: Kind, context: FeatureContext
 ) -> tuple[pl.DataFrame, FeatureSet, dict[str, int]]:
     if kind == "jobs":
-        return job_training_frame(context).collect(), JOB_FEATURES, JOB_GRADES
+        return job_training_frame(context).collect(), JOB_FEATURE_SET, JOB_GRADES
     return course_training_frame(context).collect(), COURSE_FEATURE_SET, COURSE_GRADES
 
 
