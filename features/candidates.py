@@ -20,7 +20,7 @@ from features.geo import pair_distance_km
 from features.ops import POLARS, Column, Ops, expression
 from features.ordered import ordered_sum
 from features.schema import DIMENSIONS
-from features.vacancy import ACCOMMODATION_BOOST_POINTS, EMPLOYER_COUNTS, OPEN_ROW
+from features.vacancy import EMPLOYER_COUNTS, OPEN_ROW, accommodated_margin
 from features.vocabularies import MODE_BITS, SKILL_BITS, V_MODE_BITS, WANTED_BITS, Vocabularies
 
 if TYPE_CHECKING:
@@ -167,11 +167,7 @@ class _Rules:
         )
         self.reachable = open_now & age_ok & (pl.col("distance") <= pl.col("_reach"))
         self.gaps = [
-            (
-                pl.col(f"_score_{d}")
-                + ACCOMMODATION_BOOST_POINTS * pl.col(f"_closes_{d}")
-                - pl.col(f"v_demand_{d}")
-            ).alias(gap)
+            expression(accommodated_margin(POLARS, f"_score_{d}", d)).alias(gap)
             for d, gap in zip(DIMENSIONS, GAPS, strict=True)
         ]
         worst = pl.min_horizontal(GAPS).fill_null(0.0)

@@ -15,7 +15,7 @@ from features.ops import POLARS, Column, Ops, expression
 from features.person import effective_score, person_features
 from features.schema import DIMENSIONS, JOB_FEATURE_SET
 from features.text import set_cosine
-from features.vacancy import ACCOMMODATION_BOOST_POINTS, vacancy_features
+from features.vacancy import accommodated_margin, vacancy_features
 from features.vocabularies import (
     MODE_BITS,
     NEEDED_BITS,
@@ -44,27 +44,31 @@ def pair_inputs(sets: Vocabularies) -> frozenset[str]:
 
 @lru_cache(maxsize=8)
 def _pair_columns(sets: Vocabularies) -> tuple[list[pl.Expr], list[pl.Expr]]:
-    first, second = pair_terms(POLARS, sets)
+    """Two steps: margins and distance first, then what is made of them."""
+    first, second = first_terms(POLARS), pair_terms(POLARS, sets)
     return (
         [expression(term).alias(name) for name, term in first.items()],
         [expression(term).alias(name) for name, term in second.items()],
     )
 
 
-def pair_terms(o: Ops, sets: Vocabularies) -> tuple[dict[str, Column], dict[str, Column]]:
-    """The pair features (and the accommodated margins they are made of) in two steps: margins
-    and distance first, then what is made of them, which reads the first step's columns.
-    Written once for both engines (``features.ops``)."""
-    margins = [f"x_margin_{d}" for d in DIMENSIONS]
-    accommodated = [f"_accommodated_{d}" for d in DIMENSIONS]
-    first = {
+def first_terms(o: Ops) -> dict[str, Column]:
+    """The margins and the distance, which ``pair_terms`` reads (written once for both engines,
+    ``features.ops``)."""
+    return {
         **{f"x_margin_{d}": o.col(f"p_{d}") - o.col(f"v_demand_{d}") for d in DIMENSIONS},
         **{f"_accommodated_{d}": accommodated_margin(o, f"p_{d}", d) for d in DIMENSIONS},
         "x_distance_km": o.distance(),
     }
+
+
+def pair_terms(o: Ops, sets: Vocabularies) -> dict[str, Column]:
+    """The pair features made of ``first_terms``' columns and the person's and vacancy's."""
+    margins = [f"x_margin_{d}" for d in DIMENSIONS]
+    accommodated = [f"_accommodated_{d}" for d in DIMENSIONS]
     pay_mid = (o.col("v_pay_min") + o.col("v_pay_max")) / 2
     expected = o.col("p_expected_pay")
-    second = {
+    return {
         "x_worst_margin": o.lowest(margins),
         "x_worst_margin_accommodated": o.lowest(accommodated),
         "x_shortfall_accommodated": o.ordered_sum(
@@ -92,16 +96,6 @@ def pair_terms(o: Ops, sets: Vocabularies) -> tuple[dict[str, Column], dict[str,
         ),
         "x_congestion": o.col("vacancy_referrals") / o.clip(o.col("v_openings"), 1.0, None),
     }
-    return first, second
-
-
-def accommodated_margin(o: Ops, score: str, dimension: str) -> Column:
-    """The margin on a dimension once an offered accommodation that closes it adds its points."""
-    return (
-        o.col(score)
-        + ACCOMMODATION_BOOST_POINTS * o.col(f"_closes_{dimension}")
-        - o.col(f"v_demand_{dimension}")
-    )
 
 
 def people_at(context: FeatureContext, queries: pl.LazyFrame) -> pl.LazyFrame:

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import reduce
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -40,18 +40,14 @@ from features.arrays import (
 )
 from features.candidates import (
     DEFAULT_MARGIN,
-    HIRES_PRIOR,
-    INCAPABLE_FROM,
     INCAPACITY,
     MIN_REACH_KM,
-    MODE_POINTS,
-    OPEN_ROW,
-    PAY_RANGE,
     PRESCORE_WEIGHTS,
     REACH_FACTOR,
-    SKILLS_COUNTED,
+    prescore_terms,
 )
 from features.geo import pair_distance_km
+from features.jobs import first_terms, pair_terms
 from features.one_person_inputs import (
     ASSESSED,
     CANDIDATE_INPUTS,
@@ -62,9 +58,9 @@ from features.one_person_inputs import (
     PERSON_INPUTS,
     input_bits,
 )
-from features.person import effective_score
+from features.ops import Column, NumpyOps
 from features.schema import DIMENSIONS, JOB_FEATURE_SET
-from features.vacancy import ACCOMMODATION_BOOST_POINTS
+from features.vacancy import OPEN_ROW, accommodated_margin
 from features.vocabularies import (
     MODE_BITS,
     NEEDED_BITS,
@@ -72,7 +68,6 @@ from features.vocabularies import (
     SKILL_BITS,
     V_MODE_BITS,
     WANTED_BITS,
-    Bitsets,
     Vocabularies,
 )
 
@@ -254,61 +249,22 @@ class OnePerson:
         reach = max(float(p["p_commute_km"]) * REACH_FACTOR, MIN_REACH_KM)
         near = distance <= reach
         rows, distance = rows[near], distance[near]
-        gaps = [
-            (float(p[f"_score_{d}"]) + ACCOMMODATION_BOOST_POINTS * v[f"_closes_{d}"][rows])
-            - v[f"v_demand_{d}"][rows]
-            for d in DIMENSIONS
-        ]
+        o = NumpyOps([p, Rows(v, rows)], rows.size)
+        gaps = [_a(accommodated_margin(o, f"_score_{d}", d)) for d in DIMENSIONS]
         worst = reduce(np.minimum, gaps)
         able = worst > INCAPACITY
         rows, distance, worst = rows[able], distance[able], worst[able]
         shortfall = left_sum([np.maximum(-gap[able], 0.0) for gap in gaps])
-        prescore = self._prescore(p, rows, distance, worst, shortfall)
+        computed = {"distance": distance, "worst": worst, "shortfall": shortfall}
+        o = NumpyOps([computed, p, Rows(v, rows)], rows.size)
+        terms = prescore_terms(o, self.sets)
+        prescore = _a(
+            left_sum([_a(weight * terms[name]) for name, weight in PRESCORE_WEIGHTS.items()])
+        )
         keep = prescore >= prescore.max(initial=-np.inf) - DEFAULT_MARGIN
         rows, distance, prescore = rows[keep], distance[keep], prescore[keep]
         order = np.lexsort((self.open["vacancy_id"][rows], -prescore))[:limit]
         return rows[order], distance[order]
-
-    def _prescore(
-        self,
-        p: dict[str, Any],
-        rows: Ints,
-        distance: Floats,
-        worst: Floats,
-        shortfall: Floats,
-    ) -> Floats:
-        v = Rows(self.open, rows)
-        ratio = distance / max(float(p["p_commute_km"]), 1.0)
-        expected = float(p["p_expected_pay"])
-        for_graduates = v["v_graduate_oriented"] == 1
-        modes = _shared(self.sets.modes, p, MODE_BITS, v, V_MODE_BITS)
-        what: dict[str, Floats] = {
-            "fit": shortfall,
-            "incapable": np.maximum(-worst - INCAPABLE_FROM, 0.0),
-            "far": np.maximum(ratio - 1.0, 0.0),
-            "commute": np.minimum(ratio, 1.0),
-            "pay": np.clip((v["_pay_mid"] - expected) / expected, PAY_RANGE[0], PAY_RANGE[1]),
-            "mode": np.where(modes > 0, MODE_POINTS[0], MODE_POINTS[1]),
-            "hours": np.maximum(v["v_hours"] - float(p["p_sustainable_hours"]), 0.0),
-            "schooling": _f(p["p_education_rank"] < v["_education_min"]),
-            "reserved": v["v_reserved"].astype(np.float64),
-            "quota_gap": _f(v["v_employer_quota_gap"] > 0),
-            "employs_disabled": _f(v["v_employer_disabled_rate"] > 0),
-            "skills": np.minimum(
-                _shared(self.sets.skills, p, SKILL_BITS, v, WANTED_BITS), SKILLS_COUNTED
-            ).astype(np.float64),
-            "massage_licence": _f(v["_wants_massage"] & (not p["_has_massage"])),
-            "toilet": _f(
-                bool(p["_needs_toilet"]) & ~v["_offers_toilet"] & (v["v_home_based"] == 0)
-            ),
-            "employer_hires": (v["employer_hires"] + HIRES_PRIOR[0])
-            / (v["employer_referrals"] + HIRES_PRIOR[1])
-            - HIRES_PRIOR[2],
-            "graduate": _f((p["p_graduate"] == 1) & for_graduates),
-            "not_graduate": _f((p["p_graduate"] == 0) & for_graduates),
-            "employer_kind": v["_leaning"],
-        }
-        return left_sum([weight * what[name] for name, weight in PRESCORE_WEIGHTS.items()])
 
     def _pair_features(
         self,
@@ -319,52 +275,23 @@ class OnePerson:
         text: list[str],
     ) -> dict[str, Array]:
         """``features.jobs.job_pair_features`` for the person and the chosen vacancies."""
-        margins = [float(p[f"p_{d}"]) - v[f"v_demand_{d}"] for d in DIMENSIONS]
-        accommodated = [_accommodated(float(p[f"p_{d}"]), v, d) for d in DIMENSIONS]
-        shortfall = [
-            np.maximum(-_accommodated(float(p[effective_score(d)]), v, d), 0.0) for d in DIMENSIONS
-        ]
-        needed = int(p["_needed"])
-        offered = _shared(self.sets.accommodations, p, NEEDED_BITS, v, OFFERED_BITS)
-        commute = float(p["p_commute_km"])
-        expected = float(p["p_expected_pay"])
-        words = frozenset(text)
-        overlap = np.array([len(words & self.vacancy_text[row]) for row in chosen], np.float64)
-        sizes = self.vacancy_text_size[chosen]
-        norm = np.sqrt((sizes * len(text)).astype(np.float64))
-        county = self.counties.get(str(p["_county"]), -1)
-        x: dict[str, Array] = {
-            **{f"x_margin_{d}": m for d, m in zip(DIMENSIONS, margins, strict=True)},
-            "x_worst_margin": reduce(np.fmin, margins),
-            "x_worst_margin_accommodated": reduce(np.fmin, accommodated),
-            "x_dimensions_short": left_sum([(a < 0).astype(np.int32) for a in accommodated]),
-            "x_shortfall_accommodated": left_sum([np.nan_to_num(s, nan=0.0) for s in shortfall]),
-            "x_toilet_missing": _i8(
-                bool(p["_needs_toilet"]) & ~v["_offers_toilet"] & (v["v_home_based"] == 0)
-            ),
-            "x_massage_unlicensed": _i8(v["_wants_massage"] & (not p["_has_massage"])),
-            "x_accommodation_coverage": offered / needed if needed > 0 else np.ones(chosen.size),
-            "x_skills_overlap": _shared(self.sets.skills, p, SKILL_BITS, v, WANTED_BITS).astype(
-                np.int32
-            ),
-            "x_text_similarity": np.where(norm > 0, overlap / np.where(norm > 0, norm, 1.0), 0.0),
-            "x_distance_km": distance,
-            "x_commute_ratio": distance / max(commute, 1.0),
-            "x_same_county": _i8(self.vacancy_county[chosen] == county),
-            "x_pay_vs_expectation": ((v["v_pay_min"] + v["v_pay_max"]) / 2 - expected)
-            / max(expected, 1.0),
-            "x_hours_excess": np.maximum(v["v_hours"] - float(p["p_sustainable_hours"]), 0.0),
-            "x_mode_fit": _i8(_shared(self.sets.modes, p, MODE_BITS, v, V_MODE_BITS) > 0),
-            "x_education_ok": _i8(p["p_education_rank"] >= v["_education_min"]),
-            "x_graduate_match": _i8((p["p_graduate"] == 1) & (v["v_graduate_oriented"] == 1)),
-            "x_congestion": v["vacancy_referrals"] / np.maximum(v["v_openings"], 1.0),
-        }
-        return x
+        counties = {"_county": self.counties.get(str(p["_county"]), -1)}
+        counties["_v_county"] = self.vacancy_county[chosen]
+        sizes = {"_needed": p["_needed"], "_text": len(text)}
+        sizes["_v_text"] = self.vacancy_text_size[chosen]
+        words = {"_text": frozenset(text), "_v_text": [self.vacancy_text[row] for row in chosen]}
 
+        def ops(*columns: Mapping[str, Any]) -> NumpyOps:
+            return NumpyOps(
+                [*columns, counties, p, v],
+                chosen.size,
+                distance=distance,
+                sizes=sizes,
+                sets=words,
+            )
 
-def _accommodated(score: float, v: Mapping[str, Array], dimension: str) -> Floats:
-    closes, demand = v[f"_closes_{dimension}"], v[f"v_demand_{dimension}"]
-    return (score + ACCOMMODATION_BOOST_POINTS * closes) - demand
+        x = {name: _a(value) for name, value in first_terms(ops()).items()}
+        return x | {name: _a(value) for name, value in pair_terms(ops(x), self.sets).items()}
 
 
 def _distances(person: dict[str, Any], places: dict[str, Array]) -> Floats:
@@ -379,21 +306,6 @@ def _distances(person: dict[str, Any], places: dict[str, Array]) -> Floats:
     return frame.select(_DISTANCE).to_series().to_numpy()
 
 
-def _shared(
-    sets: Bitsets, person: dict[str, Any], left: str, vacancy: Mapping[str, Array], right: str
-) -> Ints:
-    """``Bitsets.shared``: members the person's set and each vacancy's have in common."""
-    columns = sets.columns(left)
-    counts = [
-        np.bitwise_count(vacancy[f"{right}{word}"] & person[name]).astype(np.int64)
-        for word, name in enumerate(columns)
-    ]
-    return left_sum(counts) if counts else np.zeros(len(vacancy["v_hours"]), np.int64)
-
-
-def _f(mask: object) -> Floats:
-    return np.asarray(mask).astype(np.float64)
-
-
-def _i8(mask: object) -> npt.NDArray[np.int8]:
-    return np.asarray(mask).astype(np.int8)
+def _a(value: Column) -> Array:
+    """A formula's value as the array it is (``NumpyOps``)."""
+    return cast(Array, value)

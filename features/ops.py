@@ -149,23 +149,32 @@ POLARS = PolarsOps()
 
 class NumpyOps:
     """``Ops`` on one person's values (NumPy scalars) and their rows' (arrays): ``columns``
-    by name (a null as NaN); a list column as its lengths in ``sizes`` and, where
-    ``common`` reads it, as sets in ``sets`` (one for the person, one per row)."""
+    by name (a null as NaN), looked up in the mappings in turn (the last one only for what the
+    others lack, so a lazy ``features.arrays.Rows`` gathers only what is read); a list column
+    as its lengths in ``sizes`` and, where ``common`` reads it, as sets in ``sets`` (one for the
+    person, one per row)."""
 
     def __init__(
         self,
-        columns: Mapping[str, Any],
+        columns: Sequence[Mapping[str, Any]],
         rows: int,
         *,
         distance: Array | None = None,
         sizes: Mapping[str, Any] | None = None,
         sets: Mapping[str, Any] | None = None,
     ) -> None:
-        self._columns, self._rows, self._distance = columns, rows, distance
+        *self._first, self._last = columns
+        self._rows, self._distance = rows, distance
         self._sizes, self._sets = sizes or {}, sets or {}
 
     def col(self, name: str) -> Column:
-        return _c(self._columns[name])
+        return _c(self._get(name))
+
+    def _get(self, name: str) -> Any:
+        for columns in self._first:
+            if name in columns:
+                return columns[name]
+        return self._last[name]
 
     def where(self, condition: Column, then: Column | float, otherwise: float) -> Column:
         return _c(np.where(_a(condition), _a(then), otherwise))
@@ -187,7 +196,7 @@ class NumpyOps:
         return _c(np.where(np.isnan(array), fill, array))
 
     def lowest(self, names: Sequence[str]) -> Column:
-        return _c(reduce(np.fmin, [self._columns[name] for name in names]))
+        return _c(reduce(np.fmin, [self._get(name) for name in names]))
 
     def ordered_sum(self, terms: Sequence[Column], *, skip_nulls: bool = False) -> Column:
         parts = [self.fill_null(term, 0.0) for term in terms] if skip_nulls else terms
@@ -218,7 +227,7 @@ class NumpyOps:
     def shared(self, sets: Bitsets, left: str, right: str) -> Column:
         words = range(sets.words)
         counts = [
-            np.bitwise_count(self._columns[f"{right}{word}"] & self._columns[f"{left}{word}"])
+            np.bitwise_count(self._get(f"{right}{word}") & self._get(f"{left}{word}"))
             for word in words
         ]
         if not counts:

@@ -8,6 +8,7 @@ from functools import cache
 import polars as pl
 
 from features.geo import latitude_radians
+from features.ops import Column, Ops
 from features.person import EDUCATION_RANK, MASSAGE_SKILL, TOILET, code_index
 from features.schema import DIMENSIONS
 from features.tables import History, Keyed
@@ -50,6 +51,15 @@ EMPLOYER_LEANING = {
     codes.EMPLOYER_KINDS.codes.index("blind_massage"): 1.0,
     codes.EMPLOYER_KINDS.codes.index("social_org"): 0.3,
 }
+
+
+def accommodated_margin(o: Ops, score: str, dimension: str) -> Column:
+    """The margin on a dimension once an offered accommodation that closes it adds its points."""
+    return (
+        o.col(score)
+        + ACCOMMODATION_BOOST_POINTS * o.col(f"_closes_{dimension}")
+        - o.col(f"v_demand_{dimension}")
+    )
 
 
 def closes(dimension: str) -> pl.Expr:
