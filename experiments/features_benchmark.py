@@ -13,13 +13,18 @@ import argparse
 import statistics
 import tempfile
 import time
-from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import polars as pl
 
 from features.context import FeatureContext
-from features.request import job_request, moment_of, person_row, polars_job_request
+from features.request import (
+    RequestFrames,
+    job_request,
+    moment_of,
+    person_row,
+    polars_job_request,
+)
 from features.sources import read_snapshot
 from features.training_frames import course_training_frame, job_training_frame
 from matching.storage import make_engine, upgrade_database
@@ -65,16 +70,17 @@ def main() -> None:
         seekers = context.persons.filter(pl.col("employment_status") == "seeking")["id"]
         people = seekers.sample(args.requests, seed=5).to_list()
         now = datetime(2026, 11, 1, tzinfo=UTC)
-        job_request(context, people[0], now)  # warm-up
-        polars_job_request(context, people[0], now)
+        served = RequestFrames(context)
+        job_request(served, people[0], now)  # warm-up
+        polars_job_request(served, people[0], now)
         times, polars_times, sizes = [], [], []
         for person in people:  # the two paths alternate, so that both see the same moments
             started = time.perf_counter()
-            rows = job_request(context, person, now)
+            rows = job_request(served, person, now)
             times.append((time.perf_counter() - started) * 1000)
             sizes.append(rows.height)
             started = time.perf_counter()
-            polars_job_request(context, person, now)
+            polars_job_request(served, person, now)
             polars_times.append((time.perf_counter() - started) * 1000)
         times.sort()
         median = statistics.median(times)
@@ -90,20 +96,20 @@ def main() -> None:
             f"  the same with the polars plans only (polars_job_request): median "
             f"{polars_median:.1f} ms; NumPy engine / polars {median / polars_median:.2f}"
         )
-        print(pieces(context, people, now))
+        print(pieces(served, people, now))
 
 
-def pieces(context: FeatureContext, people: list[int], now: datetime) -> str:
+def pieces(served: RequestFrames, people: list[int], now: datetime) -> str:
     """What a request builds on: the day's frames and their arrays (``features.moment``, built
-    once per snapshot and day; timed on a copy of the context that has none yet) and, for the
-    polars path, the person's row taken from them (median)."""
+    once per snapshot and day; timed on frames of their own) and, for the polars path, the
+    person's row taken from them (median)."""
     started = time.perf_counter()
-    moment_of(replace(context), now)
+    moment_of(RequestFrames(served.context), now)
     frames_ms = (time.perf_counter() - started) * 1000
     rows = []
     for person in people:
         started = time.perf_counter()
-        person_row(context, person, now)
+        person_row(served, person, now)
         rows.append((time.perf_counter() - started) * 1000)
     return (
         f"  the day's frames and arrays {frames_ms:.0f} ms once; "

@@ -40,7 +40,7 @@ import httpx
 import polars as pl
 
 from features.context import FeatureContext
-from features.request import job_request
+from features.request import RequestFrames, job_request
 from features.schema import JOB_FEATURE_SET
 from features.sources import read_snapshot
 from matching.settings import Settings
@@ -231,8 +231,9 @@ def main() -> None:
     persons = random.Random(args.seed).sample(county_persons, args.persons)
     now = datetime.now(UTC)
     payloads = []
+    served = RequestFrames(context)
     for person in persons:
-        frame = job_request(context, person, now).select(JOB_FEATURE_SET.names)
+        frame = job_request(served, person, now).select(JOB_FEATURE_SET.names)
         split = {"columns": frame.columns, "data": frame.cast(pl.Float64).rows()}
         payloads.append(json.dumps({"dataframe_split": split}, allow_nan=True))
     candidates = [len(json.loads(p)["dataframe_split"]["data"]) for p in payloads]

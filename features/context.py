@@ -3,13 +3,12 @@ dated histories indexed for point-in-time lookups (see ``features.histories``)."
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import polars as pl
 
 from features.course import course_table
 from features.histories import course_history, employer_history, person_history, vacancy_history
-from features.moment import MomentSlot
 from features.person import assessment_table, person_table, typical_scores
 from features.sources import Snapshot
 from features.tables import History, Keyed
@@ -21,7 +20,8 @@ from features.vocabularies import Vocabularies
 class FeatureContext:
     """What every feature function reads, built once per snapshot by ``from_snapshot`` (off the
     request path; its cost is in experiments/features.md), so that one person's request only
-    looks rows up."""
+    looks rows up. The frames requests build on (``features.request.RequestFrames``) are kept
+    by whoever serves them."""
 
     persons: pl.DataFrame  # as read, for callers choosing whom to ask about
     person_table: Keyed  # person_table by id
@@ -37,9 +37,6 @@ class FeatureContext:
     typical_scores: pl.DataFrame
     sets: Vocabularies  # the names in sets of skills, work modes and accommodations, numbered
     snapshot: Snapshot
-    # request-time frames of the current day (``features.request.moment_of``); not an init
-    # field, so that ``dataclasses.replace`` (a narrowed copy) starts with frames of its own
-    moment: MomentSlot = field(default_factory=MomentSlot, init=False, compare=False, repr=False)
 
     @classmethod
     def from_snapshot(cls, snapshot: Snapshot) -> FeatureContext:

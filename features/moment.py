@@ -6,8 +6,8 @@ registered) and the history rows strictly before it (``features.tables.History``
 two consecutive history moments of a snapshot, within one day, every feature has one value, and
 a request there can take its person row and its vacancies' columns from frames built for the
 whole window instead of building them for itself. ``Moment.covers`` says whether a moment is in
-the window; ``features.request`` rebuilds the frames when it is not (at midnight UTC, or when a
-dated event such as an assessment known from tomorrow comes due).
+the window; ``features.request.RequestFrames`` builds new frames when it is not (at midnight
+UTC, or when a dated event such as an assessment known from tomorrow comes due).
 
 The frames come from the same functions as the training frames (``people_at``,
 ``vacancy_features``); ``tests/test_moment.py`` checks that a request built from them equals one
@@ -16,23 +16,17 @@ built for itself.
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 import polars as pl
 
+from features.one_person import OnePerson
 from features.tables import ROW, History, Keyed
-
-if TYPE_CHECKING:
-    from features.one_person import OnePerson
 
 EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 DAY_MICROS: Final = 86_400_000_000
-# Today's set plus two others, so a question about another moment does not push out today's;
-# each set's memory on the demo city is in experiments/features.md.
-KEPT_MOMENTS: Final = 3
 
 
 def micros_of(at: datetime) -> int:
@@ -113,20 +107,3 @@ def window(micros: int, histories: tuple[History, ...]) -> tuple[int, int]:
         if split < moments.len():
             until = min(until, int(moments[split]))
     return after, until
-
-
-@dataclass(eq=False)
-class MomentSlot:
-    """The ``Moment``s of a snapshot, newest first: a few, so that a caller asking about another
-    moment (a fair's date, a past referral) does not push out the day's frames and make the
-    next request rebuild them."""
-
-    kept: list[Moment] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def covering(self, micros: int) -> Moment | None:
-        return next((moment for moment in self.kept if moment.covers(micros)), None)
-
-    def keep(self, moment: Moment) -> None:
-        """Add ``moment`` as the newest (the caller holds ``lock``)."""
-        self.kept = [moment, *self.kept][:KEPT_MOMENTS]

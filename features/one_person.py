@@ -258,9 +258,7 @@ class OnePerson:
         computed = {"distance": distance, "worst": worst, "shortfall": shortfall}
         o = NumpyOps([computed, p, Rows(v, rows)], rows.size)
         terms = prescore_terms(o, self.sets)
-        prescore = _a(
-            left_sum([_a(weight * terms[name]) for name, weight in PRESCORE_WEIGHTS.items()])
-        )
+        prescore = left_sum([_a(weight * terms[name]) for name, weight in PRESCORE_WEIGHTS.items()])
         keep = prescore >= prescore.max(initial=-np.inf) - DEFAULT_MARGIN
         rows, distance, prescore = rows[keep], distance[keep], prescore[keep]
         order = np.lexsort((self.open["vacancy_id"][rows], -prescore))[:limit]
@@ -275,10 +273,10 @@ class OnePerson:
         text: list[str],
     ) -> dict[str, Array]:
         """``features.jobs.job_pair_features`` for the person and the chosen vacancies."""
-        counties = {"_county": self.counties.get(str(p["_county"]), -1)}
-        counties["_v_county"] = self.vacancy_county[chosen]
-        sizes = {"_needed": p["_needed"], "_text": len(text)}
-        sizes["_v_text"] = self.vacancy_text_size[chosen]
+        county = self.counties.get(str(p["_county"]), -1)
+        counties: dict[str, Any] = {"_county": county, "_v_county": self.vacancy_county[chosen]}
+        text_sizes = self.vacancy_text_size[chosen]
+        sizes: dict[str, Any] = {"_needed": p["_needed"], "_text": len(text), "_v_text": text_sizes}
         words = {"_text": frozenset(text), "_v_text": [self.vacancy_text[row] for row in chosen]}
 
         def ops(*columns: Mapping[str, Any]) -> NumpyOps:

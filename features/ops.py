@@ -99,7 +99,8 @@ class PolarsOps:
         return _c(pl.col(name))
 
     def where(self, condition: Column, then: Column | float, otherwise: float) -> Column:
-        return _c(pl.when(expression(condition)).then(then).otherwise(otherwise))
+        chosen = then if isinstance(then, float) else expression(then)
+        return _c(pl.when(expression(condition)).then(chosen).otherwise(otherwise))
 
     def quotient(self, numerator: Column, denominator: Column, otherwise: float) -> Column:
         return self.where(denominator > 0, numerator / denominator, otherwise)
@@ -185,11 +186,12 @@ class NumpyOps:
         return _c(np.where(positive, _a(numerator) / safe, otherwise))
 
     def clip(self, value: Column, lower: float | None, upper: float | None) -> Column:
-        if upper is None:
+        if lower is not None and upper is not None:
+            return _c(np.clip(_a(value), lower, upper))
+        if lower is not None:
             return _c(np.maximum(_a(value), lower))
-        if lower is None:
-            return _c(np.minimum(_a(value), upper))
-        return _c(np.clip(_a(value), lower, upper))
+        assert upper is not None, "clip needs a bound"
+        return _c(np.minimum(_a(value), upper))
 
     def fill_null(self, value: Column, fill: float) -> Column:
         array = _a(value)

@@ -6,7 +6,9 @@ referral's moment). ``tests/test_features.py`` checks both give the same numbers
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final
 
@@ -25,6 +27,9 @@ from features.sources import UTC_MICROS
 from features.tables import Keyed
 from features.vacancy import EMPLOYER_COUNTS, OPEN_ROW, vacancy_features
 
+# Today's set plus two others, so a question about another moment does not push out today's;
+# each set's memory on the demo city is in experiments/features.md.
+KEPT_MOMENTS: Final = 3
 # Small frames: the streaming engine's start-up costs more than the work itself.
 ENGINE: Final = "in-memory"
 # The plans are written lean (columns picked, cheap filters first); optimising them costs more
@@ -55,19 +60,34 @@ def moment_column(at: datetime) -> pl.Series:
     return pl.Series("at", [micros_of(at)], pl.Int64).cast(UTC_MICROS)
 
 
-def moment_of(context: FeatureContext, at: datetime) -> Moment:
-    """The snapshot's request-time frames covering ``at``: ones kept, or new ones built (once,
-    whichever request comes first) when none covers ``at``."""
+@dataclass(eq=False)
+class RequestFrames:
+    """A snapshot's request-time frames (``features.moment.Moment``), newest first: built when
+    a request finds none covering its moment (once, whichever request comes first), a few
+    kept, so that a caller asking about another moment (a fair's date, a past referral) does
+    not push out the day's frames. Whoever serves requests keeps one per snapshot (the
+    service: ``serving.lookups``); the context holds none, so a narrowed copy of it
+    (``dataclasses.replace``) cannot read frames of the whole snapshot."""
+
+    context: FeatureContext
+    kept: list[Moment] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def covering(self, micros: int) -> Moment | None:
+        return next((moment for moment in self.kept if moment.covers(micros)), None)
+
+
+def moment_of(frames: RequestFrames, at: datetime) -> Moment:
+    """The frames covering ``at``: ones kept, or new ones built when none covers it."""
     micros = micros_of(at)
-    slot = context.moment
-    kept = slot.covering(micros)
+    kept = frames.covering(micros)
     if kept is not None:
         return kept
-    with slot.lock:
-        kept = slot.covering(micros)
+    with frames.lock:
+        kept = frames.covering(micros)
         if kept is None:
-            kept = _moment(context, at, micros)
-            slot.keep(kept)
+            kept = _moment(frames.context, at, micros)
+            frames.kept = [kept, *frames.kept][:KEPT_MOMENTS]
     return kept
 
 
@@ -120,40 +140,40 @@ def _moment(context: FeatureContext, at: datetime, micros: int) -> Moment:
 
 
 def person_row(
-    context: FeatureContext, person_id: int, at: datetime
+    frames: RequestFrames, person_id: int, at: datetime
 ) -> tuple[pl.DataFrame, Moment | None]:
     """The person's features at ``at`` (one row, query_id 1) and the moment's frames they came
     from; for a person the snapshot lacks, a row built for itself (nulls) and None."""
-    moment = moment_of(context, at)
+    moment = moment_of(frames, at)
     person = moment.person(person_id)
     if person is None:
-        return collect(people_at(context, one_query(person_id, at))), None
+        return collect(people_at(frames.context, one_query(person_id, at))), None
     return person.with_columns(moment_column(at)), moment
 
 
 def job_request(
-    context: FeatureContext, person_id: int, at: datetime, *, limit: int = DEFAULT_LIMIT
+    frames: RequestFrames, person_id: int, at: datetime, *, limit: int = DEFAULT_LIMIT
 ) -> pl.DataFrame:
     """Candidate vacancies for the person with their features (one row per vacancy), best
     pre-score first: with NumPy on the day's frames (``features.one_person``), which gives the
     rows a batch of queries gives, or with the polars plans (``polars_job_request``) where
     NumPy does not model the person's or the vacancies' values."""
-    found = _engine_for(context, person_id, at)
+    found = _engine_for(frames, person_id, at)
     if found is not None:
         engine, row, moment = found
         rows = engine.job_request(row, person_id, moment, limit)
         if rows is not None:
             return rows
-    return polars_job_request(context, person_id, at, limit=limit)
+    return polars_job_request(frames, person_id, at, limit=limit)
 
 
 def job_matrix(
-    context: FeatureContext, person_id: int, at: datetime, *, limit: int = DEFAULT_LIMIT
+    frames: RequestFrames, person_id: int, at: datetime, *, limit: int = DEFAULT_LIMIT
 ) -> tuple[pl.DataFrame, npt.NDArray[np.float64]] | None:
     """``job_request``'s ids (query_id, person_id, vacancy_id, at) and its JOB_FEATURE_SET as a
     row-major Float64 matrix (a null as NaN), as a model reads them, when the NumPy engine
     serves the person; None when it does not (then ``job_request``)."""
-    found = _engine_for(context, person_id, at)
+    found = _engine_for(frames, person_id, at)
     if found is None:
         return None
     engine, row, moment = found
@@ -161,10 +181,10 @@ def job_matrix(
 
 
 def _engine_for(
-    context: FeatureContext, person_id: int, at: datetime
+    frames: RequestFrames, person_id: int, at: datetime
 ) -> tuple[OnePerson, int, pl.Series] | None:
     """The day's NumPy engine, the person's row in it and the moment column, when it has both."""
-    moment = moment_of(context, at)
+    moment = moment_of(frames, at)
     row = moment.rows.get(person_id)
     if moment.one_person is None or row is None:
         return None
@@ -172,13 +192,14 @@ def _engine_for(
 
 
 def polars_job_request(
-    context: FeatureContext, person_id: int, at: datetime, *, limit: int = DEFAULT_LIMIT
+    frames: RequestFrames, person_id: int, at: datetime, *, limit: int = DEFAULT_LIMIT
 ) -> pl.DataFrame:
     """``job_request`` with the polars plans only. (Its candidates' order can differ from a
     training frame's where two pre-scores are a last bit apart: polars' in-memory engine, which
     runs request plans, computes some pre-scores a last bit apart from the streaming engine,
     which builds the training frames.)"""
-    person, moment = person_row(context, person_id, at)
+    context = frames.context
+    person, moment = person_row(frames, person_id, at)
     if moment is None:
         candidates = job_candidates(context, person.lazy(), limit=limit)
         return collect(
@@ -196,21 +217,23 @@ def polars_job_request(
 
 
 def job_features_for(
-    context: FeatureContext, person_id: int, at: datetime, vacancy_ids: list[int]
+    frames: RequestFrames, person_id: int, at: datetime, vacancy_ids: list[int]
 ) -> pl.DataFrame:
     """Features of given vacancies for the person at a moment (no candidate generation)."""
     items = pl.DataFrame({"vacancy_id": vacancy_ids}, schema={"vacancy_id": pl.Int64})
+    context = frames.context
     return _for_items(
-        context, person_id, at, items, lambda people, rows: job_features(context, people, rows)
+        frames, person_id, at, items, lambda people, rows: job_features(context, people, rows)
     )
 
 
-def course_request(context: FeatureContext, person_id: int, at: datetime) -> pl.DataFrame:
+def course_request(frames: RequestFrames, person_id: int, at: datetime) -> pl.DataFrame:
     """Every open course for the person with its features (courses are few: no cut)."""
+    context = frames.context
     courses = context.courses
     items = courses.filter(pl.col("_c_status") == "open").select("course_id")
     return _for_items(
-        context,
+        frames,
         person_id,
         at,
         items,
@@ -219,7 +242,7 @@ def course_request(context: FeatureContext, person_id: int, at: datetime) -> pl.
 
 
 def _for_items(
-    context: FeatureContext,
+    frames: RequestFrames,
     person_id: int,
     at: datetime,
     items: pl.DataFrame,
@@ -229,7 +252,7 @@ def _for_items(
     is its own query with the person's row gathered for it: a one-row person frame joined to
     the items would make polars divide by its values through their reciprocals, a last-bit
     difference from the training frames."""
-    person, moment = person_row(context, person_id, at)
+    person, moment = person_row(frames, person_id, at)
     if moment is None:  # not in the snapshot: nothing to gather from
         items = items.select(pl.lit(1, pl.Int64).alias("query_id"), pl.all())
         return collect(features(person.lazy(), items.lazy()))

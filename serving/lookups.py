@@ -1,7 +1,9 @@
 """Per-snapshot dictionaries for what a recommendation shows beside its scores: who is in the
 snapshot, each vacancy's title, employer and accommodations, each person's latest
 accommodation needs. Built once per snapshot, so a request looks rows up instead of filtering
-and joining whole tables on every request (experiments/serving.md).
+and joining whole tables on every request (experiments/serving.md). With them, the snapshot's
+request-time frames (``features.request.RequestFrames``): the service owns that cache, not the
+feature context.
 
 ``lookups_of(context)`` returns the lookups of that very context object; a refreshed snapshot
 is a new object and gets new lookups, so a request never mixes two snapshots.
@@ -16,6 +18,7 @@ from typing import Any
 import polars as pl
 
 from features.context import FeatureContext
+from features.request import RequestFrames
 
 KEPT_CONTEXTS = 4  # one live snapshot, plus the ones requests in flight may still read
 
@@ -32,6 +35,7 @@ class Lookups:
     person_ids: frozenset[int]
     vacancies: dict[int, VacancyDetail]
     accommodations_needed: dict[int, list[str]]
+    frames: RequestFrames  # the day's request frames of the snapshot (built on first use)
 
     @classmethod
     def of(cls, context: FeatureContext) -> Lookups:
@@ -40,6 +44,7 @@ class Lookups:
             person_ids=frozenset(snapshot.persons["id"].to_list()),
             vacancies=_vacancy_details(snapshot.vacancies, snapshot.employers),
             accommodations_needed=_latest_needs(snapshot.assessments),
+            frames=RequestFrames(context),
         )
 
 

@@ -50,13 +50,13 @@ def recommend_jobs(
 ) -> JobList:
     names = JOB_FEATURE_SET.names
     # A model reads the input matrix only, which the NumPy engine makes without the frame.
-    fast = job_matrix(context, person_id, at) if model.booster is not None else None
-    rows, features = fast or (job_request(context, person_id, at), None)
+    lookups = lookups_of(context)
+    fast = job_matrix(lookups.frames, person_id, at) if model.booster is not None else None
+    rows, features = fast or (job_request(lookups.frames, person_id, at), None)
     result = JobList(person_id, model.label, JOB_FEATURE_SET.version, model.degraded)
     if rows.height == 0:
         return result
     ranked = rank(model, rows, names, job_rule_scores, k, features=features)
-    lookups = lookups_of(context)
     needed = lookups.accommodations_needed.get(person_id, [])
     for position, row in enumerate(ranked.rows):
         vacancy = lookups.vacancies[row["vacancy_id"]]

@@ -59,7 +59,7 @@ def recommend_courses(
     there are a few hundred at most)."""
     names = COURSE_FEATURE_SET.names
     result = CourseList(person_id, model.label, COURSE_FEATURE_SET.version, model.degraded)
-    rows = course_request(context, person_id, at)
+    rows = course_request(lookups_of(context).frames, person_id, at)
     if rows.height == 0:
         return result
     ranked = rank(model, rows, names, course_rule_scores, k)

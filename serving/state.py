@@ -121,13 +121,13 @@ class ServiceState:
             if not force and fingerprint == self._fingerprint:
                 self.read_started = started
                 if self.context is not None:  # a new day: its frames made here, not in a request
-                    moment_of(self.context, datetime.now(UTC))
+                    moment_of(lookups_of(self.context).frames, datetime.now(UTC))
                 return True
             begun = time.perf_counter()
             context = FeatureContext.from_snapshot(read_snapshot(self.engine))
             if context.persons.height > 0:
-                lookups_of(context)  # built before the swap: requests find them ready
-                moment_of(context, datetime.now(UTC))
+                # built before the swap: requests find them and the day's frames ready
+                moment_of(lookups_of(context).frames, datetime.now(UTC))
                 self._ensure_holders(context)
         except SQLAlchemyError as error:
             log.warning("no snapshot: database unavailable (%s)", type(error).__name__)
@@ -193,4 +193,4 @@ def _probe(context: FeatureContext, kind: str) -> pl.DataFrame:
         return probe
     person_id = int(context.persons["id"][0])
     request = job_request if kind == "jobs" else course_request
-    return request(context, person_id, datetime.now(UTC)).head(PROBE_ROWS)
+    return request(lookups_of(context).frames, person_id, datetime.now(UTC)).head(PROBE_ROWS)

@@ -30,6 +30,7 @@ from tests import api_city
 from tests.api_city import COUNTY_A, COUNTY_B, PASSWORD, fill_database, headers, persons_of
 from tests.api_models import champion_store, city_context
 from tests.api_persons import UNFIT, add_person
+from tests.request_frames import frames_of
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 NOW = datetime(2026, 11, 28, tzinfo=UTC)
@@ -95,7 +96,7 @@ def test_course_lines_follow_the_same_scores_as_the_model_over_every_open_course
     person = first_of(COUNTY_A)
     body = courses(client, person, k=20)
     context = city_context()
-    open_courses = course_request(context, person, NOW)
+    open_courses = course_request(frames_of(context), person, NOW)
     assert open_courses.height > 20
     ids = [item["course_id"] for item in body["items"]]
     assert len(ids) == 20 == len(set(ids))

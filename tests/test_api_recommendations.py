@@ -23,6 +23,7 @@ from serving.recommend import RULE_FEATURES, recommend_jobs
 from tests import api_city
 from tests.api_city import PASSWORD, fill_database, headers
 from tests.api_models import champion_store, city_context
+from tests.request_frames import frames_of
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 NOW = datetime(2026, 11, 28, tzinfo=UTC)
@@ -124,7 +125,8 @@ def test_the_rule_ranking_states_only_what_it_weighs() -> None:
     answer = recommend_jobs(context, ServedModel("jobs", "rule", None, None), person, NOW, k=10)
     assert answer.degraded and answer.model == "rule" and len(answer.lines) == 10
     rows = {
-        row["vacancy_id"]: row for row in job_request(context, person, NOW).iter_rows(named=True)
+        row["vacancy_id"]: row
+        for row in job_request(frames_of(context), person, NOW).iter_rows(named=True)
     }
     for line in answer.lines:
         row = rows[line.vacancy_id]

@@ -19,6 +19,7 @@ from serving.fair_calibration import CalibrationCache, fit_calibration, logged_r
 from serving.fair_scoring import eligible_pair_features, fair_queries
 from serving.models import ServedModel
 from tests.api_models import city_context
+from tests.request_frames import frames_of
 
 AT = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
 RULE = ServedModel("jobs", "rule", None, None)
@@ -42,7 +43,7 @@ def test_pair_features_are_the_request_paths() -> None:
         mine = rows.filter(pl.col("person_id") == person).sort("vacancy_id")
         if mine.height == 0:
             continue
-        alone = job_features_for(context, person, AT, mine["vacancy_id"].to_list())
+        alone = job_features_for(frames_of(context), person, AT, mine["vacancy_id"].to_list())
         assert_frame_equal(
             mine.select(JOB_FEATURE_SET.names),
             alone.sort("vacancy_id").select(JOB_FEATURE_SET.names),

@@ -18,6 +18,7 @@ from features.training_frames import course_training_frame, job_training_frame
 from matching.storage import make_engine, upgrade_database
 from matching.synth.city import SCALES, City, build_city
 from matching.synth.writer import write_frames
+from tests.request_frames import frames_of
 
 AS_OF = date(2026, 11, 1)
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
@@ -113,7 +114,9 @@ def test_request_time_features_equal_the_training_frame(
 ) -> None:
     sample = job_frame.sample(40, seed=3)
     for row in sample.iter_rows(named=True):
-        served = job_features_for(context, row["person_id"], row["at"], [row["vacancy_id"]])
+        served = job_features_for(
+            frames_of(context), row["person_id"], row["at"], [row["vacancy_id"]]
+        )
         expected = sample.filter(
             (pl.col("query_id") == row["query_id"]) & (pl.col("vacancy_id") == row["vacancy_id"])
         )
@@ -123,7 +126,7 @@ def test_request_time_features_equal_the_training_frame(
 def test_candidates_are_open_within_reach_and_bounded(context: FeatureContext) -> None:
     vacancies = context.snapshot.vacancies
     for person_id in (1, 2, 3, 50, 400):
-        rows = job_request(context, person_id, NOW, limit=120)
+        rows = job_request(frames_of(context), person_id, NOW, limit=120)
         assert 0 < rows.height <= 120
         chosen = vacancies.filter(pl.col("id").is_in(rows["vacancy_id"].implode()))
         assert (chosen["status"] == "open").all()
@@ -136,12 +139,12 @@ def test_no_disability_category_is_left_without_candidates(context: FeatureConte
     persons = context.snapshot.persons
     for category in ("1", "2", "3", "4", "5", "6", "7"):
         sample = persons.filter(pl.col("disability_category") == category).head(3)["id"]
-        sizes = [job_request(context, int(pid), NOW).height for pid in sample]
+        sizes = [job_request(frames_of(context), int(pid), NOW).height for pid in sample]
         assert max(sizes) > 20, category
 
 
 def test_courses_are_offered_to_everyone(context: FeatureContext) -> None:
-    rows = course_request(context, 1, NOW)
+    rows = course_request(frames_of(context), 1, NOW)
     assert rows.height == context.courses.filter(pl.col("_c_status") == "open").height
     assert rows.select(COURSE_FEATURE_SET.names).width == len(COURSE_FEATURE_SET.features)
 
@@ -283,7 +286,7 @@ def test_one_persons_candidates_are_those_of_a_batch(context: FeatureContext) ->
     )
     batch = job_candidates(context, people_at(context, queries).collect().lazy()).collect()
     for person in persons:
-        alone = job_request(context, person, NOW)
+        alone = job_request(frames_of(context), person, NOW)
         chosen = batch.filter(pl.col("query_id") == person)["vacancy_id"]
         assert sorted(alone["vacancy_id"].to_list()) == sorted(chosen.to_list())
 
@@ -356,7 +359,9 @@ def test_shortfall_toilet_and_licence_follow_the_records(context: FeatureContext
     toilets = unlicensed_rows = capped_rows = 0
     for person in needy.iter_rows(named=True):
         needed = set(person["accommodations_needed"])
-        rows = job_features_for(context, person["person_id"], NOW, vacancies["id"].to_list())
+        rows = job_features_for(
+            frames_of(context), person["person_id"], NOW, vacancies["id"].to_list()
+        )
         for row, vacancy in zip(
             rows.sort("vacancy_id").iter_rows(named=True),
             vacancies.sort("id").iter_rows(named=True),

@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = ["matching", "features", "training", "serving"]
 
@@ -99,3 +101,60 @@ def test_no_table_holds_a_latent_of_the_ground_truth() -> None:
             assert column.name not in latent_names and not column.name.startswith("true_"), (
                 f"{table.name}.{column.name}"
             )
+
+
+def import_cycles(root: Path, package: str) -> list[list[str]]:
+    """Groups of ``package``'s modules that import each other, directly or round a loop; every
+    import counts, under ``TYPE_CHECKING`` or in a function as much as at the top."""
+    modules = {
+        ".".join(source.relative_to(root).with_suffix("").parts): source
+        for source in sorted((root / package).rglob("*.py"))
+    }
+    graph = {
+        module: sorted(name for name in imported_modules(source) if name in modules)
+        for module, source in modules.items()
+    }
+    order: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[list[str]] = []
+
+    def visit(module: str) -> None:  # Tarjan's strongly connected components
+        order[module] = low[module] = len(order)
+        stack.append(module)
+        for other in graph[module]:
+            if other not in order:
+                visit(other)
+                low[module] = min(low[module], low[other])
+            elif other in stack:
+                low[module] = min(low[module], order[other])
+        if low[module] == order[module]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == module:
+                    break
+            if len(group) > 1 or module in graph[module]:
+                cycles.append(sorted(group))
+
+    for module in graph:
+        if module not in order:
+            visit(module)
+    return cycles
+
+
+@pytest.mark.parametrize("package", LAYERS)
+def test_no_layer_has_an_import_cycle(package: str) -> None:
+    assert import_cycles(ROOT, package) == []
+
+
+def test_the_cycle_check_catches_a_loop_closed_under_type_checking(tmp_path: Path) -> None:
+    (tmp_path / "features").mkdir()
+    (tmp_path / "features" / "a.py").write_text("from features.b import B\n")
+    (tmp_path / "features" / "b.py").write_text("import features.c\n")
+    (tmp_path / "features" / "c.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from features.a import A\n"
+    )
+    (tmp_path / "features" / "d.py").write_text("from features.a import A\n")
+    assert import_cycles(tmp_path, "features") == [["features.a", "features.b", "features.c"]]

@@ -18,6 +18,7 @@ from features.request import course_request, job_request, moment_of
 from features.sources import UTC_MICROS, snapshot_from_frames
 from features.tables import History
 from matching.synth.city import SCALES, build_city
+from tests.request_frames import frames_of
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)  # assessments of four persons become known right then
 
@@ -51,7 +52,7 @@ def test_a_request_equals_the_rows_of_a_batch(context: FeatureContext, hours: in
     batch = batch_rows(context, persons, at)
     assert batch.height > 1000
     for person in persons:
-        assert same_rows(job_request(context, person, at), batch, person), person
+        assert same_rows(job_request(frames_of(context), person, at), batch, person), person
 
 
 @pytest.mark.parametrize("hours", [0, 30])
@@ -73,7 +74,7 @@ def test_a_course_request_equals_the_rows_of_a_batch(context: FeatureContext, ho
     batch = course_features(context.courses.lazy(), context.course_history, people, items)
     rows = batch.collect()
     for person in persons:
-        request = course_request(context, person, at).drop("query_id").sort("course_id")
+        request = course_request(frames_of(context), person, at).drop("query_id").sort("course_id")
         mine = rows.filter(pl.col("query_id") == person).drop("query_id").sort("course_id")
         assert request.equals(mine, null_equal=True), person
 
@@ -90,7 +91,9 @@ def test_candidates_read_the_employers_counts_of_the_moment(
     )
     people = people_at(context, queries).collect().lazy()
     looked_up = job_candidates(context, people).collect()
-    counted = job_candidates(context, people, vacancies=moment_of(context, at).open_vacancies)
+    counted = job_candidates(
+        context, people, vacancies=moment_of(frames_of(context), at).open_vacancies
+    )
     assert looked_up.height > 100
     assert counted.collect().equals(looked_up)
 
@@ -98,41 +101,48 @@ def test_candidates_read_the_employers_counts_of_the_moment(
 def test_an_event_coming_due_gives_new_frames(context: FeatureContext) -> None:
     person = 718  # assessed; known from NOW on, so counted only strictly after NOW
     later = NOW + timedelta(hours=1)
-    at_now, then = job_request(context, person, NOW), job_request(context, person, later)
+    at_now, then = (
+        job_request(frames_of(context), person, NOW),
+        job_request(frames_of(context), person, later),
+    )
     assert same_rows(at_now, batch_rows(context, [person, 1], NOW), person)
     assert same_rows(then, batch_rows(context, [person, 1], later), person)
     assert at_now["p_assessment_age_days"][0] != then["p_assessment_age_days"][0]
-    assert moment_of(context, NOW) is not moment_of(context, later)
-    assert moment_of(context, later) is moment_of(context, later + timedelta(hours=3))
+    assert moment_of(frames_of(context), NOW) is not moment_of(frames_of(context), later)
+    assert moment_of(frames_of(context), later) is moment_of(
+        frames_of(context), later + timedelta(hours=3)
+    )
 
 
 def test_a_new_day_gives_new_frames(context: FeatureContext) -> None:
     evening = NOW + timedelta(hours=23, minutes=59)
-    kept = moment_of(context, NOW + timedelta(hours=1))
-    assert moment_of(context, evening) is kept
+    kept = moment_of(frames_of(context), NOW + timedelta(hours=1))
+    assert moment_of(frames_of(context), evening) is kept
     assert not kept.covers(micros_of(NOW + timedelta(days=1)))
 
 
 def test_another_moment_does_not_push_out_the_days_frames(context: FeatureContext) -> None:
-    today = moment_of(context, NOW + timedelta(hours=2))
+    today = moment_of(frames_of(context), NOW + timedelta(hours=2))
     for days in (30, 60):  # e.g. a fair's date, then a past referral's
-        moment_of(context, NOW - timedelta(days=days))
-    assert moment_of(context, NOW + timedelta(hours=2)) is today
+        moment_of(frames_of(context), NOW - timedelta(days=days))
+    assert moment_of(frames_of(context), NOW + timedelta(hours=2)) is today
     for days in (90, 120, 150):
-        moment_of(context, NOW - timedelta(days=days))
-    assert moment_of(context, NOW + timedelta(hours=2)) is not today  # only a few are kept
+        moment_of(frames_of(context), NOW - timedelta(days=days))
+    assert (
+        moment_of(frames_of(context), NOW + timedelta(hours=2)) is not today
+    )  # only a few are kept
 
 
 def test_courses_come_from_the_same_person_row(context: FeatureContext) -> None:
     person = int(context.persons["id"][3])
     at = NOW + timedelta(hours=2)
-    moment = moment_of(context, at)
-    rows = course_request(context, person, at)
-    assert rows.height > 0 and moment_of(context, at) is moment
+    moment = moment_of(frames_of(context), at)
+    rows = course_request(frames_of(context), person, at)
+    assert rows.height > 0 and moment_of(frames_of(context), at) is moment
 
 
 def test_a_person_the_snapshot_lacks_gets_no_candidates(context: FeatureContext) -> None:
-    assert job_request(context, 10_000_000, NOW).height == 0
+    assert job_request(frames_of(context), 10_000_000, NOW).height == 0
 
 
 def test_the_window_stops_at_the_neighbouring_moments_and_the_day() -> None:
@@ -164,8 +174,8 @@ def test_the_window_stops_at_the_neighbouring_moments_and_the_day() -> None:
 def test_a_narrowed_copy_of_the_context_keeps_frames_of_its_own(context: FeatureContext) -> None:
     from serving.fair_scoring import only_vacancies
 
-    kept = moment_of(context, NOW)
+    kept = moment_of(frames_of(context), NOW)
     narrowed = only_vacancies(context, context.open_vacancies["vacancy_id"].head(5).to_list())
-    assert narrowed.moment is not context.moment
-    assert moment_of(narrowed, NOW).vacancies.frame.height == 5
-    assert moment_of(context, NOW) is kept
+    assert not hasattr(narrowed, "moment")  # the context holds no request-time frames
+    assert moment_of(frames_of(narrowed), NOW).vacancies.frame.height == 5
+    assert moment_of(frames_of(context), NOW) is kept

@@ -22,6 +22,7 @@ from features.request import job_request, moment_of, polars_job_request
 from features.schema import JOB_FEATURE_SET
 from features.sources import UTC_MICROS, snapshot_from_frames
 from matching.synth.city import SCALES, build_city
+from tests.request_frames import frames_of
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 
@@ -55,7 +56,7 @@ def test_the_engine_gives_a_batchs_candidates_and_features(
     at = NOW + timedelta(hours=hours)
     persons = context.persons["id"].sample(60, seed=hours + 400).to_list()
     candidates, rows = batch(context, persons, at)
-    moment = moment_of(context, at)
+    moment = moment_of(frames_of(context), at)
     engine = moment.one_person
     assert engine is not None
     unassessed = 0
@@ -70,7 +71,7 @@ def test_the_engine_gives_a_batchs_candidates_and_features(
         assert_frame_equal(
             mine.sort("vacancy_id").drop("query_id"), theirs.drop("query_id"), check_exact=True
         )
-        assert mine.equals(job_request(context, person, at)), person
+        assert mine.equals(job_request(frames_of(context), person, at)), person
         made = engine.job_matrix(row, person, pl.Series([at], dtype=UTC_MICROS), 800)
         assert made is not None
         ids, features = made
@@ -92,15 +93,17 @@ def test_vacancies_with_values_it_does_not_model_take_the_polars_path(
         .alias("hours_per_day")
     )
     context = FeatureContext.from_snapshot(snapshot_from_frames({**city, "vacancies": lacking}))
-    assert moment_of(context, NOW).one_person is None
+    assert moment_of(frames_of(context), NOW).one_person is None
     person = context.persons["id"][0]
-    assert job_request(context, person, NOW).equals(polars_job_request(context, person, NOW))
+    assert job_request(frames_of(context), person, NOW).equals(
+        polars_job_request(frames_of(context), person, NOW)
+    )
 
 
 def test_a_person_without_a_value_it_reads_takes_the_polars_path(
     context: FeatureContext,
 ) -> None:
-    moment = moment_of(context, NOW)
+    moment = moment_of(frames_of(context), NOW)
     engine = moment.one_person
     assert isinstance(engine, OnePerson)
     person = context.persons["id"][3]
@@ -109,7 +112,9 @@ def test_a_person_without_a_value_it_reads_takes_the_polars_path(
     try:
         at = pl.Series([NOW], dtype=UTC_MICROS)
         assert engine.job_request(row, person, at, 800) is None
-        assert job_request(context, person, NOW).equals(polars_job_request(context, person, NOW))
+        assert job_request(frames_of(context), person, NOW).equals(
+            polars_job_request(frames_of(context), person, NOW)
+        )
     finally:
         engine.servable[row] = True
 
@@ -166,7 +171,7 @@ def test_edge_values_give_a_batchs_rows(
     )
     chosen = [1, 2, 3, 4, 5, 6, *persons["id"].sample(20, seed=9).to_list()]
     candidates, rows = batch(context, chosen, NOW)
-    moment = moment_of(context, NOW)
+    moment = moment_of(frames_of(context), NOW)
     assert moment.one_person is not None
     for person in chosen:
         mine = moment.one_person.job_request(

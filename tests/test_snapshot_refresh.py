@@ -23,6 +23,7 @@ from matching.settings import Settings
 from matching.storage import Vacancy, make_engine, make_sessionmaker, upgrade_database
 from matching.synth.writer import write_frames
 from serving.app import create_app
+from serving.lookups import lookups_of
 from serving.state import ServiceState, holds
 from tests import api_city
 from tests.api_city import COUNTY_A, COUNTY_B, PASSWORD, fill_database, headers
@@ -184,10 +185,10 @@ def test_a_refresh_prepares_todays_request_frames(loaded: tuple[ServiceState, En
     state, _engine = loaded
     state.refresh_snapshot(force=True)
     assert state.context is not None
-    assert state.context.moment.covering(micros_of(datetime.now(UTC))) is not None
-    state.context.moment.kept = []  # as if the day had turned: an unchanged database
+    assert lookups_of(state.context).frames.covering(micros_of(datetime.now(UTC))) is not None
+    lookups_of(state.context).frames.kept = []  # as if the day had turned: an unchanged database
     assert state.refresh_snapshot()
-    assert state.context.moment.covering(micros_of(datetime.now(UTC))) is not None
+    assert lookups_of(state.context).frames.covering(micros_of(datetime.now(UTC))) is not None
 
 
 def test_a_failed_refresh_keeps_the_old_snapshot_and_the_loop_goes_on(
