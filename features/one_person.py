@@ -4,11 +4,12 @@ NumPy, on the day's frames (``features.moment``).
 ``features.candidates`` and ``features.jobs`` define the features and build every training frame.
 For one person at request time, polars' fixed cost per expression, over the ≈ 200 expressions of
 those plans, outweighs the arithmetic on ≈ 6,000 vacancies and ≈ 600 candidates
-(experiments/serving.md). This module does the same arithmetic with NumPy, operation for operation
-and in the same order, so that its rows equal the polars path's bit for bit
-(``tests/test_one_person.py`` compares the two for every person of the test city at several
-moments). The haversine stays in polars (its sine and arcsine are the C library's there; NumPy has
-its own), and the person's and vacancies' own features are gathered from the day's frames.
+(experiments/serving.md). This module evaluates the same declarations (the pre-score's terms and
+the pair features, written once against ``features.ops``) with NumPy, in the same order, so that
+its rows equal the polars path's bit for bit (``tests/test_one_person.py`` compares the two for
+every person of the test city at several moments); the candidate rules' filters are its own. The
+haversine stays in polars (its sine and arcsine are the C library's there; NumPy has its own), and
+the person's and vacancies' own features are gathered from the day's frames.
 
 A null where the polars rules would read a value (say an imported vacancy without pay) is not
 modelled here: ``OnePerson.of`` gives None for such vacancy frames and ``OnePerson.job_request``
