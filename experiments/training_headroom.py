@@ -29,10 +29,11 @@ from features.sources import read_snapshot
 from matching.storage import make_engine
 from training import baselines
 from training.config import TrainConfig
+from training.kinds import Kind
 from training.metrics import ranking_report
 from training.oracle import candidate_set_evaluation, load_latents
 from training.oracle_courses import course_candidate_set_evaluation
-from training.pipeline import Kind, frame_for, make_ranker, ranked_parts, sample_seekers
+from training.pipeline import frame_for, make_ranker, ranked_parts, sample_seekers
 from training.split import TimeSplit
 
 SAMPLES = (7, 99)

@@ -11,15 +11,14 @@ from rich.console import Console
 from rich.table import Table
 
 from features.context import FeatureContext
-from features.schema import COURSE_FEATURE_SET, JOB_FEATURE_SET
 from features.sources import read_snapshot
-from features.training_frames import course_training_frame, job_training_frame
 from matching.settings import Settings
 from matching.storage import append_audit, make_engine, make_sessionmaker, upgrade_database
 from serving.settings_cli import load_settings
 from training.config import TrainConfig
+from training.kinds import RANKER_KINDS, Kind
 from training.oracle import load_latents
-from training.pipeline import Kind, train
+from training.pipeline import train
 from training.promotion import gate, promote, rollback, usable_champion
 from training.registry import model_name, record, recorded_held_out_lists
 from training.tracking import CHAMPION, Tracking
@@ -54,7 +53,7 @@ def _has_champion(settings: Settings, kind: Kind) -> bool:
     trained on another feature list (an older version of this code) does not count."""
     tracking = _tracking(settings)
     model = model_name(kind)
-    feature_set = JOB_FEATURE_SET if kind == "jobs" else COURSE_FEATURE_SET
+    feature_set = RANKER_KINDS[kind].feature_set
     version = usable_champion(tracking, model, feature_set)
     if version is not None:
         typer.echo(f"{model} 已有冠军模型（版本 {version}），跳过")
@@ -141,9 +140,9 @@ def promote_command(
     if if_no_champion and _has_champion(settings, chosen):
         return
     context = _context(settings)
-    feature_set = JOB_FEATURE_SET if chosen == "jobs" else COURSE_FEATURE_SET
-    frame = job_training_frame(context) if chosen == "jobs" else course_training_frame(context)
-    probe = frame.tail(500).collect()
+    spec = RANKER_KINDS[chosen]
+    feature_set = spec.feature_set
+    probe = spec.training_frame(context).tail(500).collect()
     tracking = _tracking(settings)
     has_champion = tracking.version_of(model_name(chosen), CHAMPION) is not None
     result = gate(

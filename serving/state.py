@@ -24,14 +24,14 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from features.context import FeatureContext
-from features.request import course_request, job_request, moment_of
-from features.schema import COURSE_FEATURE_SET, JOB_FEATURE_SET, FeatureSet
+from features.request import moment_of
+from features.schema import FeatureSet
 from features.sources import TABLES, read_snapshot
-from features.training_frames import course_training_frame, job_training_frame
 from matching.storage import Base
 from serving.lookups import lookups_of
 from serving.models import ModelHolder
 from serving.scoring_threads import lower_this_thread
+from training.kinds import COURSES, JOBS, RANKER_KINDS
 from training.registry import model_name
 from training.tracking import Tracking
 
@@ -149,12 +149,16 @@ class ServiceState:
         )
         return True
 
+    def holder(self, kind: str) -> ModelHolder | None:
+        """The model holder of a ranker kind (``training.kinds``)."""
+        return self.jobs if RANKER_KINDS[kind] is JOBS else self.courses
+
     def _ensure_holders(self, context: FeatureContext) -> None:
         """Create and load the model holders the first time there is data to check them on."""
         if self.jobs is None:
-            self.jobs = self._holder("jobs", JOB_FEATURE_SET, _probe(context, "jobs"))
+            self.jobs = self._holder("jobs", JOBS.feature_set, _probe(context, "jobs"))
         if self.courses is None:
-            self.courses = self._holder("courses", COURSE_FEATURE_SET, _probe(context, "courses"))
+            self.courses = self._holder("courses", COURSES.feature_set, _probe(context, "courses"))
 
     def _holder(self, kind: str, feature_set: FeatureSet, probe: pl.DataFrame) -> ModelHolder:
         assert self._tracking is not None and self._cache_dir is not None
@@ -187,10 +191,9 @@ def holds(context: FeatureContext, person_id: int) -> bool:
 def _probe(context: FeatureContext, kind: str) -> pl.DataFrame:
     """Rows to check a model on: the newest referrals' features, or (no referrals yet) one
     person's candidates at request time."""
-    frame = job_training_frame(context) if kind == "jobs" else course_training_frame(context)
-    probe = frame.tail(PROBE_ROWS).collect()
+    spec = RANKER_KINDS[kind]
+    probe = spec.training_frame(context).tail(PROBE_ROWS).collect()
     if probe.height > 0:
         return probe
     person_id = int(context.persons["id"][0])
-    request = job_request if kind == "jobs" else course_request
-    return request(lookups_of(context).frames, person_id, datetime.now(UTC)).head(PROBE_ROWS)
+    return spec.request(lookups_of(context).frames, person_id, datetime.now(UTC)).head(PROBE_ROWS)

@@ -22,7 +22,8 @@ from features.sources import snapshot_from_frames
 from features.training_frames import course_training_frame, job_training_frame
 from tests.api_city import test_city
 from training.config import TrainConfig
-from training.pipeline import Kind, train
+from training.kinds import Kind
+from training.pipeline import train
 from training.promotion import gate, promote
 from training.registry import model_name, record
 from training.tracking import Tracking

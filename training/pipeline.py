@@ -7,36 +7,25 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Literal
 
 import numpy as np
 import polars as pl
 from sklearn.base import clone
 
 from features.context import FeatureContext
-from features.schema import COURSE_FEATURE_SET, JOB_FEATURE_SET, FeatureSet
-from features.training_frames import (
-    COURSE_GRADES,
-    JOB_GRADES,
-    course_training_frame,
-    job_training_frame,
-)
+from features.schema import FeatureSet
 from training import baselines
 from training.config import TrainConfig
-from training.constraints import COURSE_MONOTONE, JOB_MONOTONE
 from training.evaluation import by_group, evaluable, report, worst_group_ratio
+from training.kinds import RANKER_KINDS, Kind
 from training.oracle import (
     CandidateEvaluation,
     Latents,
     Scorer,
-    candidate_set_evaluation,
-    job_oracle_scores,
 )
-from training.oracle_courses import course_candidate_set_evaluation, course_oracle_scores
 from training.ranker import LambdaRanker
 from training.split import SplitFrames, TimeSplit, split_frame
 
-Kind = Literal["jobs", "courses"]
 BASELINES = ("rule", "popularity", "logistic")
 
 
@@ -73,9 +62,8 @@ def fingerprint(frame: pl.DataFrame) -> str:
 def frame_for(
     kind: Kind, context: FeatureContext
 ) -> tuple[pl.DataFrame, FeatureSet, dict[str, int]]:
-    if kind == "jobs":
-        return job_training_frame(context).collect(), JOB_FEATURE_SET, JOB_GRADES
-    return course_training_frame(context).collect(), COURSE_FEATURE_SET, COURSE_GRADES
+    spec = RANKER_KINDS[kind]
+    return spec.training_frame(context).collect(), spec.feature_set, dict(spec.grades)
 
 
 def ranked_parts(
@@ -106,9 +94,7 @@ def make_ranker(kind: Kind, config: TrainConfig) -> LambdaRanker:
         feature_fraction=config.feature_fraction,
         lambdarank_truncation_level=config.lambdarank_truncation_level,
         early_stopping_rounds=config.early_stopping_rounds or None,
-        monotone_constraints=(
-            dict(JOB_MONOTONE if kind == "jobs" else COURSE_MONOTONE) if config.monotone else None
-        ),
+        monotone_constraints=(dict(RANKER_KINDS[kind].monotone) if config.monotone else None),
         random_state=config.random_state,
         num_threads=config.num_threads,
         position_bias=config.position_bias,
@@ -152,11 +138,12 @@ def fit_ranker(
 
 
 def baseline_scorers(kind: Kind, logistic: baselines.LogisticBaseline) -> dict[str, Scorer]:
-    if kind == "jobs":
-        rule, popularity = baselines.job_rule_scores, baselines.job_popularity_scores
-    else:
-        rule, popularity = baselines.course_rule_scores, baselines.course_popularity_scores
-    return {"rule": rule, "popularity": popularity, "logistic": logistic.predict}
+    spec = RANKER_KINDS[kind]
+    return {
+        "rule": spec.rule_scores,
+        "popularity": spec.popularity_scores,
+        "logistic": logistic.predict,
+    }
 
 
 def judge_candidate_sets(
@@ -168,7 +155,7 @@ def judge_candidate_sets(
 ) -> tuple[dict[str, dict[str, float]], dict[str, float], dict[str, dict[str, float]]]:
     """Every model on each sampled seeker's whole candidate set, gains from the ground truth:
     (metrics under 'candidates/…', ratios and exposure, NDCG@10 per group)."""
-    evaluate = candidate_set_evaluation if kind == "jobs" else course_candidate_set_evaluation
+    evaluate = RANKER_KINDS[kind].candidate_set_evaluation
     people = sample_seekers(context, config.exposure_persons, config.random_state)
     evaluation: CandidateEvaluation = evaluate(context, latents, scorers, people)
     ndcg = {name: values["ndcg@10"] for name, values in evaluation.metrics.items()}
@@ -214,7 +201,7 @@ def train(
     scorers |= baseline_scorers(kind, logistic)
     scores = {name: np.asarray(score(test), dtype=np.float64) for name, score in scorers.items()}
     if latents is not None:
-        oracle = job_oracle_scores if kind == "jobs" else course_oracle_scores
+        oracle = RANKER_KINDS[kind].oracle_scores
         scores["oracle"] = np.asarray(oracle(context, latents, test), dtype=np.float64)
     metrics = {name: report(test, values) for name, values in scores.items()}
     groups = by_group(test, scores["ranker"], context.snapshot.persons)

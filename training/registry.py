@@ -8,17 +8,18 @@ from datetime import datetime
 
 from features.context import FeatureContext
 from training.config import TrainConfig
-from training.pipeline import Kind, TrainResult, held_out_lists
+from training.kinds import RANKER_KINDS, Kind
+from training.pipeline import TrainResult, held_out_lists
 from training.plots import importance_figure, ndcg_by_group_figure
 from training.promotion import HeldOutLists
 from training.split import TimeSplit
-from training.tracking import CHALLENGER, COURSES_MODEL, JOBS_MODEL, Tracking
+from training.tracking import CHALLENGER, Tracking
 
 SPLIT_PARAMS = ("train_end", "valid_end", "test_end")
 
 
 def model_name(kind: str) -> str:
-    return JOBS_MODEL if kind == "jobs" else COURSES_MODEL
+    return RANKER_KINDS[kind].model_name
 
 
 def flat_metrics(result: TrainResult) -> dict[str, float]:

@@ -132,7 +132,7 @@ def _person_context(
             raise _unavailable("no persons loaded yet", NOT_READY_ZH)
         if not holds(context, person_id):  # deleted since the scope check
             raise NotFoundError(f"person {person_id} not found in your county")
-    holder = state.jobs if kind == "jobs" else state.courses
+    holder = state.holder(kind)
     if holder is None:
         raise _unavailable("no model holder yet", NOT_READY_ZH)
     return context, holder
