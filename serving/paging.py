@@ -1,18 +1,19 @@
 """The API's one paging scheme: ``page`` (from 1) and ``page_size`` (at most 100) in, ``total``,
 ``page``, ``page_size`` and ``items`` out (``matching.pages``).
 
-The ledger lists once took ``limit`` and ``offset``; they still do for one release (deprecated
-in the OpenAPI), and their answers still carry ``limit`` and ``offset`` beside the page.
+The ledger lists once took ``limit`` and ``offset``. A request that still sends them is refused
+with a message naming the new parameters (``refuse_old_paging``), rather than silently given
+the first page.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Query
+from fastapi import Query, Request
 
 from matching.errors import ValidationError
-from matching.pages import MAX_PAGE, MAX_PAGE_SIZE, Page, offset_of
+from matching.pages import MAX_PAGE, MAX_PAGE_SIZE, Page
 
 PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE, description="page, from 1")]
 PageSize = Annotated[
@@ -20,29 +21,22 @@ PageSize = Annotated[
 ]
 
 
-def page_from(page: int, page_size: int, limit: int | None, offset: int | None) -> tuple[int, int]:
-    """``page`` and ``page_size``, or the page the deprecated ``limit``/``offset`` name."""
-    if limit is None and offset is None:
-        return page, page_size
-    size = limit if limit is not None else page_size
-    skip = offset or 0
-    if skip % size:
+OLD_PAGING = ("limit", "offset")
+
+
+def refuse_old_paging(request: Request) -> None:
+    """A dependency of the lists that once took ``limit``/``offset``: 422 naming the new ones."""
+    old = [name for name in OLD_PAGING if name in request.query_params]
+    if old:
         raise ValidationError(
-            "offset_not_a_page",
-            f"offset must be a multiple of the page size {size}, got {skip}; use page and "
-            "page_size",
-            f"起始位置须为每页条数（{size}）的整数倍，请改用 page 和 page_size 参数",
-            field="offset",
+            "paging_renamed",
+            f"{' and '.join(old)} were replaced by page (from 1) and page_size (1-{MAX_PAGE_SIZE})",
+            f"分页参数已改为 page（页码，从1开始）和 page_size（每页条数，1至{MAX_PAGE_SIZE}），"
+            f"请不要再使用 {'、'.join(old)}",
+            field=old[0],
         )
-    return skip // size + 1, size
 
 
 def page_fields(found: Page[Any]) -> dict[str, int]:
-    """The paging fields of an answer, the deprecated ``limit`` and ``offset`` included."""
-    return {
-        "total": found.total,
-        "page": found.page,
-        "page_size": found.page_size,
-        "limit": found.page_size,
-        "offset": offset_of(found.page, found.page_size),
-    }
+    """The paging fields of an answer."""
+    return {"total": found.total, "page": found.page, "page_size": found.page_size}

@@ -44,8 +44,6 @@ class LedgerPage(BaseModel):
     total: int
     page: int
     page_size: int
-    limit: int = Field(deprecated=True, description="page_size (old name)")
-    offset: int = Field(deprecated=True, description="rows before this page (old paging)")
     items: list[LedgerItem]
 
 
@@ -132,8 +130,6 @@ class WorklistPage(BaseModel):
     total: int
     page: int
     page_size: int
-    limit: int = Field(deprecated=True, description="page_size (old name)")
-    offset: int = Field(deprecated=True, description="rows before this page (old paging)")
     items: list[WorklistItem]
 
 

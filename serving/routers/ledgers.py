@@ -14,9 +14,8 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 
 from matching import ledgers
 from matching.access import ROLES_FOR, Act, Caller
-from matching.ledgers.queries import INT_MAX
-from matching.pages import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from serving.paging import PageNumber, PageSize, page_fields, page_from
+from matching.pages import DEFAULT_PAGE_SIZE
+from serving.paging import PageNumber, PageSize, page_fields, refuse_old_paging
 from serving.routers.ledger_inputs import (
     ActionCreate,
     ActionPatch,
@@ -59,21 +58,15 @@ LEDGER_ROLES = ROLES_FOR[Act.LEDGER]
 Staff = Annotated[Caller, Depends(require_roles(*LEDGER_ROLES))]
 LedgerId = Annotated[IdText, Path(description="ledger id")]
 ActionId = Annotated[IdText, Path(description="planned action id")]
-Limit = Annotated[
-    int | None,
-    Query(ge=1, le=MAX_PAGE_SIZE, deprecated=True, description="old name of page_size"),
-]
-Offset = Annotated[
-    int | None,
-    Query(ge=0, le=INT_MAX, deprecated=True, description="rows to skip: a multiple of page_size"),
-]
 Days = Annotated[int, Query(ge=1, le=ledgers.MAX_DAYS, description="not contacted for N days")]
 CountyQuery = Annotated[
     County | None, Query(description="county code or name; default: every county you see")
 ]
 
 
-@router.get("", response_model=LedgerPage, responses=ERRORS)
+@router.get(
+    "", response_model=LedgerPage, responses=ERRORS, dependencies=[Depends(refuse_old_paging)]
+)
 def list_ledgers(
     request: Request,
     caller: Staff,
@@ -82,11 +75,8 @@ def list_ledgers(
     graduation_year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
     page: PageNumber = 1,
     page_size: PageSize = DEFAULT_PAGE_SIZE,
-    limit: Limit = None,
-    offset: Offset = None,
 ) -> LedgerPage:
     """Ledgers of your county (admins: all), newest first."""
-    page, page_size = page_from(page, page_size, limit, offset)
     with reading(request) as session:
         found = ledgers.list_ledgers(
             session,
@@ -109,19 +99,21 @@ def open_ledger(request: Request, caller: Staff, body: LedgerCreate) -> LedgerDe
         return ledger_detail(ledgers.ledger_view(session, ledger))
 
 
-@router.get("/worklist", response_model=WorklistPage, responses=ERRORS)
+@router.get(
+    "/worklist",
+    response_model=WorklistPage,
+    responses=ERRORS,
+    dependencies=[Depends(refuse_old_paging)],
+)
 def worklist(
     request: Request,
     caller: Staff,
     days: Days = 30,
     page: PageNumber = 1,
     page_size: PageSize = 50,
-    limit: Limit = None,
-    offset: Offset = None,
 ) -> WorklistPage:
     """离校不断线: graduates who left school without work and were not contacted for ``days``
     days; never contacted first, then the longest without contact."""
-    page, page_size = page_from(page, page_size, limit, offset)
     with reading(request) as session:
         found = ledgers.worklist(session, caller, days=days, page=page, page_size=page_size)
         return WorklistPage(
