@@ -2,6 +2,7 @@
 
 from matching.storage.accounts import AuditEntry, User
 from matching.storage.base import Base
+from matching.storage.conflicts import PersonConflict
 from matching.storage.db import append_audit, make_engine, make_sessionmaker, upgrade_database
 from matching.storage.employers import Employer, Vacancy
 from matching.storage.fairs import Fair, FairCandidate, FairVacancy
@@ -22,6 +23,7 @@ __all__ = [
     "GraduateLedger",
     "LedgerFollowUp",
     "Person",
+    "PersonConflict",
     "Referral",
     "ReferralEvent",
     "TrainingBase",

@@ -12,13 +12,25 @@ from matching.storage.base import Base, Timestamped
 
 
 class Person(Timestamped, Base):
-    """A registered job seeker. ``id_number`` and ``certificate_number`` are sensitive."""
+    """A registered job seeker. ``id_number`` and ``certificate_number`` are sensitive.
+
+    Both numbers are unique within a county, not city-wide: a counselor who registers a person
+    already registered in another county must get the answer a new person gets (else the answer
+    reveals the other county's record), so the second registration is stored and queued for an
+    administrator (``PersonConflict``). The ID leads each key, so lookups by ID use its index.
+    """
 
     __tablename__ = "persons"
+    __table_args__ = (
+        UniqueConstraint("id_number", "county", name="uq_persons_id_number_county"),
+        UniqueConstraint(
+            "certificate_number", "county", name="uq_persons_certificate_number_county"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    id_number: Mapped[str] = mapped_column(String(18), unique=True)
-    certificate_number: Mapped[str | None] = mapped_column(String(20), unique=True)
+    id_number: Mapped[str] = mapped_column(String(18))
+    certificate_number: Mapped[str | None] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(50))
     sex: Mapped[str] = mapped_column(String(1))
     birth_date: Mapped[date] = mapped_column(Date)
