@@ -20,6 +20,10 @@ import asks it. Two questions, answered from one table each:
   graduates and students (employment status 在校) only, the persons a 一人一策 ledger is
   for. The same rule, as SQL, is ``person_condition``.
 
+- **The cross-county conflict queue** (``CONFLICT_ROLES``): persons registered in two counties,
+  both records side by side, and the decision to transfer or dismiss: admins only. It is the one
+  place where one county's record meets another's, so that no county-scoped answer has to.
+
 A person the caller cannot reach is answered exactly like a missing one (404), so that another
 county's records — or a non-graduate, for a case worker — do not reveal that they exist.
 Employers, vacancies, courses and fairs are not personal: every staff role reads them within
@@ -38,7 +42,15 @@ from sqlalchemy.orm import InstrumentedAttribute
 from matching.codes import COUNTIES, USER_ROLES
 from matching.errors import ForbiddenError, NotFoundError, OutOfCounty
 
-__all__ = ["COUNTY_ROLES", "ROLES_FOR", "Act", "Caller", "PersonFacts", "not_found_person"]
+__all__ = [
+    "CONFLICT_ROLES",
+    "COUNTY_ROLES",
+    "ROLES_FOR",
+    "Act",
+    "Caller",
+    "PersonFacts",
+    "not_found_person",
+]
 
 STUDYING = "studying"  # the employment status of a student (codes.EMPLOYMENT_STATUSES)
 COUNTY_ROLES: frozenset[str] = frozenset({"counselor", "case_worker"})
@@ -64,6 +76,8 @@ ROLES_FOR: dict[Act, tuple[str, ...]] = {
     Act.FAIR: ("fair_organizer", *_PERSON_STAFF),
 }
 """The roles that may do each act to anyone (routes admit these; ``Caller.require_act``)."""
+CONFLICT_ROLES: tuple[str, ...] = ("admin",)
+"""Who reads and resolves the cross-county conflict queue (``matching.person_conflicts``)."""
 
 
 class PersonFacts(Protocol):
@@ -183,6 +197,17 @@ class Caller:
             f"role {self.role!r} may not {act.value} persons; allowed: {', '.join(allowed)}",
             f"当前角色（{USER_ROLES.label(self.role)}）无权进行此操作，仅限："
             + "、".join(USER_ROLES.label(role) for role in allowed),
+        )
+
+    def require_conflict_queue(self) -> None:
+        """Refuse (403) a role that may not read or resolve the cross-county conflict queue."""
+        if self.role in CONFLICT_ROLES:
+            return
+        raise ForbiddenError(
+            f"role {self.role!r} may not use the person conflict queue; allowed: "
+            + ", ".join(CONFLICT_ROLES),
+            "跨县重复登记的处理仅限："
+            + "、".join(USER_ROLES.label(role) for role in CONFLICT_ROLES),
         )
 
     def require(self, act: Act, person: P | None, person_id: int) -> P:

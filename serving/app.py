@@ -22,6 +22,7 @@ from serving.routers import (
     fairs,
     health,
     ledgers,
+    person_conflicts,
     recommendations,
     records,
     referrals,
@@ -76,6 +77,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(ledgers.router, prefix="/api")
     app.include_router(referrals.router, prefix="/api")
     app.include_router(reveal.router, prefix="/api")
+    app.include_router(person_conflicts.router, prefix="/api")
     app.include_router(fairs.router, prefix="/api")
     return app
 

@@ -26,8 +26,12 @@ from tests.api_city import COUNTY_A, COUNTY_B, headers, served_city
 
 # Path parameters naming records that belong to a person (and so to the person's county).
 PERSON_SCOPED = {"person_id", "assessment_id", "referral_id", "ledger_id", "action_id"}
-# Path parameters naming records that are not person data (readable city-wide by staff).
-NOT_PERSON_SCOPED = {"vacancy_id", "employer_id", "course_id", "fair_id", "entity", "kind"}
+# Path parameters naming records that are not person data (readable city-wide by staff), or
+# that only city-wide roles reach at all (``conflict_id``: the admins' cross-county queue, 403
+# for everyone else, tests/test_person_conflicts_api.py).
+NOT_PERSON_SCOPED = {
+    "vacancy_id", "employer_id", "course_id", "fair_id", "entity", "kind", "conflict_id",
+}  # fmt: skip
 # Valid bodies for operations with a person-scoped path, so that only the scope can refuse them.
 ASSESSMENT = {
     "assessed_on": "2026-10-01",

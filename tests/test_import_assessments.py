@@ -236,7 +236,7 @@ def test_prepare_replaces_the_id_number_by_the_person_id(
     ]
     assert all(item.ok for item in parsed)
     with sessions() as session:
-        SPEC.prepare(session, parsed)
+        SPEC.prepare(session, parsed, SPEC.reach)
     known, unknown = parsed
     assert "id_number" not in known.record
     assert known.record["person_id"] == person_id(sessions, ALICE)

@@ -19,7 +19,7 @@ from matching.errors import ImportFileError, ValidationError
 from matching.records import uploads
 from matching.records.rows import cell_text, cells_of
 from matching.records.writes import differs
-from matching.storage import AuditEntry, Person
+from matching.storage import Assessment, AuditEntry, Person
 from matching.validators import make_certificate, make_resident_id, make_uscc
 from tests.import_files import PERSON_HEADERS, person_row, write_csv
 
@@ -161,6 +161,8 @@ def test_a_vacancy_follows_its_employer_and_occupation(sessions: sessionmaker[Se
 
 
 def test_uploads_stay_inside_the_county(sessions: sessionmaker[Session], tmp_path: Path) -> None:
+    """A row of another county is rejected; a row whose ID is stored only in another county is
+    a new person of the uploader's county (queued for an admin), and changes nothing there."""
     with sessions.begin() as session:
         stored_in_b = records.create_person(
             session, person_values(21, county="临清市"), caller=ADMIN, actor="admin"
@@ -168,20 +170,23 @@ def test_uploads_stay_inside_the_county(sessions: sessionmaker[Session], tmp_pat
         b_id_number, b_person = stored_in_b.id_number, stored_in_b.id
     takeover = person_row(1) | {
         "身份证号": b_id_number,
-        "残疾人证号": make_certificate(b_id_number, 1, 2),
+        "残疾人证号": make_certificate(b_id_number, 4, 3),
         "所属县区": "东昌府区",
     }
     own = person_row(2) | {"所属县区": "东昌府区"}
-    path = write_csv(tmp_path / "p.csv", PERSON_HEADERS, [takeover, own])
+    elsewhere = person_row(3) | {"所属县区": "临清市"}
+    path = write_csv(tmp_path / "p.csv", PERSON_HEADERS, [takeover, own, elsewhere])
     outcome = records.import_upload(
         sessions, "persons", io.BytesIO(path.read_bytes()), "../../p.csv",
         actor="county_a", caller=COUNTY_A, reports_dir=tmp_path / "reports",
     )  # fmt: skip
-    assert (outcome.result.accepted, outcome.result.rejected) == (1, 1)
-    assert [(r.row, r.code) for r in outcome.rejects] == [(2, "stored_in_other_county")]
-    assert b_id_number not in outcome.rejects[0].value
+    assert (outcome.result.inserted, outcome.result.rejected) == (2, 1)
+    assert [(r.row, r.code) for r in outcome.rejects] == [(4, "out_of_county")]
     with sessions() as session:
-        assert session.get(Person, b_person).county == "371581"  # type: ignore[union-attr]
+        b = session.get(Person, b_person)
+        assert b is not None and (b.county, b.disability_category) == ("371581", "1")
+        twins = session.scalars(select(Person).where(Person.id_number == b_id_number)).all()
+        assert sorted(person.county for person in twins) == ["371502", "371581"]
     scores = ",".join("3" for _ in ASSESSMENT_DIMENSIONS)
     header = (
         "身份证号,评估日期," + ",".join(d.zh for d in ASSESSMENT_DIMENSIONS) + ",每日可持续工作小时"
@@ -191,12 +196,16 @@ def test_uploads_stay_inside_the_county(sessions: sessionmaker[Session], tmp_pat
         sessions, "assessments", io.BytesIO(assessment_file), "a.csv",
         actor="county_a", caller=COUNTY_A, reports_dir=tmp_path / "reports",
     )  # fmt: skip
-    assert [r.code for r in assessed.rejects] == ["person_not_found"]
+    assert (assessed.result.inserted, assessed.rejects) == (1, [])
+    with sessions() as session:  # the assessment is of county A's record, not of B's
+        a_person = next(person for person in twins if person.county == "371502")
+        assert [a.person_id for a in session.scalars(select(Assessment))] == [a_person.id]
     by_admin = records.import_upload(
         sessions, "assessments", io.BytesIO(assessment_file), "a.csv",
         actor="admin", caller=ADMIN, reports_dir=tmp_path / "reports",
     )  # fmt: skip
-    assert (by_admin.result.inserted, by_admin.rejects) == (1, [])
+    assert [r.code for r in by_admin.rejects] == ["ambiguous_id_number"]
+    assert "多个县区" in by_admin.rejects[0].message_zh
     with sessions() as session:
         imports = [entry for entry in actions(session) if entry[0] == "import"]
         assert len(imports) == 3

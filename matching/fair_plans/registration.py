@@ -27,6 +27,7 @@ from matching.fair_plans.fairs import MAX_FAIR_CANDIDATES
 from matching.imports.headers import HEADER_SEARCH_ROWS, header_key
 from matching.imports.reading import read_sheet
 from matching.imports.report import Reject, masked_excerpt
+from matching.person_conflicts.lookup import AMBIGUOUS_ZH, persons_by_id_number
 from matching.records.uploads import safe_filename, save
 from matching.storage import Fair, FairCandidate, Person, append_audit
 from matching.validators import parse_resident_id
@@ -189,7 +190,7 @@ def _register(
     today: date,
     source: str,
 ) -> Registration:
-    persons = _lookup(session, rows)
+    persons, ambiguous = _lookup(session, rows, caller)
     registered = set(
         session.scalars(select(FairCandidate.person_id).where(FairCandidate.fair_id == fair.id))
     )
@@ -201,7 +202,9 @@ def _register(
         if row.problem is not None:
             continue
         person = persons.get(row.id_number) if row.id_number else persons.get(row.person_id)
-        if person is None or not caller.reaches(person):
+        if row.id_number in ambiguous:
+            row.problem = ("ambiguous_id_number", f"{AMBIGUOUS_ZH}，请改用人员编号登记")
+        elif person is None or not caller.reaches(person):
             row.problem = ("person_not_found", NOT_FOUND_ZH)
         elif row.id_number and row.person_id is not None and row.person_id != person.id:
             row.problem = ("person_mismatch", "身份证号与人员编号不是同一人")
@@ -255,18 +258,26 @@ def _register(
     return result
 
 
-def _lookup(session: Session, rows: list[_Row]) -> dict[object, Person]:
-    """Persons by ID number and by id, for the rows that parsed."""
+def _lookup(
+    session: Session, rows: list[_Row], caller: Caller
+) -> tuple[dict[object, Person], set[str]]:
+    """Persons by ID number and by id, for the rows that parsed, and the ID numbers naming two
+    persons. An ID is looked up within the caller's reach: it is unique per county only, and a
+    city-wide caller may reach two holders of it (a transfer awaiting an administrator)."""
     numbers = {row.id_number for row in rows if row.problem is None and row.id_number}
     ids = {row.person_id for row in rows if row.problem is None and row.person_id is not None}
     found: dict[object, Person] = {}
-    for chunk in _chunks(sorted(numbers)):
-        for person in session.scalars(select(Person).where(Person.id_number.in_(chunk))):
-            found[person.id_number] = person
+    ambiguous: set[str] = set()
+    for number, holders in persons_by_id_number(
+        session, numbers, caller.person_condition()
+    ).items():
+        found[number] = holders[0]
+        if len(holders) > 1:
+            ambiguous.add(number)
     for id_chunk in _chunks(sorted(ids)):
         for person in session.scalars(select(Person).where(Person.id.in_(id_chunk))):
             found[person.id] = person
-    return found
+    return found, ambiguous
 
 
 def _chunks(items: list[T], size: int = 500) -> list[list[T]]:

@@ -1,7 +1,8 @@
 """Import spec for vocational ability assessments (职业能力评估): one row per person and date.
 
 The person must already be registered (persons import): rows are matched to persons by resident
-ID, and the stored assessment refers to the person by ``person_id`` only, never by ID number.
+ID within the importer's reach (an ID is unique per county only), and the stored assessment
+refers to the person by ``person_id`` only, never by ID number.
 """
 
 from __future__ import annotations
@@ -9,15 +10,15 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
 from matching import codes
 from matching.errors import ValidationError
 from matching.imports import fields as f
-from matching.imports.runner import chunks
 from matching.imports.spec import EntitySpec, Field, ParsedRow
-from matching.storage import Assessment, Person
+from matching.person_conflicts.lookup import ambiguous_id, persons_by_id_number
+from matching.storage import Assessment
 from matching.validators import parse_resident_id
 
 _SCORE_NUMBER = f.integer(codes.SCORE_MIN, codes.SCORE_MAX)
@@ -93,17 +94,17 @@ FIELDS = (
 )  # fmt: skip
 
 
-def prepare(session: Session, rows: list[ParsedRow]) -> None:
-    """Find each row's person by resident ID; reject rows whose person is not registered."""
-    numbers = sorted({row.values["id_number"] for row in rows})
-    person_ids: dict[str, int] = {}
-    for chunk in chunks(numbers):
-        query = select(Person.id_number, Person.id).where(Person.id_number.in_(chunk))
-        for number, found_id in session.execute(query):
-            person_ids[number] = found_id
+def prepare(session: Session, rows: list[ParsedRow], reach: ColumnElement[bool]) -> None:
+    """Find each row's person by resident ID within ``reach``; reject rows whose person is not
+    registered there, or whose ID names persons of two counties (a pending transfer)."""
+    persons = persons_by_id_number(session, (row.values["id_number"] for row in rows), reach)
     for row in rows:
-        person_id = person_ids.get(row.values["id_number"])
-        if person_id is None:
+        found = persons.get(row.values["id_number"], [])
+        if len(found) > 1:
+            advice = "请先由管理员处理跨县冲突队列，或在系统中按人员编号录入"
+            row.reject("id_number", ambiguous_id(advice))
+            continue
+        if not found:
             row.reject(
                 "id_number",
                 ValidationError(
@@ -114,7 +115,7 @@ def prepare(session: Session, rows: list[ParsedRow]) -> None:
             )
             continue
         record = {key: value for key, value in row.values.items() if key != "id_number"}
-        record["person_id"] = person_id
+        record["person_id"] = found[0].id
         for key in LIST_FIELDS:
             record[key] = record[key] or []
         row.record = record

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from matching import codes
@@ -85,12 +85,13 @@ FIELDS = (
 SPEC_FIELDS = {field.key: field for field in FIELDS}
 
 
-def prepare(session: Session, rows: list[ParsedRow]) -> None:
+def prepare(session: Session, rows: list[ParsedRow], reach: ColumnElement[bool]) -> None:
     """Upsert the bases the rows name, then give each row its ``base_id``.
 
     A row whose course code repeats an earlier accepted row leaves the bases alone: the runner
     rejects it as a duplicate, and a rejected row must not change what is stored.
     """
+    del reach  # not person data
     defined: dict[str, tuple[int, dict[str, Any]]] = {}
     seen_courses: set[str] = set()
     duplicates: list[ParsedRow] = []

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
 from matching import codes
@@ -77,9 +78,9 @@ def check(values: Mapping[str, Any]) -> list[tuple[str, ValidationError]]:
     ]
 
 
-def prepare(session: Session, rows: list[ParsedRow]) -> None:
+def prepare(session: Session, rows: list[ParsedRow], reach: ColumnElement[bool]) -> None:
     """The record is the parsed values with empty optional counts and flags at their defaults."""
-    del session
+    del session, reach  # not person data
     for row in rows:
         values = row.values
         row.record = {

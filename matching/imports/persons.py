@@ -1,18 +1,28 @@
-"""Import spec for persons (求职登记): one row per person, keyed by resident ID."""
+"""Import spec for persons (求职登记): one row per person, keyed by resident ID.
+
+A resident ID is unique within a county only (``matching.person_conflicts``), so a row updates
+the person holding its ID within the importer's reach, and a new one is inserted otherwise; an
+ID held by two persons within reach (a city-wide importer, a pending transfer) is refused as
+ambiguous. After the upsert, a person whose ID is also stored in another county is queued for an
+administrator; the importer's answer is the same as for any new person.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import ColumnElement, select, tuple_
 from sqlalchemy.orm import Session
 
 from matching import codes
 from matching.errors import ValidationError
 from matching.imports import fields as f
 from matching.imports.spec import EntitySpec, Field, ParsedRow
+from matching.person_conflicts.detect import queue_conflicts
+from matching.person_conflicts.lookup import ambiguous_id, persons_by_id_number
 from matching.storage import Person
 from matching.validators import parse_certificate, parse_resident_id
 
@@ -105,9 +115,15 @@ def _mismatch(message_zh: str) -> ValidationError:
     return ValidationError("inconsistent", "value disagrees with the ID or certificate", message_zh)
 
 
-def prepare(session: Session, rows: list[ParsedRow]) -> None:
-    del session
+def prepare(session: Session, rows: list[ParsedRow], reach: ColumnElement[bool]) -> None:
+    """Build each row's record and find the person it updates (``row.stored``) within reach."""
+    stored = persons_by_id_number(session, (row.values["id_number"] for row in rows), reach)
     for row in rows:
+        found = stored.get(row.values["id_number"], [])
+        if len(found) > 1:
+            row.reject("id_number", ambiguous_id("请先由管理员处理跨县冲突队列后再导入"))
+            continue
+        row.stored = found[0] if found else None
         values = row.values
         person_id = parse_resident_id(values["id_number"])
         certificate = parse_certificate(values["certificate_number"])
@@ -122,6 +138,18 @@ def prepare(session: Session, rows: list[ParsedRow]) -> None:
         }
 
 
+def settle(session: Session, rows: Sequence[ParsedRow], actor: str) -> None:
+    """Queue the persons just written whose ID is also stored in another county."""
+    keys = [(row.record["id_number"], row.record["county"]) for row in rows]
+    written: list[Person] = []
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        written += session.scalars(
+            select(Person).where(tuple_(Person.id_number, Person.county).in_(chunk))
+        )
+    queue_conflicts(session, written, actor=actor, via="import")
+
+
 SPEC_FIELDS = {field.key: field for field in FIELDS}
 SPEC = EntitySpec(
     name="persons",
@@ -133,4 +161,6 @@ SPEC = EntitySpec(
     check=check,
     prepare=prepare,
     derived=frozenset({"sex", "disability_category", "disability_level"}),
+    locates=True,
+    settle=settle,
 )

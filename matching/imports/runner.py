@@ -71,10 +71,11 @@ def import_file(
     rows = [parse_row(spec, columns, number, cells) for number, cells in data]
     with sessions.begin() as session:
         reject_duplicates(spec, rows)
-        spec.prepare(session, [row for row in rows if row.ok])
+        spec.prepare(session, [row for row in rows if row.ok], spec.reach)
         absent = {field.key for field in spec.fields if field.key not in columns} - spec.derived
         valid = [row for row in rows if row.ok]
         inserted, updated, unchanged = upsert(session, spec, valid, keep_stored=absent)
+        spec.settle(session, valid, actor)
         rejects = rejects_of(spec, rows)
         result = ImportResult(
             entity=spec.name,
@@ -164,12 +165,13 @@ def upsert(
 ) -> tuple[int, int, int]:
     """Insert new records, update changed ones, leave identical ones alone (idempotent).
 
-    Record columns in ``keep_stored`` (columns absent from the file) are not overwritten.
+    Record columns in ``keep_stored`` (columns absent from the file) are not overwritten. A spec
+    that ``locates`` has found each row's stored record itself (``row.stored``).
     """
     model = spec.model
     key_columns = [getattr(model, name) for name in spec.record_key]
     existing: dict[tuple[Any, ...], Any] = {}
-    for chunk in chunks(rows):
+    for chunk in [] if spec.locates else chunks(rows):
         keys = [tuple(row.record[name] for name in spec.record_key) for row in chunk]
         condition = (
             key_columns[0].in_([key[0] for key in keys])
@@ -181,7 +183,11 @@ def upsert(
     new_records: list[dict[str, Any]] = []
     updated = unchanged = 0
     for row in rows:
-        stored = existing.get(tuple(row.record[name] for name in spec.record_key))
+        stored = (
+            row.stored
+            if spec.locates
+            else existing.get(tuple(row.record[name] for name in spec.record_key))
+        )
         if stored is None:
             new_records.append(row.record)
             continue

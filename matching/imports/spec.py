@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import ColumnElement, true
 from sqlalchemy.orm import Session
 
 from matching.errors import ValidationError
@@ -36,6 +37,8 @@ class ParsedRow:
     values: dict[str, Any] = field(default_factory=dict)
     errors: list[tuple[str, ValidationError]] = field(default_factory=list)
     record: dict[str, Any] = field(default_factory=dict)
+    # The stored record the row updates, when the spec's ``prepare`` finds it (``locates``).
+    stored: Any = None
 
     @property
     def ok(self) -> bool:
@@ -46,18 +49,24 @@ class ParsedRow:
 
 
 CrossCheck = Callable[[Mapping[str, Any]], list[tuple[str, ValidationError]]]
-Prepare = Callable[[Session, list[ParsedRow]], None]
+Prepare = Callable[[Session, list[ParsedRow], ColumnElement[bool]], None]
+Settle = Callable[[Session, Sequence[ParsedRow], str], None]
 
 
 def no_cross_check(_values: Mapping[str, Any]) -> list[tuple[str, ValidationError]]:
     return []
 
 
-def copy_values(session: Session, rows: list[ParsedRow]) -> None:
+def copy_values(session: Session, rows: list[ParsedRow], reach: ColumnElement[bool]) -> None:
     """Default ``prepare``: the record is the parsed values as they are."""
-    del session
+    del session, reach
     for row in rows:
         row.record = dict(row.values)
+
+
+def settle_nothing(session: Session, rows: Sequence[ParsedRow], actor: str) -> None:
+    """Default ``settle``: nothing to do after the upsert."""
+    del session, rows, actor
 
 
 @dataclass(frozen=True)
@@ -70,6 +79,13 @@ class EntitySpec:
     ``record_key`` names the record columns of the natural key used to upsert; ``derived`` names
     record columns computed from other cells (kept even when a column of that name is absent).
     A column absent from the file leaves the stored value unchanged on update.
+
+    ``reach`` (a condition over ``Person``) says which stored persons the import may match by
+    resident ID: the importing caller's reach (``Caller.person_condition``), everyone for a
+    city-wide import; ``prepare`` receives it. A spec that ``locates`` sets ``row.stored`` in
+    ``prepare`` (the record the row updates, None for a new one) instead of the runner looking
+    records up by ``record_key`` (persons: an ID is unique per county only). ``settle`` runs
+    after the upsert, in its transaction, with the valid rows and the actor.
     """
 
     name: str
@@ -81,6 +97,9 @@ class EntitySpec:
     check: CrossCheck = no_cross_check
     prepare: Prepare = copy_values
     derived: frozenset[str] = frozenset()
+    reach: ColumnElement[bool] = field(default_factory=true)
+    locates: bool = False
+    settle: Settle = settle_nothing
 
     def field(self, key: str) -> Field:
         for item in self.fields:

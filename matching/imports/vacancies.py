@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from matching import codes
@@ -163,8 +163,9 @@ def _employer_not_found() -> ValidationError:
     )
 
 
-def prepare(session: Session, rows: list[ParsedRow]) -> None:
+def prepare(session: Session, rows: list[ParsedRow], reach: ColumnElement[bool]) -> None:
     """Resolve each row's employer and complete its demand profile."""
+    del reach  # not person data
     credit_codes = sorted({row.values["credit_code"] for row in rows})
     employer_ids: dict[str, int] = {}
     for chunk in chunks(credit_codes):

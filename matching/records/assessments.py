@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from matching.access import Caller
 from matching.imports import SPECS
+from matching.imports.spec import EntitySpec
 from matching.pages import DEFAULT_PAGE_SIZE, Page, paginate
 from matching.records.errors import RecordNotFound
 from matching.records.persons import get_person
 from matching.records.rows import cell_text, cells_of, ensure_unique, validated_record
 from matching.records.writes import insert_record, update_record
-from matching.storage import Assessment
+from matching.storage import Assessment, Person
 
 ASSESSMENTS = SPECS["assessments"]
 # The person comes from the route, never from the body.
@@ -63,7 +65,7 @@ def create_assessment(
     person = get_person(session, person_id, caller)
     cells = cells_of(ASSESSMENTS, values, exclude=FROM_PERSON)
     cells["id_number"] = person.id_number
-    record = validated_record(session, ASSESSMENTS, cells)
+    record = validated_record(session, of_person(person.id), cells)
     ensure_unique(session, ASSESSMENTS, record)
     return insert_record(session, ASSESSMENTS, Assessment, record, actor=actor)
 
@@ -78,10 +80,16 @@ def update_assessment(
 ) -> Assessment:
     assessment = get_assessment(session, assessment_id, caller)
     cells = stored_cells(assessment) | cells_of(ASSESSMENTS, changes, exclude=FROM_PERSON)
-    record = validated_record(session, ASSESSMENTS, cells)
+    record = validated_record(session, of_person(assessment.person_id), cells)
     ensure_unique(session, ASSESSMENTS, record, exclude_id=assessment.id)
     update_record(session, ASSESSMENTS, assessment, record, actor=actor)
     return assessment
+
+
+def of_person(person_id: int) -> EntitySpec:
+    """The assessments spec matching its row's resident ID to this person only (the same ID
+    may be stored in another county, ``matching.person_conflicts``)."""
+    return replace(ASSESSMENTS, reach=Person.id == person_id)
 
 
 def stored_cells(assessment: Assessment) -> dict[str, str]:

@@ -2,6 +2,12 @@
 
 A person outside the caller's scope is answered exactly like a missing one (404), and a
 search counts only the persons the caller sees.
+
+A resident ID or certificate number taken is 409 within what the caller sees: their own county
+for a counselor, the whole city for a city-wide caller. A counselor registering (or changing a
+person to) an ID stored in another county gets the answer a new ID gets, and the pair is queued
+for an administrator (``matching.person_conflicts``): a 409 there would tell anyone with a
+counselor account whether an ID belongs to a registered disabled person elsewhere.
 """
 
 from __future__ import annotations
@@ -10,13 +16,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, true
 from sqlalchemy.orm import Session
 
 from matching import codes
 from matching.access import Caller
 from matching.imports import SPECS
 from matching.pages import DEFAULT_PAGE_SIZE, Page, paginate
+from matching.person_conflicts.detect import queue_conflicts
 from matching.records.errors import RecordNotFound
 from matching.records.filters import code, substring
 from matching.records.rows import cell_text, cells_of, ensure_unique, validated_record
@@ -27,6 +34,7 @@ PERSONS = SPECS["persons"]
 # Columns an import derives from the ID and certificate when their cells are empty.
 DERIVED = ("sex", "disability_category", "disability_level")
 UNIQUE_ALSO = (("certificate_number", "残疾人证号"),)
+NUMBERS = ("id_number", "certificate_number")
 
 
 @dataclass(frozen=True)
@@ -91,8 +99,10 @@ def create_person(
     """Register a person as a persons import of this one row would (403 outside the county)."""
     record = validated_record(session, PERSONS, cells_of(PERSONS, values))
     caller.require_county(record["county"], "人员")
-    ensure_unique(session, PERSONS, record, also=UNIQUE_ALSO)
-    return insert_record(session, PERSONS, Person, record, actor=actor)
+    ensure_unique(session, PERSONS, record, also=UNIQUE_ALSO, within=taken_within(caller, record))
+    person = insert_record(session, PERSONS, Person, record, actor=actor)
+    queue_conflicts(session, [person], actor=actor, via="api")
+    return person
 
 
 def update_person(
@@ -114,9 +124,19 @@ def update_person(
     cells |= cells_of(PERSONS, changes)
     record = validated_record(session, PERSONS, cells)
     caller.require_county(record["county"], "人员")
-    ensure_unique(session, PERSONS, record, exclude_id=person.id, also=UNIQUE_ALSO)
-    update_record(session, PERSONS, person, record, actor=actor)
+    numbers_kept = all(record[key] == getattr(person, key) for key in NUMBERS)
+    within = Person.county == record["county"] if numbers_kept else taken_within(caller, record)
+    ensure_unique(session, PERSONS, record, exclude_id=person.id, also=UNIQUE_ALSO, within=within)
+    if update_record(session, PERSONS, person, record, actor=actor):
+        queue_conflicts(session, [person], actor=actor, via="api")
     return person
+
+
+def taken_within(caller: Caller, record: Mapping[str, Any]) -> ColumnElement[bool]:
+    """Where a person's ID or certificate counts as taken (409): the record's county for a
+    county caller (the other counties' records are not theirs to know of), everywhere for a
+    city-wide caller, who sees every county and must not make a second record of anyone."""
+    return true() if caller.city_wide else Person.county == record["county"]
 
 
 def stored_cells(person: Person) -> dict[str, str]:

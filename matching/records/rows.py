@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
 from matching.errors import ValidationError
@@ -97,7 +97,7 @@ def validated_record(
     keys = list(cells)
     row = parse_row(spec, {key: index for index, key in enumerate(keys)}, 1, list(cells.values()))
     if row.ok:
-        spec.prepare(session, [row])
+        spec.prepare(session, [row], spec.reach)
     if row.ok:
         return row.record
     key, error = row.errors[0]
@@ -118,10 +118,12 @@ def ensure_unique(
     *,
     exclude_id: int | None = None,
     also: tuple[tuple[str, str], ...] = (),
+    within: ColumnElement[bool] | None = None,
 ) -> None:
     """409 when another stored record has the same natural key (or another unique column).
 
-    ``also`` names further unique record columns with their Chinese names.
+    ``also`` names further unique record columns with their Chinese names; ``within`` limits
+    the records compared (persons: a county caller's own county, see ``records.persons``).
     """
     model: Any = spec.model
     key_zh = "、".join(spec.field(key).zh for key in spec.key_fields)
@@ -134,6 +136,8 @@ def ensure_unique(
         )
         if exclude_id is not None:
             query = query.where(model.id != exclude_id)
+        if within is not None:
+            query = query.where(within)
         if session.scalars(query.limit(1)).first() is not None:
             raise RecordConflict(
                 f"another {spec.name} record has the same {', '.join(columns)}",

@@ -1,8 +1,13 @@
 """Keep an import inside the uploader's county: rows of other counties are rejected.
 
-``scoped(spec, caller)`` wraps the spec's ``prepare``: after it has built each row's record, a
-row is rejected when the record's county is not the uploader's, or when the record it would
-update is stored in another county. Rejected rows are not written, like any invalid row.
+``scoped(spec, caller)`` narrows the persons the import may match by resident ID to the
+caller's reach (``EntitySpec.reach``) and wraps the spec's ``prepare``: after it has built each
+row's record, a row is rejected when the record's county is not the uploader's, or (employers,
+vacancies, whose keys are unique city-wide) when the record it would update is stored in
+another county. Rejected rows are not written, like any invalid row. A persons row whose ID is
+stored only in another county is not rejected: it is a new person of the uploader's county, and
+the pair is queued for an administrator (``matching.person_conflicts``), so the answer is the
+one a new ID gets and reveals nothing of the other county.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from matching.access import Caller
@@ -38,11 +43,11 @@ def scoped(spec: EntitySpec, caller: Caller) -> EntitySpec:
         )
     original = spec.prepare
 
-    def prepare(session: Session, rows: list[ParsedRow]) -> None:
-        original(session, rows)
+    def prepare(session: Session, rows: list[ParsedRow], reach: ColumnElement[bool]) -> None:
+        original(session, rows, reach)
         check(session, caller, [row for row in rows if row.ok])
 
-    return replace(spec, prepare=prepare)
+    return replace(spec, prepare=prepare, reach=caller.person_condition())
 
 
 def stored_counties(
@@ -76,8 +81,18 @@ def keyed_check(
     return check
 
 
+def county_check(session: Session, caller: Caller, rows: list[ParsedRow]) -> None:
+    """A persons row of another county is rejected; its ID is looked up within reach only."""
+    del session
+    for row in rows:
+        if not caller.sees_county(row.record["county"]):
+            row.reject("county", outside(caller, row.record["county"]))
+
+
 def assessment_check(session: Session, caller: Caller, rows: list[ParsedRow]) -> None:
-    """An assessment of a person of another county: "no such person", as the API answers."""
+    """An assessment of a person of another county: "no such person", as the API answers.
+
+    (``prepare`` already looks persons up within reach; this is the second line.)"""
     counties = stored_counties(
         session, Person.id, Person.county, [row.record["person_id"] for row in rows]
     )
@@ -110,7 +125,7 @@ def stored_elsewhere() -> ValidationError:
 
 
 CHECKS: dict[str, RowCheck] = {
-    "persons": keyed_check(Person.id_number, Person.county, "id_number"),
+    "persons": county_check,
     "assessments": assessment_check,
     "employers": keyed_check(Employer.credit_code, Employer.county, "credit_code"),
     "vacancies": keyed_check(Vacancy.code, Vacancy.county, "code"),

@@ -30,9 +30,7 @@ def upgrade() -> None:
     with op.batch_alter_table("persons", schema=None) as batch_op:
         batch_op.drop_constraint("uq_persons_id_number", type_="unique")
         batch_op.drop_constraint("uq_persons_certificate_number", type_="unique")
-        batch_op.create_unique_constraint(
-            "uq_persons_id_number_county", ["id_number", "county"]
-        )
+        batch_op.create_unique_constraint("uq_persons_id_number_county", ["id_number", "county"])
         batch_op.create_unique_constraint(
             "uq_persons_certificate_number_county", ["certificate_number", "county"]
         )
@@ -69,9 +67,7 @@ def upgrade() -> None:
             ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_person_conflicts")),
-        sa.UniqueConstraint(
-            "new_person_id", "existing_person_id", name="uq_person_conflicts_pair"
-        ),
+        sa.UniqueConstraint("new_person_id", "existing_person_id", name="uq_person_conflicts_pair"),
     )
     with op.batch_alter_table("person_conflicts", schema=None) as batch_op:
         batch_op.create_index(
@@ -82,9 +78,7 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_person_conflicts_new_person_id"), ["new_person_id"], unique=False
         )
-        batch_op.create_index(
-            batch_op.f("ix_person_conflicts_status"), ["status"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_person_conflicts_status"), ["status"], unique=False)
 
 
 def downgrade() -> None:
