@@ -13,10 +13,10 @@ counselor account whether an ID belongs to a registered disabled person elsewher
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, true
+from sqlalchemy import ColumnElement, false, true
 from sqlalchemy.orm import Session
 
 from matching import codes
@@ -35,6 +35,10 @@ PERSONS = SPECS["persons"]
 DERIVED = ("sex", "disability_category", "disability_level")
 UNIQUE_ALSO = (("certificate_number", "残疾人证号"),)
 NUMBERS = ("id_number", "certificate_number")
+# The API names the person by id: the import's lookup by resident ID finds the record being
+# changed, or nothing for a new one (the ID may be stored in another county, which is queued,
+# or in two, which must not make a create ambiguous).
+NEW_PERSON = replace(PERSONS, reach=false())
 
 
 @dataclass(frozen=True)
@@ -97,7 +101,7 @@ def create_person(
     session: Session, values: Mapping[str, object], *, caller: Caller, actor: str
 ) -> Person:
     """Register a person as a persons import of this one row would (403 outside the county)."""
-    record = validated_record(session, PERSONS, cells_of(PERSONS, values))
+    record = validated_record(session, NEW_PERSON, cells_of(PERSONS, values))
     caller.require_county(record["county"], "人员")
     ensure_unique(session, PERSONS, record, also=UNIQUE_ALSO, within=taken_within(caller, record))
     person = insert_record(session, PERSONS, Person, record, actor=actor)
@@ -122,7 +126,7 @@ def update_person(
     for key in DERIVED:
         cells[key] = ""
     cells |= cells_of(PERSONS, changes)
-    record = validated_record(session, PERSONS, cells)
+    record = validated_record(session, replace(PERSONS, reach=Person.id == person.id), cells)
     caller.require_county(record["county"], "人员")
     numbers_kept = all(record[key] == getattr(person, key) for key in NUMBERS)
     within = Person.county == record["county"] if numbers_kept else taken_within(caller, record)
