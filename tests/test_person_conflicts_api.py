@@ -301,3 +301,25 @@ def test_an_id_in_two_counties_is_ambiguous_for_a_city_wide_import(
     by_b = city.call("county_b", "POST", "/api/imports/assessments",
                      files={"file": ("a.csv", data)}).json()  # fmt: skip
     assert (by_b["inserted"], by_b["rejects"]) == (1, [])
+
+
+def test_a_fair_list_by_id_finds_the_callers_own_record(city: City) -> None:
+    """A fair upload by 身份证号 looks within the caller's reach: county B's counselor finds
+    their record; the admin, who reaches both, is told the ID is ambiguous."""
+    _, a_number = a_person_with_history()
+    new = city.call("county_b", "POST", "/api/persons", json=body(COUNTY_B, a_number)).json()
+    fair = city.call(
+        "admin", "POST", "/api/fairs",
+        json={"name": "跨县测试招聘会", "held_on": "2026-12-20", "venue": "临清市人才市场",
+              "county": COUNTY_B},
+    )  # fmt: skip
+    assert fair.status_code == 201, fair.text
+    url = f"/api/fairs/{fair.json()['id']}/candidates/upload"
+    data = f"身份证号\n{a_number}\n".encode()
+    by_admin = city.call("admin", "POST", url, files={"file": ("ids.csv", data)})
+    assert by_admin.status_code == 200, by_admin.text
+    assert [r["code"] for r in by_admin.json()["rejects"]] == ["ambiguous_id_number"]
+    by_b = city.call("county_b", "POST", url, files={"file": ("ids.csv", data)})
+    assert (by_b.json()["registered"], by_b.json()["rejects"]) == (1, [])
+    listed = city.call("county_b", "GET", f"/api/fairs/{fair.json()['id']}/candidates").json()
+    assert [item["person_id"] for item in listed["items"]] == [new["id"]]
