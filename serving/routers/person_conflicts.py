@@ -117,7 +117,7 @@ def get_conflicts(
 @router.post(
     "/person-conflicts/{conflict_id}/resolve",
     response_model=ResolveOut,
-    responses=error_responses(401, 403, 404, 409, 422),
+    responses=error_responses(400, 401, 403, 404, 409, 422),
 )
 def resolve(
     conflict_id: ConflictId, body: ResolveRequest, caller: Admin, sessions: Sessions
