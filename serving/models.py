@@ -15,7 +15,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -58,6 +58,14 @@ class ServedModel:
     @property
     def label(self) -> str:
         return f"{self.source}:{self.version}" if self.version else self.source
+
+
+def own_copy(model: ServedModel) -> ServedModel:
+    """The model with a Booster of its own, for a heavy job that must not share the served one
+    with requests (``serving.scoring_threads.CONTRIBUTIONS``); the same trees, label and rung."""
+    if model.booster is None:
+        return model
+    return replace(model, booster=lightgbm.Booster(model_str=model.booster.model_to_string()))
 
 
 class ModelHolder:

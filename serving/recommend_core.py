@@ -18,7 +18,7 @@ from features.arrays import matrix
 from features.reasons import explainable, phrase
 from features.schema import DIMENSIONS
 from serving.models import ServedModel
-from serving.scoring_threads import SCORING_THREADS
+from serving.scoring_threads import CONTRIBUTIONS, SCORING_THREADS
 
 MAX_REASONS = 3
 FloatArray = npt.NDArray[np.float64]
@@ -114,9 +114,10 @@ def rank(
     with SCORING_THREADS.slot() as threads:
         scores = np.asarray(booster.predict(features, **threads), np.float64)
         top = np.argsort(-scores, kind="stable")[:k]
-        contributions = np.asarray(
-            booster.predict(features[top], pred_contrib=True, **threads), np.float64
-        )
+        with CONTRIBUTIONS:
+            contributions = np.asarray(
+                booster.predict(features[top], pred_contrib=True, **threads), np.float64
+            )
     return Ranked(top_rows(rows, features, top, names), scores[top], contributions)
 
 

@@ -48,6 +48,12 @@ class ScoringThreads:
 
 SCORING_THREADS = ScoringThreads()
 
+CONTRIBUTIONS = threading.Lock()
+"""Held while a request computes feature contributions on the served booster: LightGBM's
+``pred_contrib`` is not thread-safe on one Booster (concurrent calls corrupt the heap, LightGBM
+issue #5482; seen here as a segfault in lib_lightgbm.so under load during a fair pre-match). A
+request's are ten rows; a heavy job takes a Booster of its own (``serving.models.own_copy``)."""
+
 
 def lower_this_thread(niceness: int = HEAVY_NICENESS) -> None:
     """Make the calling thread (and threads it starts later, such as LightGBM's OpenMP team)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import lightgbm as lgb
 import numpy as np
@@ -11,8 +12,9 @@ import pytest
 
 from features.arrays import matrix
 from features.sources import UTC_MICROS
-from serving.recommend_core import reasons_of, top_rows
-from serving.scoring_threads import ScoringThreads
+from serving.models import ServedModel, own_copy
+from serving.recommend_core import rank, reasons_of, top_rows
+from serving.scoring_threads import CONTRIBUTIONS, ScoringThreads
 
 
 def test_the_matrix_is_the_frame_in_feature_order_row_major() -> None:
@@ -89,3 +91,55 @@ def test_top_rows_read_features_from_the_matrix_and_ids_from_the_frame() -> None
     ]
     others = rows.select("vacancy_id", "at")[[2, 1]].to_dicts()  # what a frame gather gives
     assert [{key: row[key] for key in ("vacancy_id", "at")} for row in chosen] == others
+
+
+def _small_booster() -> tuple[lgb.Booster, np.ndarray]:
+    rng = np.random.default_rng(2)
+    features = rng.normal(size=(300, 4))
+    labels = (features[:, 0] > 0).astype(int)
+    booster = lgb.train(
+        {"objective": "binary", "num_leaves": 5, "verbose": -1},
+        lgb.Dataset(features, labels),
+        num_boost_round=10,
+    )
+    return booster, features
+
+
+class _Watched:
+    """A booster stand-in recording whether each contributions call held the lock."""
+
+    def __init__(self, booster: lgb.Booster) -> None:
+        self.booster = booster
+        self.locked: list[bool] = []
+
+    def predict(self, data: np.ndarray, **options: Any) -> np.ndarray:
+        if options.get("pred_contrib"):
+            self.locked.append(CONTRIBUTIONS.locked())
+        return np.asarray(self.booster.predict(data, **options))
+
+
+def test_contributions_are_computed_under_the_lock() -> None:
+    """LightGBM's pred_contrib corrupts memory when two threads call it on one Booster."""
+    booster, features = _small_booster()
+    watched = _Watched(booster)
+    model = ServedModel(kind="jobs", source="champion", version="1", booster=watched)
+    names = [f"f{i}" for i in range(4)]
+    rows = pl.DataFrame(features, schema=names, orient="row").with_columns(
+        vacancy_id=pl.int_range(pl.len())
+    )
+    ranked = rank(model, rows, names, lambda frame: np.zeros(frame.height), 5, features=features)
+    assert len(ranked.scores) == 5 and watched.locked == [True]
+
+
+def test_a_heavy_job_gets_a_booster_of_its_own() -> None:
+    booster, features = _small_booster()
+    served = ServedModel(kind="jobs", source="champion", version="3", booster=booster)
+    copy = own_copy(served)
+    assert copy.booster is not None and copy.booster is not booster
+    assert copy.label == served.label
+    np.testing.assert_array_equal(
+        copy.booster.predict(features, pred_contrib=True),
+        booster.predict(features, pred_contrib=True),
+    )
+    rule = ServedModel(kind="jobs", source="rule", version=None, booster=None)
+    assert own_copy(rule) is rule
