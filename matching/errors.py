@@ -1,7 +1,10 @@
 """One error family for jobmatch.
 
-Every message says what was wrong and what is allowed. The serving layer maps these classes to
-HTTP statuses in one place; the CLI prints them without a traceback.
+Every message says what was wrong and what is allowed, in English (``message``, for logs) and in
+Chinese (``message_zh``, for the user). Every error jobmatch raises on purpose is one of these
+classes (no subclass elsewhere): the serving layer answers each with one body shape in one place
+(``serving/errors.py``: the family name, both messages, ``code``/``field``/``allowed`` where the
+family has them); the CLI prints them without a traceback.
 
     JobmatchError
     ├── ConfigError            settings or environment that cannot work
@@ -10,7 +13,8 @@ HTTP statuses in one place; the CLI prints them without a traceback.
     ├── ImportFileError        a whole import file is unusable (encoding, columns, empty, format)
     │   └── ImportTooLargeError  it exceeds a size bound (bytes, unzipped bytes, rows, cells)
     ├── NotFoundError          a record does not exist (or is outside the caller's scope)
-    ├── ConflictError          a write clashes with stored state
+    ├── ConflictError          a write clashes with stored state (``conflict(code, ...)`` builds one)
+    ├── UnavailableError       no snapshot or model yet: retry shortly (503)
     ├── AuthError              no valid login: missing, malformed, tampered or expired token
     └── ForbiddenError         logged in, but the role may not do this
         └── OutOfCounty        a write would put a record into a county the caller does not serve
@@ -74,9 +78,46 @@ class NotFoundError(JobmatchError):
 
 
 class ConflictError(JobmatchError):
-    """A write clashes with stored state."""
+    """A well-formed write that the stored state or the calendar does not allow.
+
+    ``code`` is a stable reason (``stage_not_allowed``, ``not_a_graduate``...), ``field`` the
+    field at fault if one is, ``allowed`` what would have been accepted (e.g. the next stages).
+    """
 
     default_zh = "操作与已有数据冲突，请刷新后核对"
+
+    def __init__(
+        self,
+        message: str = "",
+        message_zh: str | None = None,
+        *,
+        code: str | None = None,
+        field: str | None = None,
+        allowed: tuple[str, ...] = (),
+    ) -> None:
+        super().__init__(message, message_zh)
+        self.message = message
+        self.code = code
+        self.field = field
+        self.allowed = allowed
+
+
+def conflict(
+    code: str,
+    message: str,
+    message_zh: str,
+    field: str | None = None,
+    *,
+    allowed: tuple[str, ...] = (),
+) -> ConflictError:
+    """A ``ConflictError`` written reason first, as the domain's checks read best."""
+    return ConflictError(message, message_zh, code=code, field=field, allowed=allowed)
+
+
+class UnavailableError(JobmatchError):
+    """The service cannot answer yet (no feature snapshot, no model): 503, retry shortly."""
+
+    default_zh = "服务暂时无法处理该请求，请稍后重试"
 
 
 class AuthError(JobmatchError):

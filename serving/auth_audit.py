@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from matching.storage import append_audit
 from matching.validators import mask_sensitive
 from serving.audit_limit import RefusalKey, RefusalLimiter, Summary
+from serving.tokens import ALGORITHM
 
 __all__ = [
     "RefusalAction",
@@ -67,6 +68,14 @@ def client_address(request: Request) -> str:
     """The caller's address as the server saw it (behind a reverse proxy, uvicorn takes it from
     ``X-Forwarded-For`` when the proxy is in ``--forwarded-allow-ips``)."""
     return request.client.host if request.client else "unknown"
+
+
+def request_username(request: Request) -> str | None:
+    """The username of the request's bearer token (already checked by the route), if any."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        return None
+    return token_username(token, request.app.state.settings.signing_key(), ALGORITHM)
 
 
 def audit_refusal(

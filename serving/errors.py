@@ -9,6 +9,7 @@ from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -25,8 +26,10 @@ from matching.errors import (
     ImportTooLargeError,
     JobmatchError,
     NotFoundError,
+    UnavailableError,
     ValidationError,
 )
+from serving.auth_audit import audit_refusal, request_username
 from serving.metrics import route_template
 
 log = logging.getLogger(__name__)
@@ -70,6 +73,8 @@ class AsciiJSONResponse(JSONResponse):
         return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode("ascii")
 
 
+# The error families of matching.errors and their statuses, most specific first: an error's
+# ``error`` name in the answer is its family (OutOfCounty answers as ForbiddenError).
 STATUS_BY_ERROR: list[tuple[type[JobmatchError], int]] = [
     (ValidationError, 422),
     (ImportTooLargeError, 413),
@@ -78,28 +83,49 @@ STATUS_BY_ERROR: list[tuple[type[JobmatchError], int]] = [
     (ConflictError, 409),
     (AuthError, 401),
     (ForbiddenError, 403),
+    (UnavailableError, 503),
 ]
+UNAVAILABLE_NAME = "ServiceUnavailable"
 
 
 def status_for(error: JobmatchError) -> int:
-    for kind, status in STATUS_BY_ERROR:
-        if isinstance(error, kind):
-            return status
-    return 400
+    return next((status for kind, status in STATUS_BY_ERROR if isinstance(error, kind)), 400)
+
+
+def error_body(error: JobmatchError) -> dict[str, Any]:
+    """The one answer shape of a jobmatch error: its family, both messages, and the fields a
+    family carries (``code``, ``field``; a conflict's ``allowed``)."""
+    family = next((kind for kind, _ in STATUS_BY_ERROR if isinstance(error, kind)), JobmatchError)
+    body: dict[str, Any] = {
+        "error": UNAVAILABLE_NAME if family is UnavailableError else family.__name__,
+        "message": str(error),
+        "message_zh": error.message_zh,
+    }
+    if isinstance(error, ValidationError):
+        body |= {"code": error.code, "field": error.field}
+    elif isinstance(error, ConflictError) and error.code is not None:
+        body |= {"code": error.code, "field": error.field, "allowed": list(error.allowed)}
+    elif isinstance(error, UnavailableError):
+        body["status"] = "unavailable"
+    return body
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(JobmatchError)
-    async def _jobmatch_error(_request: Request, error: Exception) -> JSONResponse:
+    async def _jobmatch_error(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, JobmatchError)
-        body: dict[str, str | None] = {
-            "error": type(error).__name__,
-            "message": str(error),
-            "message_zh": error.message_zh,
-        }
-        if isinstance(error, ValidationError):
-            body |= {"code": error.code, "field": error.field}
-        return JSONResponse(status_code=status_for(error), content=body)
+        status = status_for(error)
+        if isinstance(error, ForbiddenError):  # a write refused for its county or a role's act
+            await run_in_threadpool(
+                audit_refusal,
+                request,
+                action="forbidden",
+                status=403,
+                reason=str(error),
+                username=request_username(request),
+            )
+        headers = {"Retry-After": RETRY_AFTER_SECONDS} if status == 503 else None
+        return JSONResponse(status_code=status, content=error_body(error), headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid_request(_request: Request, error: Exception) -> JSONResponse:

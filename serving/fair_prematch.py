@@ -21,7 +21,7 @@ import scipy.sparse as sp  # type: ignore[import-untyped]
 from sqlalchemy.orm import Session
 
 from features.context import FeatureContext
-from matching.errors import JobmatchError
+from matching.errors import ConflictError, UnavailableError
 from matching.fair_plans import (
     MAX_CAPACITY,
     CandidateInfo,
@@ -39,21 +39,16 @@ from matching.fair_plans import (
     venue_reason,
 )
 from matching.fair_solver import interview_capacity
-from matching.records.errors import RecordConflict
 from matching.storage import Fair
 from serving.fair_calibration import CalibrationCache, scores_of
 from serving.fair_scoring import booth_reasons, eligible_pair_features, explanation_trees
-from serving.models import ModelHolder
+from serving.models import ModelHolder, own_copy
 from serving.scoring_threads import at_low_priority
 from serving.state import ServiceState
 
 log = logging.getLogger(__name__)
 CHINA = timezone(timedelta(hours=8), "CST")  # fairs are held in Liaocheng time (no DST)
 NO_DATA_ZH = "人员信息尚未载入推荐数据，请稍后重新预匹配"
-
-
-class PrematchUnavailable(JobmatchError):
-    """No snapshot or no jobs model to score with yet (answered 503)."""
 
 
 @dataclass(frozen=True)
@@ -109,13 +104,13 @@ def _run_prematch(
     candidates = load_candidates(session, fair.id)
     vacancies = load_vacancies(session, fair.id)
     if not candidates or not vacancies:
-        raise RecordConflict(
+        raise ConflictError(
             f"fair {fair.id} has {len(candidates)} candidates and {len(vacancies)} vacancies; "
             "register both before pre-matching",
             "该招聘会还没有登记求职者或参会岗位，请先登记再预匹配",
         )
     context, holder = _ready(state, [c.person_id for c in candidates])
-    model = holder.current
+    model = own_copy(holder.current)  # LightGBM's contributions are not thread-safe on one Booster
     calibration = calibrations.get(model, context)
     known = set(context.persons["id"].to_list())
     blocked: dict[int, tuple[str, str]] = {}
@@ -182,7 +177,10 @@ def _ready(state: ServiceState, person_ids: Sequence[int]) -> tuple[FeatureConte
         state.refresh_snapshot()
         context = state.context
     if context is None or state.jobs is None:
-        raise PrematchUnavailable("no persons or no jobs model loaded yet")
+        raise UnavailableError(
+            "no persons or no jobs model loaded yet; retry shortly",
+            "推荐数据或模型尚未载入，请稍后再进行预匹配",
+        )
     return context, state.jobs
 
 

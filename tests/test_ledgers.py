@@ -21,7 +21,6 @@ from matching.ledgers import (
     update_action,
     update_ledger,
 )
-from matching.ledgers.errors import LedgerConflict
 from matching.storage import AuditEntry
 from tests.test_ledgers_support import (
     COUNTY_B,
@@ -31,11 +30,11 @@ from tests.test_ledgers_support import (
     staff,
 )
 
-REFUSED = (ValidationError, LedgerConflict)  # malformed (422), or not fitting the state (409)
+REFUSED = (ValidationError, ConflictError)  # malformed (422), or not fitting the state (409)
 
 
-def why(caught: pytest.ExceptionInfo[BaseException]) -> ValidationError | LedgerConflict:
-    assert isinstance(caught.value, ValidationError | LedgerConflict)
+def why(caught: pytest.ExceptionInfo[BaseException]) -> ValidationError | ConflictError:
+    assert isinstance(caught.value, ValidationError | ConflictError)
     return caught.value
 
 
@@ -84,10 +83,10 @@ def test_opening_accepts_chinese_spellings_and_students(sessions: sessionmaker[S
 @pytest.mark.parametrize(
     ("overrides", "kind", "code"),
     [
-        ({"status": "公益性岗位"}, LedgerConflict, "status_not_allowed_at_opening"),
-        ({"status": "在校"}, LedgerConflict, "in_school_after_graduation"),  # graduated in 2025
+        ({"status": "公益性岗位"}, ConflictError, "status_not_allowed_at_opening"),
+        ({"status": "在校"}, ConflictError, "in_school_after_graduation"),  # graduated in 2025
         ({"degree": "研究生"}, ValidationError, "unknown_graduate_degree"),
-        ({"graduation_year": 1999}, LedgerConflict, "graduation_year_out_of_range"),
+        ({"graduation_year": 1999}, ConflictError, "graduation_year_out_of_range"),
         ({"school": "校" * 101}, ValidationError, "too_long"),
         ({"needs": "需要\x00无障碍"}, ValidationError, "bad_characters"),
         ({"intended_services": ["算命"]}, ValidationError, "unknown_ledger_service"),
@@ -96,7 +95,7 @@ def test_opening_accepts_chinese_spellings_and_students(sessions: sessionmaker[S
 def test_opening_refuses_bad_values(
     sessions: sessionmaker[Session],
     overrides: dict[str, object],
-    kind: type[ValidationError | LedgerConflict],
+    kind: type[ValidationError | ConflictError],
     code: str,
 ) -> None:
     """Malformed values are validation errors; values the state or date forbids, conflicts."""
@@ -115,7 +114,7 @@ def test_opening_needs_a_graduate_of_a_visible_county_without_a_ledger(
     with sessions.begin() as session:
         team = staff(session)
         worker = a_person(session, graduate=False, employment="seeking", education="junior")
-        with pytest.raises(LedgerConflict) as conflict:
+        with pytest.raises(ConflictError) as conflict:
             open_ledger(session, team.admin, person_id=worker.id, today=TODAY)
         assert conflict.value.code == "not_a_graduate"
         with pytest.raises(NotFoundError):  # not a person a graduates' case worker serves
@@ -126,7 +125,7 @@ def test_opening_needs_a_graduate_of_a_visible_county_without_a_ledger(
         with pytest.raises(NotFoundError):
             open_ledger(session, team.worker_a, person_id=2**40, today=TODAY)
         postgraduate = a_person(session, education="postgraduate")
-        with pytest.raises(LedgerConflict) as conflict:
+        with pytest.raises(ConflictError) as conflict:
             open_ledger(session, team.worker_a, person_id=postgraduate.id, today=TODAY)
         assert (conflict.value.code, conflict.value.field) == ("degree_missing", "degree")
         open_ledger(session, team.worker_a, person_id=postgraduate.id, degree="博士", today=TODAY)
@@ -162,10 +161,10 @@ def test_update_changes_fields_masks_ids_and_checks_the_case_worker(
         assert ledger.needs is None and ledger.case_worker_id is None
         for changes, kind, code in [
             ({"status": "employed"}, ValidationError, "unknown_field"),
-            ({"case_worker_id": team.counselor_b_id}, LedgerConflict, "not_a_case_worker"),
+            ({"case_worker_id": team.counselor_b_id}, ConflictError, "not_a_case_worker"),
             ({"school": "  "}, ValidationError, "required"),
             ({"graduation_year": "2025"}, ValidationError, "wrong_type"),
-            ({"graduation_year": 2040}, LedgerConflict, "graduation_year_out_of_range"),
+            ({"graduation_year": 2040}, ConflictError, "graduation_year_out_of_range"),
         ]:
             with pytest.raises(REFUSED) as caught:
                 update_ledger(session, team.worker_a, ledger.id, changes, today=TODAY)

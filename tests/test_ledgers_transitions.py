@@ -8,7 +8,7 @@ from itertools import product
 import pytest
 
 from matching.codes import GRADUATE_STATUSES
-from matching.ledgers.errors import LedgerConflict
+from matching.errors import ConflictError
 from matching.ledgers.transitions import ALLOWED_MOVES, OPENING_STATUSES, check_move, check_opening
 
 # (from, to) written by hand: leaving school, losing or changing a job, studying on; the
@@ -39,7 +39,7 @@ def test_allowed_move(current: str, new: str) -> None:
 
 @pytest.mark.parametrize(("current", "new"), sorted(set(PAIRS) - ALLOWED), ids="→".join)
 def test_refused_move(current: str, new: str) -> None:
-    with pytest.raises(LedgerConflict) as caught:
+    with pytest.raises(ConflictError) as caught:
         check_move(current, new)
     error = caught.value
     assert (error.code, error.field) == ("status_move_not_allowed", "status")
@@ -48,13 +48,13 @@ def test_refused_move(current: str, new: str) -> None:
 
 
 def test_refusals_say_why_in_chinese() -> None:
-    with pytest.raises(LedgerConflict) as caught:
+    with pytest.raises(ConflictError) as caught:
         check_move("employed", "employed")
     assert "无需变更" in caught.value.message_zh
-    with pytest.raises(LedgerConflict) as caught:
+    with pytest.raises(ConflictError) as caught:
         check_move("in_school", "public_welfare")
     assert "兜底" in caught.value.message_zh
-    with pytest.raises(LedgerConflict) as caught:
+    with pytest.raises(ConflictError) as caught:
         check_move("employed", "in_school")
     assert "不能从“已就业”变更为“在校”" in caught.value.message_zh
 
@@ -68,7 +68,7 @@ def test_public_welfare_is_reached_only_from_unemployed() -> None:
 def test_opening_statuses(status: str) -> None:
     if status == "public_welfare":
         assert status not in OPENING_STATUSES
-        with pytest.raises(LedgerConflict) as caught:
+        with pytest.raises(ConflictError) as caught:
             check_opening(status)
         assert caught.value.code == "status_not_allowed_at_opening"
     else:

@@ -109,7 +109,7 @@ def test_updates_are_validated_as_the_whole_row(sessions: sessionmaker[Session])
             ("record_create", "persons", str(person_id)),
             ("record_update", "persons", str(person_id)),
         ]
-    with sessions() as session, pytest.raises(records.RecordNotFound):
+    with sessions() as session, pytest.raises(records.NotFoundError):
         records.get_person(session, person_id, COUNTY_B)
 
 
@@ -118,11 +118,11 @@ def test_a_conflicting_key_is_a_conflict(sessions: sessionmaker[Session]) -> Non
         records.create_person(session, person_values(12), caller=ADMIN, actor="a")
         other = records.create_person(session, person_values(14), caller=ADMIN, actor="a")
         other_id = other.id
-    with sessions.begin() as session, pytest.raises(records.RecordConflict) as caught:
+    with sessions.begin() as session, pytest.raises(records.ConflictError) as caught:
         records.create_person(session, person_values(12), caller=ADMIN, actor="a")
     assert "身份证号" in caught.value.message_zh
     taken = person_values(12)
-    with sessions.begin() as session, pytest.raises(records.RecordConflict):
+    with sessions.begin() as session, pytest.raises(records.ConflictError):
         records.update_person(
             session,
             other_id,

@@ -18,14 +18,13 @@ from features.sources import read_snapshot
 from features.training_frames import COURSE_GRADES, JOB_GRADES, grades, job_queries
 from matching.access import Caller
 from matching.codes import COURSE_STAGE_ORDER, JOB_STAGE_ORDER
-from matching.errors import NotFoundError, ValidationError
+from matching.errors import ConflictError, NotFoundError, ValidationError
 from matching.referral_flow import (
     CLOSING_STAGES,
     COURSE_NEXT,
     JOB_NEXT,
     LIST_WINDOW,
     NewReferral,
-    ReferralConflict,
     StageChange,
     advance_referral,
     allowed_next,
@@ -92,7 +91,7 @@ def test_any_sequence_of_requests_keeps_to_the_table(kind: str, steps: list[str]
     for target in steps:
         try:
             check_transition(1, "job" if kind == "job" else "course", stage, target)
-        except ReferralConflict as conflict:
+        except ConflictError as conflict:
             assert conflict.code in {"stage_not_allowed", "referral_closed"}
             assert set(conflict.allowed) == set(
                 allowed_next("job" if kind == "job" else "course", stage)
@@ -104,12 +103,12 @@ def test_any_sequence_of_requests_keeps_to_the_table(kind: str, steps: list[str]
 
 
 def test_a_refused_move_names_the_stage_and_what_is_allowed_in_both_languages() -> None:
-    with pytest.raises(ReferralConflict) as caught:
+    with pytest.raises(ConflictError) as caught:
         check_transition(7, "job", "applied", "hired")
     assert "'applied'" in str(caught.value) and "interviewed" in str(caught.value)
     assert "已投递" in caught.value.message_zh and "已面试、未成功" in caught.value.message_zh
     assert caught.value.allowed == ("interviewed", "refused")
-    with pytest.raises(ReferralConflict) as ended:
+    with pytest.raises(ConflictError) as ended:
         check_transition(7, "course", "dropped", "enrolled")
     assert ended.value.code == "referral_closed" and "中途退出" in ended.value.message_zh
 
@@ -253,7 +252,7 @@ def test_a_job_referral_walks_to_retention_six_months_after_the_hire(world: Worl
     for day, stage in enumerate(("applied", "interviewed", "offered", "hired"), start=1):
         assert advance(world, referral_id, StageChange(stage), NOW + timedelta(days=day)) == stage
     hired_at = NOW + timedelta(days=4)
-    with pytest.raises(ReferralConflict) as early:
+    with pytest.raises(ConflictError) as early:
         advance(world, referral_id, StageChange("retained_6m"), hired_at + timedelta(days=100))
     assert early.value.code == "too_early" and "2027-05-07" in str(early.value)
     assert (
@@ -263,7 +262,7 @@ def test_a_job_referral_walks_to_retention_six_months_after_the_hire(world: Worl
     assert [stage for stage, _ in events(world, referral_id)] == [
         "referred", "applied", "interviewed", "offered", "hired", "retained_6m",
     ]  # fmt: skip
-    with pytest.raises(ReferralConflict, match="ended"):
+    with pytest.raises(ConflictError, match="ended"):
         advance(world, referral_id, StageChange("refused", "pay"), NOW + timedelta(days=400))
 
 
@@ -280,7 +279,7 @@ def test_a_refusal_needs_a_reason_and_closes_the_referral(world: World) -> None:
         assert row is not None and row.refusal_reason == "distance"
     assert events(world, referral_id)[-1] == ("refused", "distance")
     for stage in ("applied", "refused"):
-        with pytest.raises(ReferralConflict) as closed:
+        with pytest.raises(ConflictError) as closed:
             advance(world, referral_id, StageChange(stage, "pay" if stage == "refused" else None))
         assert closed.value.code == "referral_closed" and closed.value.allowed == ()
     # once closed, the person may be referred to the same vacancy again
@@ -289,7 +288,7 @@ def test_a_refusal_needs_a_reason_and_closes_the_referral(world: World) -> None:
 
 def test_course_referrals_take_course_stages_only(world: World) -> None:
     referral_id = create(world, NewReferral(world.adult, "counselor", course_id=world.course))
-    with pytest.raises(ReferralConflict) as wrong:
+    with pytest.raises(ConflictError) as wrong:
         advance(world, referral_id, StageChange("applied"))
     assert (
         wrong.value.allowed == ("enrolled", "dropped")
@@ -312,20 +311,20 @@ def test_eligibility_is_checked_with_a_bilingual_reason(world: World) -> None:
         (world.adult, None, world.closed_course, "course_not_open"),
     ]
     for person, vacancy, course, code in cases:
-        with pytest.raises(ReferralConflict) as caught:
+        with pytest.raises(ConflictError) as caught:
             create(world, NewReferral(person, "counselor", vacancy_id=vacancy, course_id=course))
         assert caught.value.code == code and caught.value.message_zh
 
 
 def test_an_open_referral_is_not_made_twice(world: World) -> None:
     first = create(world, NewReferral(world.adult, "counselor", vacancy_id=world.vacancy))
-    with pytest.raises(ReferralConflict) as twice:
+    with pytest.raises(ConflictError) as twice:
         create(world, NewReferral(world.adult, "self", vacancy_id=world.vacancy))
     assert twice.value.code == "already_referred" and str(first) in str(twice.value)
 
 
 def test_fairs_missing_records_and_scope(world: World) -> None:
-    with pytest.raises(ReferralConflict, match="no booth"):
+    with pytest.raises(ConflictError, match="no booth"):
         create(
             world,
             NewReferral(world.adult, "fair", vacancy_id=world.other_vacancy, fair_id=world.fair),

@@ -20,10 +20,9 @@ from sqlalchemy.orm import Session
 from matching import codes
 from matching.access import Caller
 from matching.codelist import CodeList
-from matching.errors import UnknownCodeError, ValidationError
+from matching.errors import ConflictError, NotFoundError, UnknownCodeError, ValidationError
 from matching.fair_solver import interview_capacity
 from matching.pages import Page, paginate
-from matching.records.errors import RecordConflict, RecordNotFound
 from matching.storage import (
     Employer,
     Fair,
@@ -109,7 +108,7 @@ def _code(code_list: CodeList, value: str, field: str) -> str:
 def get_fair(session: Session, fair_id: int, caller: Caller) -> Fair:
     fair = session.get(Fair, fair_id)
     if fair is None or not caller.sees_county(fair.county):
-        raise RecordNotFound(f"fair {fair_id} not found in your county", FAIR_NOT_FOUND_ZH)
+        raise NotFoundError(f"fair {fair_id} not found in your county", FAIR_NOT_FOUND_ZH)
     return fair
 
 
@@ -196,10 +195,10 @@ def add_vacancies(
     found = {v.id: v for v in session.scalars(select(Vacancy).where(Vacancy.id.in_(ids)))}
     missing = [i for i in ids if i not in found]
     if missing:
-        raise RecordNotFound(f"no vacancies {missing[:10]}", f"未找到岗位：{_ids(missing)}")
+        raise NotFoundError(f"no vacancies {missing[:10]}", f"未找到岗位：{_ids(missing)}")
     closed = [i for i in ids if found[i].status != "open"]
     if closed:
-        raise RecordConflict(
+        raise ConflictError(
             f"vacancies {closed[:10]} are not open; only open vacancies can take part",
             f"岗位 {_ids(closed)} 已不在招聘中，只有招聘中的岗位可以参会",
         )
@@ -209,7 +208,7 @@ def add_vacancies(
     }
     new = [r for r in requests if r.vacancy_id not in stored]
     if len(stored) + len(new) > MAX_FAIR_VACANCIES:
-        raise RecordConflict(
+        raise ConflictError(
             f"a fair holds at most {MAX_FAIR_VACANCIES} vacancies",
             f"每场招聘会最多{MAX_FAIR_VACANCIES}个参会岗位",
         )

@@ -1,6 +1,6 @@
 """Input checks shared by the ledger functions: text, dates and years, with Chinese messages.
 
-Days and years are checked against today (``LedgerConflict``: the value is well formed but
+Days and years are checked against today (``ConflictError``: the value is well formed but
 outside the window today allows). Free text is checked for what the databases cannot store
 (NUL, lone surrogates, other control characters) and for length (``ValidationError``), and any
 ID- or certificate-like number typed into it is masked before it is stored: notes are shown and
@@ -12,8 +12,7 @@ from __future__ import annotations
 import unicodedata
 from datetime import date
 
-from matching.errors import ValidationError
-from matching.ledgers.errors import LedgerConflict
+from matching.errors import ValidationError, conflict
 from matching.validators import mask_sensitive
 
 __all__ = [
@@ -76,7 +75,7 @@ def check_day(
     """A day between ``earliest`` and ``latest`` (default: today, i.e. not in the future)."""
     latest = today if latest is None else latest
     if value < earliest or value > latest:
-        raise LedgerConflict(
+        raise conflict(
             "date_out_of_range",
             f"{field} {value.isoformat()} must lie between {earliest.isoformat()} and "
             f"{latest.isoformat()}",
@@ -89,7 +88,7 @@ def check_day(
 def check_graduation_year(value: int, today: date) -> int:
     latest = today.year + GRADUATION_YEARS_AHEAD
     if not GRADUATION_YEAR_MIN <= value <= latest:
-        raise LedgerConflict(
+        raise conflict(
             "graduation_year_out_of_range",
             f"graduation_year {value} must lie between {GRADUATION_YEAR_MIN} and {latest}",
             f"毕业年份须在 {GRADUATION_YEAR_MIN} 至 {latest} 年之间",

@@ -1,6 +1,6 @@
 """Checking and filling in the fields of a ledger: codes, texts, the person's defaults and the
 case worker. Malformed values are ``ValidationError``; values that do not fit the person, the
-users or today are ``LedgerConflict``."""
+users or today are ``ConflictError``."""
 
 from __future__ import annotations
 
@@ -11,9 +11,8 @@ from typing import TypeVar
 from sqlalchemy.orm import Session
 
 from matching.codes import GRADUATE_DEGREES, GRADUATE_STATUSES, LEDGER_SERVICES
-from matching.errors import ValidationError
+from matching.errors import ValidationError, conflict
 from matching.ledgers.checks import check_graduation_year, check_text
-from matching.ledgers.errors import LedgerConflict
 from matching.ledgers.queries import INT_MAX, parse_code
 from matching.storage import Person, User
 from matching.storage.ledgers import GraduateLedger
@@ -78,7 +77,7 @@ def text_or_stored(value: object, stored: str | None, field: str, zh: str, max_l
     """The given text, else what the person's record holds; neither is a conflict."""
     text = check_text(value, field, zh, max_length) or check_text(stored, field, zh, max_length)
     if text is None:
-        raise LedgerConflict(
+        raise conflict(
             f"{field}_missing",
             f"{field} is required: the person's record has none",
             f"请填写{zh}（该人员登记信息中没有{zh}）",
@@ -124,7 +123,7 @@ def status_from(person: Person) -> str:
 def degree_from(person: Person) -> str:
     degree = DEGREE_FROM_EDUCATION.get(person.education)
     if degree is None:
-        raise LedgerConflict(
+        raise conflict(
             "degree_missing",
             "degree is required (the person's education does not determine it)",
             "请填写学历（专科、本科、硕士或博士）",
@@ -143,7 +142,7 @@ def case_worker(session: Session, user_id: int | None, county: str) -> int | Non
         or user.role not in CASE_WORKER_ROLES
         or user.county != county
     ):
-        raise LedgerConflict(
+        raise conflict(
             "not_a_case_worker",
             f"user {user_id} is not an active case worker or counselor of county {county}",
             "所选个案专员须为本县（市、区）在职的高校毕业生个案专员或就业辅导员",
@@ -154,7 +153,7 @@ def case_worker(session: Session, user_id: int | None, county: str) -> int | Non
 
 def check_in_school_year(ledger: GraduateLedger, today: date) -> None:
     if ledger.status == "in_school" and ledger.graduation_year < today.year:
-        raise LedgerConflict(
+        raise conflict(
             "in_school_after_graduation",
             f"status in_school needs a graduation year of {today.year} or later",
             f"“在校”学生的毕业年份不能早于 {today.year} 年；已毕业请选择离校后的状态",

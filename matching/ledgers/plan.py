@@ -16,9 +16,8 @@ from sqlalchemy.orm import Session
 
 from matching.access import Caller
 from matching.codes import LEDGER_ACTION_STATUSES, LEDGER_SERVICES
-from matching.errors import ValidationError
+from matching.errors import NotFoundError, ValidationError, conflict
 from matching.ledgers.checks import check_day, check_text, plan_horizon
-from matching.ledgers.errors import LedgerConflict, LedgerNotFound
 from matching.ledgers.queries import INT_MAX, load_ledger, parse_code
 from matching.storage import Referral, append_audit
 from matching.storage.ledgers import GraduateLedger, LedgerAction
@@ -59,7 +58,7 @@ def add_action(
     ledger = load_ledger(session, caller, ledger_id, for_update=True)
     code = parse_code(LEDGER_SERVICES, service, "service")
     if code == LAST_RESORT_SERVICE and ledger.status != "unemployed":
-        raise LedgerConflict(
+        raise conflict(
             "public_welfare_last_resort",
             "a public-welfare post can only be planned while the status is 'unemployed'",
             "公益性岗位兜底只适用于“离校未就业”的毕业生，请先通过市场渠道推荐就业",
@@ -106,7 +105,7 @@ def update_action(
     ledger = load_ledger(session, caller, ledger_id, for_update=True)
     action = next((a for a in ledger.actions if a.id == action_id), None)
     if action is None:
-        raise LedgerNotFound(
+        raise NotFoundError(
             f"action {action_id} not found in ledger {ledger_id}",
             f"台账 {ledger_id} 中没有编号为 {action_id} 的服务计划",
         )
@@ -116,7 +115,7 @@ def update_action(
     if action.status != "planned" and (
         status != action.status or {"done_on", "target_date"} & set(changes)
     ):
-        raise LedgerConflict(
+        raise conflict(
             "action_closed",
             f"action {action_id} is already {action.status}; only its note can change",
             f"该服务计划已{LEDGER_ACTION_STATUSES.label(action.status)}，只能修改备注",
@@ -137,7 +136,7 @@ def update_action(
         done_on = today if raw is None else _date(raw, "done_on", "完成日期")
         action.done_on = check_day(done_on, "done_on", "完成日期", today=today)
     elif "done_on" in changes and changes["done_on"] is not None:
-        raise LedgerConflict(
+        raise conflict(
             "done_on_without_done",
             "done_on can only be given when the action is marked done",
             "只有标记为“已完成”时才能填写完成日期",
@@ -164,7 +163,7 @@ def plan_referral(
     today = today or date.today()
     referral = session.get(Referral, referral_id) if 1 <= referral_id <= INT_MAX else None
     if referral is None:
-        raise LedgerNotFound(
+        raise NotFoundError(
             f"referral {referral_id} not found", f"未找到编号为 {referral_id} 的推荐记录"
         )
     ledger_id = session.scalar(
@@ -192,7 +191,7 @@ def _referral(
         return None
     referral = session.get(Referral, referral_id) if 1 <= referral_id <= INT_MAX else None
     if referral is None or referral.person_id != ledger.person_id:
-        raise LedgerConflict(
+        raise conflict(
             "unknown_referral",
             f"referral {referral_id} does not exist or is not of this ledger's person",
             "所选推荐记录不存在，或不属于该毕业生",
@@ -203,7 +202,7 @@ def _referral(
         allowed_zh = "、".join(
             LEDGER_SERVICES.label(c) for c in LEDGER_SERVICES.codes if c in allowed
         )
-        raise LedgerConflict(
+        raise conflict(
             "referral_service_mismatch",
             f"a referral to a {'vacancy' if referral.vacancy_id else 'course'} fits services "
             f"{', '.join(sorted(allowed))}, not {service!r}",
@@ -212,7 +211,7 @@ def _referral(
         )
     taken = session.scalar(select(LedgerAction.id).where(LedgerAction.referral_id == referral_id))
     if taken is not None:
-        raise LedgerConflict(
+        raise conflict(
             "referral_planned",
             f"referral {referral_id} is already planned as action {taken}",
             f"该推荐记录已列入服务计划（编号 {taken}）",
@@ -228,7 +227,7 @@ def _new_status(action: LedgerAction, value: object) -> str:
         raise ValidationError("wrong_type", "status must be text", "状态格式不正确", "status")
     status = parse_code(LEDGER_ACTION_STATUSES, value, "status")
     if status == "planned" and action.status != "planned":
-        raise LedgerConflict(
+        raise conflict(
             "action_closed",
             f"action {action.id} is {action.status}; it cannot be planned again",
             f"该服务计划已{LEDGER_ACTION_STATUSES.label(action.status)}，不能改回“计划中”",

@@ -9,8 +9,7 @@ from sqlalchemy.orm import Session
 
 from matching.access import Caller
 from matching.codes import CodeList
-from matching.errors import UnknownCodeError
-from matching.ledgers.errors import LedgerNotFound
+from matching.errors import NotFoundError, UnknownCodeError
 from matching.storage.ledgers import GraduateLedger, LedgerFollowUp
 
 __all__ = [
@@ -26,13 +25,13 @@ INT_MAX = 2**31 - 1  # PostgreSQL integer: larger ids cannot exist
 def load_ledger(
     session: Session, caller: Caller, ledger_id: int, *, for_update: bool = False
 ) -> GraduateLedger:
-    """The ledger, or ``LedgerNotFound`` when it is missing or of a county the caller cannot see
+    """The ledger, or ``NotFoundError`` when it is missing or of a county the caller cannot see
     (the same answer, so other counties' ledgers are not revealed)."""
     ledger = None
     if 1 <= ledger_id <= INT_MAX:
         ledger = session.get(GraduateLedger, ledger_id, with_for_update=for_update)
     if ledger is None or not caller.sees_county(ledger.county):
-        raise LedgerNotFound(
+        raise NotFoundError(
             f"ledger {ledger_id} not found in your county",
             f"未找到编号为 {ledger_id} 的台账（或该台账不属于您所在的县（市、区））",
         )

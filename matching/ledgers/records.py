@@ -17,9 +17,8 @@ from sqlalchemy.orm import Session
 
 from matching.access import Act, Caller
 from matching.codes import COUNTIES
-from matching.errors import ValidationError
+from matching.errors import NotFoundError, ValidationError, conflict
 from matching.ledgers.checks import check_graduation_year, check_text
-from matching.ledgers.errors import LedgerConflict, LedgerNotFound
 from matching.ledgers.fields import (
     MAJOR_MAX,
     NEEDS_MAX,
@@ -86,12 +85,12 @@ def open_ledger(
     today = today or date.today()
     person = session.get(Person, person_id) if 1 <= person_id <= INT_MAX else None
     if person is None or not caller.may(Act.LEDGER, person):
-        raise LedgerNotFound(
+        raise NotFoundError(
             f"person {person_id} not found in your county",
             f"未找到编号为 {person_id} 的人员（或该人员不属于您所在的县（市、区））",
         )
     if not (person.is_graduate or person.employment_status == "studying"):
-        raise LedgerConflict(
+        raise conflict(
             "not_a_graduate",
             "a ledger needs a person registered as a university graduate or as a student",
             "只能为高校毕业生或在校学生建立一人一策台账：该人员未登记为高校毕业生或在校学生",
@@ -101,7 +100,7 @@ def open_ledger(
         select(GraduateLedger.id).where(GraduateLedger.person_id == person_id)
     )
     if existing is not None:
-        raise LedgerConflict(
+        raise conflict(
             "ledger_exists",
             f"person {person_id} already has ledger {existing}",
             f"该人员已有一人一策台账（编号 {existing}），请在原台账上更新",
@@ -109,7 +108,7 @@ def open_ledger(
         )
     year = graduation_year if graduation_year is not None else person.graduation_year
     if year is None:
-        raise LedgerConflict(
+        raise conflict(
             "graduation_year_missing",
             "graduation_year is required: the person's record has none",
             "请填写毕业年份（该人员登记信息中没有毕业年份）",

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from matching.access import Caller
 from matching.codes import GRADUATE_STATUSES
+from matching.errors import conflict
 from matching.ledgers.checks import EARLIEST_DAY, check_day, check_text
-from matching.ledgers.errors import LedgerConflict
 from matching.ledgers.queries import load_ledger, parse_code
 from matching.ledgers.transitions import LAST_RESORT, check_move
 from matching.storage import append_audit
@@ -42,7 +42,7 @@ def change_status(
     new = parse_code(GRADUATE_STATUSES, status, "status")
     check_move(ledger.status, new)
     if new == LAST_RESORT and not market_tried(ledger):
-        raise LedgerConflict(
+        raise conflict(
             "public_welfare_last_resort",
             "a public-welfare post needs at least one job referral done first",
             "公益性岗位是兜底安置：请先为该毕业生完成至少一次岗位推荐（服务计划中“岗位推荐”已完成）",

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from matching.access import Caller
 from matching.codes import COUNTIES, GRADUATE_STATUSES, LEDGER_ACTION_STATUSES, LEDGER_SERVICES
-from matching.ledgers.errors import LedgerNotFound
+from matching.errors import NotFoundError
 from matching.ledgers.queries import last_contacts, parse_code
 from matching.ledgers.records import LedgerRow
 from matching.ledgers.worklist import DEFAULT_DAYS, WORKLIST_STATUS, check_days
@@ -45,7 +45,7 @@ def summary_scope(caller: Caller, county: str | None) -> tuple[str | None, Colum
         return None, caller.county_filter(GraduateLedger.county)
     code = parse_code(COUNTIES, county, "county")
     if not caller.sees_county(code):
-        raise LedgerNotFound(
+        raise NotFoundError(
             f"county {code} not found among your counties",
             "您无权查看该县（市、区）的台账汇总",
         )

@@ -31,7 +31,7 @@ A ledger may be opened in any status but 公益性岗位 (``OPENING_STATUSES``),
 from __future__ import annotations
 
 from matching.codes import GRADUATE_STATUSES
-from matching.ledgers.errors import LedgerConflict
+from matching.errors import conflict
 
 __all__ = ["ALLOWED_MOVES", "LAST_RESORT", "OPENING_STATUSES", "check_move", "check_opening"]
 
@@ -48,7 +48,7 @@ OPENING_STATUSES: frozenset[str] = frozenset(GRADUATE_STATUSES.codes) - {LAST_RE
 
 
 def check_move(current: str, new: str) -> None:
-    """Raise ``LedgerConflict`` unless ``current → new`` is in the table."""
+    """Raise ``ConflictError`` unless ``current → new`` is in the table."""
     allowed = ALLOWED_MOVES.get(current, frozenset())
     if new in allowed:
         return
@@ -62,7 +62,7 @@ def check_move(current: str, new: str) -> None:
         reason_zh = (
             f"不能从“{GRADUATE_STATUSES.label(current)}”变更为“{GRADUATE_STATUSES.label(new)}”"
         )
-    raise LedgerConflict(
+    raise conflict(
         "status_move_not_allowed",
         f"status {current!r} may not move to {new!r}; allowed: {', '.join(names) or 'none'}",
         f"{reason_zh}；当前状态可变更为：{allowed_zh or '无'}",
@@ -71,11 +71,11 @@ def check_move(current: str, new: str) -> None:
 
 
 def check_opening(status: str) -> None:
-    """Raise ``LedgerConflict`` unless a ledger may be opened in ``status``."""
+    """Raise ``ConflictError`` unless a ledger may be opened in ``status``."""
     if status in OPENING_STATUSES:
         return
     allowed = [code for code in GRADUATE_STATUSES.codes if code in OPENING_STATUSES]
-    raise LedgerConflict(
+    raise conflict(
         "status_not_allowed_at_opening",
         f"a ledger cannot be opened in status {status!r}; allowed: {', '.join(allowed)}",
         "新建台账不能直接为“公益性岗位”：公益性岗位是兜底安置，须先登记为“离校未就业”并完成岗位推荐；"

@@ -7,6 +7,7 @@ assessments are scoped by the access policy (``matching.access.Caller``): outsid
 exist.
 """
 
+from matching.errors import ConflictError, NotFoundError, OutOfCounty
 from matching.pages import DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE, Page
 from matching.records.assessments import (
     create_assessment,
@@ -28,7 +29,6 @@ from matching.records.employers import (
     search_employers,
     update_employer,
 )
-from matching.records.errors import OutOfCounty, RecordConflict, RecordNotFound
 from matching.records.persons import (
     PersonFilters,
     create_person,
@@ -50,13 +50,13 @@ __all__ = [
     "MAX_PAGE",
     "MAX_PAGE_SIZE",
     "MAX_REJECTS_SHOWN",
+    "ConflictError",
     "CourseFilters",
     "EmployerFilters",
+    "NotFoundError",
     "OutOfCounty",
     "Page",
     "PersonFilters",
-    "RecordConflict",
-    "RecordNotFound",
     "UploadOutcome",
     "VacancyFilters",
     "create_assessment",

@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from matching.access import Caller
+from matching.errors import NotFoundError
 from matching.imports import SPECS
 from matching.imports.spec import EntitySpec
 from matching.pages import DEFAULT_PAGE_SIZE, Page, paginate
-from matching.records.errors import RecordNotFound
 from matching.records.persons import get_person
 from matching.records.rows import cell_text, cells_of, ensure_unique, validated_record
 from matching.records.writes import insert_record, update_record
@@ -26,7 +26,7 @@ FROM_PERSON = frozenset({"id_number"})
 def get_assessment(session: Session, assessment_id: int, caller: Caller) -> Assessment:
     assessment = session.get(Assessment, assessment_id)
     if assessment is None or not caller.reaches(assessment.person):
-        raise RecordNotFound(
+        raise NotFoundError(
             f"assessment {assessment_id} not found in your county",
             f"未找到编号为{assessment_id}的评估记录（或不在您的管辖范围内）",
         )

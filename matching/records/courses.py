@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from matching import codes
 from matching.access import Caller
+from matching.errors import NotFoundError, OutOfCounty
 from matching.imports import SPECS
 from matching.pages import DEFAULT_PAGE_SIZE, Page, paginate
-from matching.records.errors import OutOfCounty, RecordNotFound
 from matching.records.filters import code, prefix, search_text, substring
 from matching.records.rows import cell_text, cells_of, ensure_unique, validated_record
 from matching.records.writes import insert_record, update_record
@@ -57,7 +57,7 @@ class CourseFilters:
 def get_course(session: Session, course_id: int) -> Course:
     course = session.get(Course, course_id, options=[selectinload(Course.base)])
     if course is None:
-        raise RecordNotFound(f"course {course_id} not found", f"未找到编号为{course_id}的培训课程")
+        raise NotFoundError(f"course {course_id} not found", f"未找到编号为{course_id}的培训课程")
     return course
 
 

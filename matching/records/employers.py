@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from matching import codes
 from matching.access import Caller
+from matching.errors import NotFoundError
 from matching.imports import SPECS
 from matching.pages import DEFAULT_PAGE_SIZE, Page, paginate
-from matching.records.errors import RecordNotFound
 from matching.records.filters import code, search_text, substring
 from matching.records.rows import cell_text, cells_of, ensure_unique, validated_record
 from matching.records.writes import insert_record, update_record
@@ -44,7 +44,7 @@ class EmployerFilters:
 def get_employer(session: Session, employer_id: int) -> Employer:
     employer = session.get(Employer, employer_id)
     if employer is None:
-        raise RecordNotFound(
+        raise NotFoundError(
             f"employer {employer_id} not found", f"未找到编号为{employer_id}的用人单位"
         )
     return employer

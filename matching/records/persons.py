@@ -21,10 +21,10 @@ from sqlalchemy.orm import Session
 
 from matching import codes
 from matching.access import Caller
+from matching.errors import NotFoundError
 from matching.imports import SPECS
 from matching.pages import DEFAULT_PAGE_SIZE, Page, paginate
 from matching.person_conflicts.detect import queue_conflicts
-from matching.records.errors import RecordNotFound
 from matching.records.filters import code, substring
 from matching.records.rows import cell_text, cells_of, ensure_unique, validated_record
 from matching.records.writes import insert_record, update_record
@@ -72,7 +72,7 @@ class PersonFilters:
 def get_person(session: Session, person_id: int, caller: Caller) -> Person:
     person = session.get(Person, person_id)
     if person is None or not caller.reaches(person):
-        raise RecordNotFound(
+        raise NotFoundError(
             f"person {person_id} not found in your county",
             f"未找到编号为{person_id}的人员（或不在您的管辖范围内）",
         )

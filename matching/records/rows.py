@@ -18,10 +18,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
-from matching.errors import ValidationError
+from matching.errors import ConflictError, ValidationError
 from matching.imports.runner import parse_row
 from matching.imports.spec import EntitySpec
-from matching.records.errors import RecordConflict
 from matching.validators import mask_sensitive
 
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
@@ -139,7 +138,7 @@ def ensure_unique(
         if within is not None:
             query = query.where(within)
         if session.scalars(query.limit(1)).first() is not None:
-            raise RecordConflict(
+            raise ConflictError(
                 f"another {spec.name} record has the same {', '.join(columns)}",
                 f"已有相同{zh}的{spec.zh}记录，不能重复登记；如需修改请编辑原记录",
             )

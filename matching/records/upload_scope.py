@@ -21,11 +21,10 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from matching.access import Caller
 from matching.codes import COUNTIES
-from matching.errors import ValidationError
+from matching.errors import OutOfCounty, ValidationError
 from matching.imports import EntitySpec
 from matching.imports.runner import chunks
 from matching.imports.spec import ParsedRow
-from matching.records.errors import OutOfCounty
 from matching.storage import Employer, Person, Vacancy
 
 RowCheck = Callable[[Session, Caller, list[ParsedRow]], None]

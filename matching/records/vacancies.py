@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from matching import codes
 from matching.access import Caller
+from matching.errors import NotFoundError
 from matching.imports import SPECS
 from matching.imports.vacancies import DEMAND_KEYS
 from matching.pages import DEFAULT_PAGE_SIZE, Page, paginate
-from matching.records.errors import RecordNotFound
 from matching.records.filters import code, prefix, substring
 from matching.records.rows import cell_text, cells_of, ensure_unique, validated_record
 from matching.records.writes import insert_record, update_record
@@ -62,7 +62,7 @@ class VacancyFilters:
 def get_vacancy(session: Session, vacancy_id: int) -> Vacancy:
     vacancy = session.get(Vacancy, vacancy_id, options=[selectinload(Vacancy.employer)])
     if vacancy is None:
-        raise RecordNotFound(
+        raise NotFoundError(
             f"vacancy {vacancy_id} not found", f"未找到编号为{vacancy_id}的招聘岗位"
         )
     return vacancy

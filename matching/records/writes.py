@@ -13,8 +13,8 @@ from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from matching.errors import ConflictError
 from matching.imports.spec import EntitySpec
-from matching.records.errors import RecordConflict
 from matching.storage import Base, append_audit
 
 M = TypeVar("M", bound=Base)
@@ -63,7 +63,7 @@ def flush(session: Session, spec: EntitySpec) -> None:
     try:
         session.flush()
     except IntegrityError:
-        raise RecordConflict(
+        raise ConflictError(
             f"a {spec.name} record with the same key was stored meanwhile",
             f"{spec.zh}记录与已有记录重复（可能刚被他人登记），请刷新后重试",
         ) from None

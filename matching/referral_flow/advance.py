@@ -15,11 +15,10 @@ from sqlalchemy.orm import Session
 
 from matching.access import Act, Caller
 from matching.codes import REFUSAL_REASONS
-from matching.errors import NotFoundError, ValidationError
+from matching.errors import NotFoundError, ValidationError, conflict
 from matching.referral_flow.stages import (
     CLOSING_STAGES,
     Kind,
-    ReferralConflict,
     check_transition,
 )
 from matching.storage import Person, Referral, ReferralEvent
@@ -76,7 +75,7 @@ def advance_referral(
 
     The row is locked (PostgreSQL) so two concurrent updates cannot both pass the check.
     Raises ``NotFoundError`` (missing or out of scope), ``ValidationError`` (refusal reason
-    missing, unknown or given for a stage that does not close) or ``ReferralConflict`` (the
+    missing, unknown or given for a stage that does not close) or ``ConflictError`` (the
     stage may not follow the current one, or six months have not passed since the hire).
     """
     referral = visible_referral(session, referral_id, caller, Act.REFER, lock=True)
@@ -132,7 +131,7 @@ def _check_retention(session: Session, referral_id: int, now: datetime) -> None:
         return
     due = as_utc(hired) + RETENTION
     if now < due:
-        raise ReferralConflict(
+        raise conflict(
             "too_early",
             f"retained_6m can be recorded from {due.date()} (six months after the hire on "
             f"{as_utc(hired).date()})",

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from matching.access import Act, Caller
 from matching.codes import REFERRAL_SOURCES, VACANCY_STATUSES
-from matching.errors import NotFoundError, ValidationError
-from matching.referral_flow.stages import Kind, ReferralConflict, initial_stage, is_closed
+from matching.errors import NotFoundError, ValidationError, conflict
+from matching.referral_flow.stages import Kind, initial_stage, is_closed
 from matching.storage import Course, Fair, FairVacancy, Person, Referral, ReferralEvent, Vacancy
 from matching.validators import mask_sensitive
 
@@ -74,13 +74,13 @@ def create_referral(
 
     A person the caller may not refer (``matching.access``) is not found. Raises
     ``ValidationError`` for a malformed request, ``NotFoundError`` for a missing person,
-    vacancy, course or fair, and ``ReferralConflict`` when the stored state forbids it.
+    vacancy, course or fair, and ``ConflictError`` when the stored state forbids it.
     """
     _check_shape(new)
     person = caller.require(new.act, session.get(Person, new.person_id), new.person_id)
     age = age_on(person.birth_date, now.date())
     if age < min_age:
-        raise ReferralConflict(
+        raise conflict(
             "under_working_age",
             f"person {person.id} is {age}, under the working age of {min_age}",
             f"该人员{age}岁，未达到劳动年龄（{min_age}岁），不能推荐",
@@ -211,7 +211,7 @@ def _check_vacancy(session: Session, vacancy_id: int, age: int, day: date) -> No
     if not is_open:
         known = vacancy.status in VACANCY_STATUSES
         status_zh = VACANCY_STATUSES.label(vacancy.status) if known else vacancy.status
-        raise ReferralConflict(
+        raise conflict(
             "vacancy_not_open",
             f"vacancy {vacancy_id} is not open for referrals on {day} (status {vacancy.status!r}, "
             f"open {vacancy.opened_on} to {vacancy.deadline or 'no deadline'}); refer to an open "
@@ -222,7 +222,7 @@ def _check_vacancy(session: Session, vacancy_id: int, age: int, day: date) -> No
     low, high = vacancy.age_min, vacancy.age_max
     if (low is not None and age < low) or (high is not None and age > high):
         range_text = f"{low or '-'}..{high or '-'}"
-        raise ReferralConflict(
+        raise conflict(
             "vacancy_age_range",
             f"vacancy {vacancy_id} asks for ages {range_text}; the person is {age}",
             f"该岗位年龄要求为{low or '不限'}至{high or '不限'}岁，该人员{age}岁",
@@ -234,7 +234,7 @@ def _check_course(session: Session, course_id: int) -> None:
     if course is None:
         raise NotFoundError(f"course {course_id} not found")
     if course.status != "open":
-        raise ReferralConflict(
+        raise conflict(
             "course_not_open",
             f"course {course_id} does not take enrolments (status {course.status!r}); refer to an "
             "open course",
@@ -247,7 +247,7 @@ def _check_fair(session: Session, fair_id: int, vacancy_id: int | None) -> None:
         raise NotFoundError(f"fair {fair_id} not found")
     booth = session.get(FairVacancy, (fair_id, vacancy_id))
     if booth is None:
-        raise ReferralConflict(
+        raise conflict(
             "vacancy_not_at_fair",
             f"vacancy {vacancy_id} has no booth at fair {fair_id}; a fair contact must be with a "
             "vacancy of that fair",
@@ -266,7 +266,7 @@ def _check_not_open_already(session: Session, new: NewReferral) -> None:
     ).all()
     for referral_id, stage in rows:
         if not is_closed(new.kind, stage):
-            raise ReferralConflict(
+            raise conflict(
                 "already_referred",
                 f"person {new.person_id} already has open referral {referral_id} (stage "
                 f"{stage!r}) to this {'vacancy' if new.kind == 'job' else 'course'}; update it "

@@ -15,14 +15,13 @@ from __future__ import annotations
 from typing import Literal
 
 from matching.codes import COURSE_STAGES, OUTCOME_STAGES, REFERRAL_SOURCES
-from matching.errors import ConflictError
+from matching.errors import conflict
 
 __all__ = [
     "CLOSING_STAGES",
     "COURSE_NEXT",
     "JOB_NEXT",
     "Kind",
-    "ReferralConflict",
     "allowed_next",
     "check_transition",
     "initial_stage",
@@ -51,22 +50,6 @@ COURSE_NEXT: dict[str, tuple[str, ...]] = {
 # The stages that close a referral and must name a codes.REFUSAL_REASONS entry.
 CLOSING_STAGES: frozenset[str] = frozenset({"refused", "dropped"})
 DIRECT_SOURCES: frozenset[str] = frozenset({"fair", "self"})
-
-
-class ReferralConflict(ConflictError):
-    """A referral write that the stored state does not allow (409), with a Chinese message.
-
-    ``code`` is a stable reason (e.g. ``stage_not_allowed``); ``allowed`` lists what would have
-    been accepted (the next stages), empty when nothing would.
-    """
-
-    def __init__(
-        self, code: str, message: str, message_zh: str, allowed: tuple[str, ...] = ()
-    ) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message_zh = message_zh
-        self.allowed = allowed
 
 
 def _table(kind: Kind) -> dict[str, tuple[str, ...]]:
@@ -100,14 +83,14 @@ def is_closed(kind: Kind, stage: str) -> bool:
 
 
 def check_transition(referral_id: int, kind: Kind, current: str, target: str) -> None:
-    """Raise ``ReferralConflict`` naming the current stage and the allowed next ones unless
+    """Raise ``ConflictError`` naming the current stage and the allowed next ones unless
     ``target`` may follow ``current``."""
     allowed = allowed_next(kind, current)
     if target in allowed:
         return
     here, here_zh = f"{current!r} ({stage_label(kind, current)})", stage_label(kind, current)
     if not allowed:
-        raise ReferralConflict(
+        raise conflict(
             "referral_closed",
             f"referral {referral_id} has ended at stage {here}; an ended referral cannot change",
             f"该推荐已结束（{here_zh}），不能再变更阶段",
@@ -115,9 +98,9 @@ def check_transition(referral_id: int, kind: Kind, current: str, target: str) ->
     names = ", ".join(f"{stage} ({stage_label(kind, stage)})" for stage in allowed)
     names_zh = "、".join(stage_label(kind, stage) for stage in allowed)
     what = "job" if kind == "job" else "course"
-    raise ReferralConflict(
+    raise conflict(
         "stage_not_allowed",
         f"a {what} referral at stage {here} cannot move to {target!r}; allowed next: {names}",
         f"该推荐当前为“{here_zh}”，不能变更为“{stage_label(kind, target)}”；只能变更为：{names_zh}",
-        allowed,
+        allowed=allowed,
     )

@@ -20,6 +20,7 @@ from fastapi import APIRouter, Body, Depends, File, Path, Query, Request, Upload
 from sqlalchemy.orm import Session
 
 from matching.access import ROLES_FOR, Act, Caller
+from matching.errors import NotFoundError
 from matching.fair_plans import (
     BoothRequest,
     NewFair,
@@ -37,10 +38,9 @@ from matching.fair_plans import (
     register_persons,
     register_upload,
 )
-from matching.records.errors import RecordNotFound
 from matching.storage import Fair
 from serving.fair_calibration import CalibrationCache
-from serving.fair_prematch import PrematchUnavailable, run_prematch
+from serving.fair_prematch import run_prematch
 from serving.paging import PageNumber, PageSize
 from serving.routers.fair_schemas import (
     MAX_PAGE_SIZE,
@@ -65,7 +65,6 @@ from serving.routers.fairs_answers import (
     prematch_out,
     registration_answer,
     summary,
-    unavailable,
     xlsx,
 )
 from serving.routers.records_common import RecordRoute
@@ -243,19 +242,16 @@ def prematch(
     day, rule = day_of(body or PrematchIn())
     with _writing(request) as session:
         fair = get_fair(session, fair_id, caller)
-        try:
-            result = run_prematch(
-                session,
-                request.app.state.service,
-                _calibrations(request),
-                fair,
-                day,
-                rule,
-                actor=caller.username,
-                now=datetime.now(UTC),
-            )
-        except PrematchUnavailable:
-            raise unavailable() from None
+        result = run_prematch(
+            session,
+            request.app.state.service,
+            _calibrations(request),
+            fair,
+            day,
+            rule,
+            actor=caller.username,
+            now=datetime.now(UTC),
+        )
     return prematch_out(result, page, page_size)
 
 
@@ -286,7 +282,7 @@ def _visible(session: Session, fair_id: int, caller: Caller) -> tuple[Fair, Prem
     fair = get_fair(session, fair_id, scope)
     result = load_visible_prematch(session, fair_id, scope)
     if result is None:
-        raise RecordNotFound(f"fair {fair_id} has no pre-match yet", NO_PREMATCH_ZH)
+        raise NotFoundError(f"fair {fair_id} has no pre-match yet", NO_PREMATCH_ZH)
     return fair, result
 
 

@@ -7,7 +7,6 @@ from dataclasses import asdict
 from datetime import time
 from typing import Any
 
-from fastapi import HTTPException
 from fastapi.responses import Response
 
 from matching import codes
@@ -130,16 +129,4 @@ def registration_answer(done: Registration) -> RegistrationAnswer:
         rejected=done.rejected,
         rejects=[asdict(reject) for reject in done.rejects],
         rejects_truncated=done.rejects_truncated,
-    )
-
-
-def unavailable() -> HTTPException:
-    return HTTPException(
-        status_code=503,
-        detail={
-            "error": "ServiceUnavailable",
-            "message": "no persons or no jobs model loaded yet; retry shortly",
-            "message_zh": NOT_READY_ZH,
-        },
-        headers={"Retry-After": "5"},
     )

@@ -3,20 +3,17 @@ and Excel answers."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 from fastapi import Request, Response
-from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from starlette.routing import Match
 from starlette.types import Scope as AsgiScope
 
 from matching import ledgers
-from matching.ledgers.errors import LedgerConflict, LedgerNotFound
-from serving.errors import status_for
+from matching.errors import conflict
 from serving.routers.allow_route import AllowRoute
 from serving.schemas.common import binary_responses, error_responses
 
@@ -26,9 +23,8 @@ STATIC = frozenset({"worklist", "summary", "summary.xlsx"})  # paths beside /led
 class LedgerRoute(AllowRoute):
     """A route that leaves the static paths (``/ledgers/worklist``...) to their own routes
     whatever the method (PATCH of ``/ledgers/worklist`` is a 405, not a ledger id that is no
-    number), answers a wrong method with 405 and an ``Allow`` naming every method of the path
-    (Starlette names only the first route's), and answers the ledger errors with their Chinese
-    message (the app-wide handler adds ``message_zh`` to validation errors only)."""
+    number), and answers a wrong method with 405 and an ``Allow`` naming every method of the path
+    (Starlette names only the first route's)."""
 
     def matches(self, scope: AsgiScope) -> tuple[Match, AsgiScope]:
         match, child = super().matches(scope)
@@ -39,26 +35,6 @@ class LedgerRoute(AllowRoute):
     @staticmethod
     def other_path(path_params: dict[str, str]) -> bool:
         return path_params.get("ledger_id") in STATIC
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-
-        async def answer(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except (LedgerConflict, LedgerNotFound) as error:
-                body: dict[str, str | None] = {
-                    "error": "ConflictError"
-                    if isinstance(error, LedgerConflict)
-                    else "NotFoundError",
-                    "message": str(error),
-                    "message_zh": error.message_zh,
-                }
-                if isinstance(error, LedgerConflict):
-                    body |= {"code": error.code, "field": error.field}
-                return JSONResponse(status_code=status_for(error), content=body)
-
-        return answer
 
 
 ERRORS = error_responses(401, 403, 404, 422)
@@ -79,7 +55,7 @@ def writing(request: Request) -> Iterator[Session]:
         with request.app.state.sessions.begin() as session:
             yield session
     except IntegrityError:
-        raise LedgerConflict(
+        raise conflict(
             "concurrent_write",
             "the write clashed with a concurrent change; reload and retry",
             "数据刚被他人修改，请刷新后重试",

@@ -22,12 +22,12 @@ from matching.person_conflicts.queue import ConflictView, PersonSide, list_confl
 from matching.person_conflicts.resolve import resolve_conflict
 from serving.paging import PageNumber, PageSize
 from serving.routers.records_common import Sessions
-from serving.schemas.common import MAX_ID, PageOut, error_responses
+from serving.schemas.common import IdText, PageOut, error_responses
 from serving.security import require_roles
 
 router = APIRouter(tags=["person conflicts"])
 Admin = Annotated[Caller, Depends(require_roles(*CONFLICT_ROLES))]
-ConflictId = Annotated[int, Path(ge=1, le=MAX_ID, description="person conflict id")]
+ConflictId = Annotated[IdText, Path(description="person conflict id")]
 Status = Literal["open", "transferred", "dismissed", "superseded"]
 
 

@@ -13,13 +13,13 @@ import time
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from features.context import FeatureContext
 from matching.access import ROLES_FOR, Act, Caller
-from matching.errors import NotFoundError
+from matching.errors import NotFoundError, UnavailableError
 from matching.storage import Person
 from serving.admission import Admitted
 from serving.models import ModelHolder
@@ -43,7 +43,6 @@ NO_VACANCY_ZH = "暂无符合条件的岗位：建议先参加职业技能培训
 NOT_READY_ZH = "推荐服务尚未就绪：数据库中还没有人员数据，请先导入或生成数据"
 REFRESHING_ZH = "推荐数据正在更新，请稍后重试"
 DATABASE_DOWN_ZH = "数据库暂时不可用，请稍后重试"
-RETRY_SECONDS = "5"
 RESPONSES: dict[int | str, dict[str, object]] = {
     404: {"description": "no such person in your county"},
     503: {
@@ -120,21 +119,21 @@ def _person_context(
     state: ServiceState = request.app.state.service
     if not _visible_in_database(request, caller, person_id):
         if state.context is None:  # not ready: the same answer whoever asks about whom
-            raise _unavailable("no persons loaded yet", NOT_READY_ZH)
+            raise UnavailableError("no persons loaded yet", NOT_READY_ZH)
         raise NotFoundError(f"person {person_id} not found in your county")
     context = state.context
     if context is None or not holds(context, person_id):
         if not state.refresh_for(person_id, time.monotonic()):
             message = NOT_READY_ZH if state.engine is None else REFRESHING_ZH
-            raise _unavailable("the feature snapshot could not be refreshed", message)
+            raise UnavailableError("the feature snapshot could not be refreshed", message)
         context = state.context
         if context is None:
-            raise _unavailable("no persons loaded yet", NOT_READY_ZH)
+            raise UnavailableError("no persons loaded yet", NOT_READY_ZH)
         if not holds(context, person_id):  # deleted since the scope check
             raise NotFoundError(f"person {person_id} not found in your county")
     holder = state.holder(kind)
     if holder is None:
-        raise _unavailable("no model holder yet", NOT_READY_ZH)
+        raise UnavailableError("no model holder yet", NOT_READY_ZH)
     return context, holder
 
 
@@ -146,21 +145,4 @@ def _visible_in_database(request: Request, caller: Caller, person_id: int) -> bo
         with request.app.state.engine.connect() as connection:  # Core: no ORM session
             return connection.execute(query).first() is not None
     except SQLAlchemyError:
-        raise _unavailable(
-            "the database is unavailable", DATABASE_DOWN_ZH, error="DatabaseUnavailable"
-        ) from None
-
-
-def _unavailable(
-    message: str, message_zh: str, *, error: str = "ServiceUnavailable"
-) -> HTTPException:
-    return HTTPException(
-        status_code=503,
-        detail={
-            "error": error,
-            "status": "unavailable",
-            "message": message,
-            "message_zh": message_zh,
-        },
-        headers={"Retry-After": RETRY_SECONDS},
-    )
+        raise UnavailableError("the database is unavailable", DATABASE_DOWN_ZH) from None

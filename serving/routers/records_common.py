@@ -11,28 +11,18 @@ admins and by counselors for their own county; courses (shared training bases) b
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
 from typing import Annotated, Any, Protocol, TypeVar
 
-from fastapi import Depends, Query, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi import Depends, Query, Request
 from sqlalchemy.orm import Session, sessionmaker
-from starlette.concurrency import run_in_threadpool
 
 from matching import codes
 from matching.access import ROLES_FOR, Act
 from matching.records import (
-    OutOfCounty,
     Page,
-    RecordConflict,
-    RecordNotFound,
 )
-from matching.settings import Settings
-from serving.auth_audit import audit_refusal, token_username
-from serving.errors import status_for
 from serving.routers.allow_route import AllowRoute
 from serving.schemas.common import IdText, OneOf, PageOut
-from serving.security import ALGORITHM
 
 PERSON_READERS = ROLES_FOR[Act.READ]
 PERSON_WRITERS = ROLES_FOR[Act.EDIT]
@@ -41,55 +31,9 @@ CATALOG_WRITERS = ("counselor", "admin")
 COURSE_WRITERS = ("admin",)
 SEARCH_PATTERN = r"^[^\x00-\x1f\x7f]*$"
 
-# The error names of matching.errors, which the one error body shape uses.
-_ERROR_NAMES = {
-    RecordNotFound: "NotFoundError",
-    RecordConflict: "ConflictError",
-    OutOfCounty: "ForbiddenError",
-}
-
 
 class RecordRoute(AllowRoute):
-    """Answers the record errors that carry a Chinese message with the usual body plus
-    ``message_zh`` (the app-wide handler gives ``message_zh`` to validation errors only), and
-    audits a write refused for its county like a refused role (``forbidden``); a wrong method
-    is a 405 naming every method of the path (``AllowRoute``)."""
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-
-        async def answer(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except (RecordNotFound, RecordConflict, OutOfCounty) as error:
-                if isinstance(error, OutOfCounty):
-                    await run_in_threadpool(
-                        audit_refusal,
-                        request,
-                        action="forbidden",
-                        status=403,
-                        reason=str(error),
-                        username=token_user(request),
-                    )
-                return JSONResponse(
-                    status_code=status_for(error),
-                    content={
-                        "error": _ERROR_NAMES[type(error)],
-                        "message": str(error),
-                        "message_zh": error.message_zh,
-                    },
-                )
-
-        return answer
-
-
-def token_user(request: Request) -> str | None:
-    """The username of the request's bearer token (already checked by the route)."""
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        return None
-    settings: Settings = request.app.state.settings
-    return token_username(token, settings.signing_key(), ALGORITHM)
+    """The records routes' class: a wrong method is a 405 naming every method of the path."""
 
 
 def get_sessions(request: Request) -> sessionmaker[Session]:

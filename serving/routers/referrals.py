@@ -8,20 +8,18 @@ A referral of a person outside the caller's county is answered 404, exactly like
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Path, Request
+from fastapi import APIRouter, Body, Depends, Path, Request
 from sqlalchemy.orm import Session
 
 from matching.access import ROLES_FOR, Act, Caller
+from matching.errors import ForbiddenError
 from matching.ledgers import plan_referral
 from matching.pages import DEFAULT_PAGE_SIZE
 from matching.referral_flow import (
     NewReferral,
-    ReferralConflict,
     StageChange,
     advance_referral,
     create_referral,
@@ -29,7 +27,6 @@ from matching.referral_flow import (
     referral_view,
 )
 from matching.settings import Settings
-from serving.auth_audit import audit_refusal
 from serving.paging import PageNumber, PageSize
 from serving.routers.referral_schemas import (
     REFERRAL_STATUS_TEXT,
@@ -52,24 +49,6 @@ FAIR_ONLY_ZH = "招聘会组织者只能登记招聘会上的对接（来源为�
 Readers = Annotated[Caller, Depends(require_roles(*READERS))]
 Writers = Annotated[Caller, Depends(require_roles(*WRITERS))]
 ReferralId = Annotated[IdText, Path(description="referral id")]
-
-
-@contextmanager
-def conflicts_as_409() -> Iterator[None]:
-    """A ``ReferralConflict`` becomes a 409 with the bilingual body and the allowed stages."""
-    try:
-        yield
-    except ReferralConflict as conflict:
-        raise HTTPException(
-            status_code=409,
-            detail={
-                "error": "ConflictError",
-                "message": str(conflict),
-                "message_zh": conflict.message_zh,
-                "code": conflict.code,
-                "allowed": list(conflict.allowed),
-            },
-        ) from None
 
 
 def new_referral(body: ReferralRequest) -> NewReferral:
@@ -101,17 +80,13 @@ def create(
     ``model_version``) within two hours are kept as one list, as the rankers learn from lists.
     """
     if caller.role == "fair_organizer" and body.source != "fair":
-        message = "a fair organiser records fair contacts only (source 'fair')"
-        audit_refusal(
-            request, action="forbidden", status=403, reason=message, username=caller.username
-        )
-        raise HTTPException(
-            status_code=403,
-            detail={"error": "ForbiddenError", "message": message, "message_zh": FAIR_ONLY_ZH},
+        # The one error handler audits this refusal as it answers it.
+        raise ForbiddenError(
+            "a fair organiser records fair contacts only (source 'fair')", FAIR_ONLY_ZH
         )
     settings: Settings = request.app.state.settings
     new = new_referral(body)
-    with conflicts_as_409(), request.app.state.sessions.begin() as session:
+    with request.app.state.sessions.begin() as session:
         referral = create_referral(
             session,
             new,
@@ -166,7 +141,7 @@ def change_stage(
         refusal_reason=body.refusal_reason if isinstance(body, StageClose) else None,
         note=body.note,
     )
-    with conflicts_as_409(), request.app.state.sessions.begin() as session:
+    with request.app.state.sessions.begin() as session:
         advance_referral(
             session,
             referral_id,
