@@ -37,7 +37,7 @@ from features.schema import JOB_FEATURE_SET
 from features.training_frames import job_queries
 from matching.fair_plans import CalibrationInfo
 from serving.models import ServedModel
-from serving.scoring_threads import HEAVY_THREADS
+from serving.scoring_threads import LIGHTGBM_THREADS
 from training.baselines import job_rule_scores
 
 FloatArray = npt.NDArray[np.float64]
@@ -60,7 +60,7 @@ def scores_of(model: ServedModel, rows: pl.DataFrame) -> FloatArray:
         return job_rule_scores(rows)
     matrix = rows.select(JOB_FEATURE_SET.names).to_pandas()
     # A heavy job's scoring: one thread, so requests keep the other core (serving.scoring_threads).
-    return np.asarray(model.booster.predict(matrix, num_threads=HEAVY_THREADS), np.float64)
+    return np.asarray(model.booster.predict(matrix, num_threads=LIGHTGBM_THREADS), np.float64)
 
 
 @dataclass(frozen=True)

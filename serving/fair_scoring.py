@@ -31,7 +31,7 @@ from features.vacancy import OPEN_ROW
 from serving.models import ServedModel
 from serving.recommend import RULE_FEATURES
 from serving.recommend_core import explain
-from serving.scoring_threads import HEAVY_THREADS
+from serving.scoring_threads import LIGHTGBM_THREADS
 
 MAX_BOOTH_REASONS = 2
 # TreeSHAP (``pred_contrib``) costs grow with rows × trees and, with every tree, would take longer
@@ -102,7 +102,7 @@ def booth_reasons(
                 rows.select(names).to_pandas(),
                 pred_contrib=True,
                 num_iteration=explanation_trees(model, rows.height),
-                num_threads=HEAVY_THREADS,
+                num_threads=LIGHTGBM_THREADS,
             ),
             np.float64,
         )

@@ -18,7 +18,7 @@ from features.arrays import matrix
 from features.reasons import explainable, phrase
 from features.schema import DIMENSIONS
 from serving.models import ServedModel
-from serving.scoring_threads import CONTRIBUTIONS, SCORING_THREADS
+from serving.scoring_threads import CONTRIBUTIONS, LIGHTGBM_THREADS
 
 MAX_REASONS = 3
 FloatArray = npt.NDArray[np.float64]
@@ -111,13 +111,13 @@ def rank(
         return Ranked(chosen, scores[top], np.zeros((top.size, len(names) + 1)))
     if features is None:
         features = matrix(rows, names)
-    with SCORING_THREADS.slot() as threads:
-        scores = np.asarray(booster.predict(features, **threads), np.float64)
-        top = np.argsort(-scores, kind="stable")[:k]
-        with CONTRIBUTIONS:
-            contributions = np.asarray(
-                booster.predict(features[top], pred_contrib=True, **threads), np.float64
-            )
+    scores = np.asarray(booster.predict(features, num_threads=LIGHTGBM_THREADS), np.float64)
+    top = np.argsort(-scores, kind="stable")[:k]
+    with CONTRIBUTIONS:
+        contributions = np.asarray(
+            booster.predict(features[top], pred_contrib=True, num_threads=LIGHTGBM_THREADS),
+            np.float64,
+        )
     return Ranked(top_rows(rows, features, top, names), scores[top], contributions)
 
 

@@ -1,12 +1,13 @@
-"""How the process's CPU is shared: how many threads LightGBM may use to score one request (two
-when no other request is scoring in this process, one otherwise), and heavy jobs (a fair
-pre-match, snapshot re-reads) run in threads of lower priority, scoring on one thread.
+"""How the process's CPU is shared: every LightGBM call of the service uses one thread, a
+request's contributions are computed under one lock, and heavy jobs (a fair pre-match, snapshot
+re-reads) run in threads of lower priority.
 
-One person's few hundred candidate rows score about twice as fast on two threads as on one. But
-when requests run side by side (the server's thread pool), OpenMP threads fighting over the 2
-cores spin-wait and a list takes several times longer. So a
-request takes the second core only while it is the only one scoring; counting is in-process, so
-other processes' load is not seen (experiments/serving.md has the figures).
+One thread, always: LightGBM keeps the thread count of its latest call in process-wide state
+and sizes per-thread buffers from it, so two calls with different counts from two threads can
+write past each other's buffers; with requests on two threads while alone and a pre-match on
+one, the server died with a segfault in lib_lightgbm.so under load (experiments/load.md). A
+request's rows are few, so the second thread bought little; requests side by side use both
+cores anyway (at most ``JOBMATCH_ADMISSION_LIMIT`` at once).
 """
 
 from __future__ import annotations
@@ -14,39 +15,14 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 log = logging.getLogger(__name__)
-ALONE_THREADS = 2
-HEAVY_THREADS = 1  # LightGBM threads of a heavy job: the other core stays free for requests
+LIGHTGBM_THREADS = 1  # every call: the count is process-wide state in LightGBM (see above)
 HEAVY_NICENESS = 10  # added to a heavy job's thread (Linux: per thread; inherited by its helpers)
 T = TypeVar("T")
 
-
-class ScoringThreads:
-    """Counts the requests scoring now; ``slot`` says how many threads the caller may use."""
-
-    def __init__(self, alone: int = ALONE_THREADS) -> None:
-        self._alone = alone
-        self._lock = threading.Lock()
-        self._active = 0
-
-    @contextmanager
-    def slot(self) -> Iterator[dict[str, Any]]:
-        """LightGBM ``predict`` keyword arguments for the duration of the block."""
-        with self._lock:
-            self._active += 1
-            alone = self._active == 1
-        try:
-            yield {"num_threads": self._alone if alone else 1}
-        finally:
-            with self._lock:
-                self._active -= 1
-
-
-SCORING_THREADS = ScoringThreads()
 
 CONTRIBUTIONS = threading.Lock()
 """Held while a request computes feature contributions on the served booster: LightGBM's

@@ -31,6 +31,7 @@ from matching.storage import Base
 from serving.lookups import lookups_of
 from serving.models import ModelHolder
 from serving.scoring_threads import lower_this_thread
+from serving.snapshot_reader import read_snapshot_elsewhere
 from training.kinds import COURSES, JOBS, RANKER_KINDS
 from training.registry import model_name
 from training.tracking import Tracking
@@ -64,11 +65,12 @@ class ServiceState:
         self._cache_dir = data_dir / "models"
         self.refresh_snapshot(force=True)
 
-    def refresh_snapshot(self, *, force: bool = False) -> bool:
+    def refresh_snapshot(self, *, force: bool = False, elsewhere: bool = False) -> bool:
         """Re-read the snapshot if the database changed (``force``: whatever it says); False
-        when the database could not be read, and the old snapshot stays."""
+        when the database could not be read, and the old snapshot stays. ``elsewhere``: read
+        the rows in a child process (``serving.snapshot_reader``), as the background loop does."""
         with self._refresh_lock:
-            return self._refresh(force=force)
+            return self._refresh(force=force, elsewhere=elsewhere)
 
     def refresh_for(self, person_id: int, missed_at: float) -> bool:
         """Make sure the snapshot holds ``person_id``, known to be in the database since before
@@ -96,7 +98,9 @@ class ServiceState:
 
     def watch(self, seconds: float) -> threading.Thread:
         """Re-read the snapshot in the background (when the database changed) until ``stop``."""
-        return self._every(seconds, "snapshot-refresh", self.refresh_snapshot)
+        return self._every(
+            seconds, "snapshot-refresh", lambda: self.refresh_snapshot(elsewhere=True)
+        )
 
     def _every(self, seconds: float, name: str, work: Callable[[], object]) -> threading.Thread:
         def loop() -> None:
@@ -111,7 +115,7 @@ class ServiceState:
         thread.start()
         return thread
 
-    def _refresh(self, *, force: bool) -> bool:
+    def _refresh(self, *, force: bool, elsewhere: bool = False) -> bool:
         """The refresh itself; the caller holds ``_refresh_lock``."""
         if self.engine is None:
             return False
@@ -124,7 +128,12 @@ class ServiceState:
                     moment_of(lookups_of(self.context).frames, datetime.now(UTC))
                 return True
             begun = time.perf_counter()
-            context = FeatureContext.from_snapshot(read_snapshot(self.engine))
+            if elsewhere:
+                url = self.engine.url.render_as_string(hide_password=False)
+                _child, snapshot = read_snapshot_elsewhere(url)
+            else:
+                snapshot = read_snapshot(self.engine)
+            context = FeatureContext.from_snapshot(snapshot)
             if context.persons.height > 0:
                 # built before the swap: requests find them and the day's frames ready
                 moment_of(lookups_of(context).frames, datetime.now(UTC))

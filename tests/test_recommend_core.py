@@ -8,13 +8,12 @@ from typing import Any
 import lightgbm as lgb
 import numpy as np
 import polars as pl
-import pytest
 
 from features.arrays import matrix
 from features.sources import UTC_MICROS
 from serving.models import ServedModel, own_copy
 from serving.recommend_core import rank, reasons_of, top_rows
-from serving.scoring_threads import CONTRIBUTIONS, ScoringThreads
+from serving.scoring_threads import CONTRIBUTIONS, LIGHTGBM_THREADS
 
 
 def test_the_matrix_is_the_frame_in_feature_order_row_major() -> None:
@@ -33,20 +32,6 @@ def test_the_matrix_is_the_frame_in_feature_order_row_major() -> None:
     expected = rows.select("a", "b", "c").cast(pl.Float64).to_numpy()
     np.testing.assert_array_equal(got, expected)
     assert matrix(rows.head(0), ["a", "b"]).shape == (0, 2)
-
-
-def test_a_request_scores_on_two_threads_only_while_alone() -> None:
-    threads = ScoringThreads(alone=2)
-    with threads.slot() as first:
-        assert first == {"num_threads": 2}
-        with threads.slot() as second, threads.slot() as third:
-            assert second == third == {"num_threads": 1}
-    with threads.slot() as later:
-        assert later == {"num_threads": 2}
-    with pytest.raises(RuntimeError), threads.slot():
-        raise RuntimeError("scoring failed")
-    with threads.slot() as after_a_failure:
-        assert after_a_failure == {"num_threads": 2}
 
 
 def test_scores_and_contributions_do_not_depend_on_the_thread_count() -> None:
@@ -113,13 +98,16 @@ class _Watched:
         self.locked: list[bool] = []
 
     def predict(self, data: np.ndarray, **options: Any) -> np.ndarray:
+        # one thread count for every call: LightGBM keeps it in process-wide state
+        assert options.get("num_threads") == LIGHTGBM_THREADS == 1
         if options.get("pred_contrib"):
             self.locked.append(CONTRIBUTIONS.locked())
         return np.asarray(self.booster.predict(data, **options))
 
 
-def test_contributions_are_computed_under_the_lock() -> None:
-    """LightGBM's pred_contrib corrupts memory when two threads call it on one Booster."""
+def test_scores_use_one_thread_and_contributions_the_lock() -> None:
+    """LightGBM's pred_contrib corrupts memory when two threads call it on one Booster, and
+    calls with different thread counts overrun each other's buffers."""
     booster, features = _small_booster()
     watched = _Watched(booster)
     model = ServedModel(kind="jobs", source="champion", version="1", booster=watched)

@@ -5,6 +5,7 @@ itself once data arrives."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -17,11 +18,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, update
 
+import serving.state
 from features.moment import micros_of
+from features.sources import Snapshot
 from matching.accounts import create_user
 from matching.settings import Settings
 from matching.storage import Vacancy, make_engine, make_sessionmaker, upgrade_database
 from matching.synth.writer import write_frames
+from serving import snapshot_reader
 from serving.app import create_app
 from serving.lookups import lookups_of
 from serving.state import ServiceState, holds
@@ -239,3 +243,34 @@ def test_the_refresh_interval_is_validated() -> None:
     for bad in (0, -5, 0.5, 86_401):
         with pytest.raises(pydantic.ValidationError, match="snapshot_refresh_seconds"):
             Settings(snapshot_refresh_seconds=bad)
+
+
+def test_a_background_refresh_reads_in_a_child_process_the_same_snapshot(
+    loaded: tuple[ServiceState, Engine], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The watch loop's re-read runs in a spawned process (it holds the interpreter lock for
+    seconds otherwise) and yields the very frames an in-process read gives."""
+    state, _engine = loaded
+    state.refresh_snapshot(force=True)
+    here = state.context
+    readers: list[int] = []
+
+    def recorded(url: str) -> tuple[int, Snapshot]:
+        child, snapshot = snapshot_reader.read_snapshot_elsewhere(url)
+        readers.append(child)
+        return child, snapshot
+
+    monkeypatch.setattr(serving.state, "read_snapshot_elsewhere", recorded)
+    stop = threading.Event()
+    monkeypatch.setattr(state, "stop", stop)
+    thread = state.watch(0.01)  # the background loop reads elsewhere
+    deadline = time.monotonic() + 120
+    while not readers and time.monotonic() < deadline:
+        time.sleep(0.05)
+    stop.set()
+    thread.join(30)
+    assert readers and readers[0] != os.getpid()
+    state.refresh_snapshot(force=True, elsewhere=True)
+    assert here is not None and state.context is not None and state.context is not here
+    for name in ("persons", "assessments", "vacancies", "referrals", "events"):
+        assert getattr(state.context.snapshot, name).equals(getattr(here.snapshot, name)), name
