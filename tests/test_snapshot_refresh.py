@@ -250,7 +250,7 @@ def test_a_background_refresh_reads_in_a_child_process_the_same_snapshot(
 ) -> None:
     """The watch loop's re-read runs in a spawned process (it holds the interpreter lock for
     seconds otherwise) and yields the very frames an in-process read gives."""
-    state, _engine = loaded
+    state, engine = loaded
     state.refresh_snapshot(force=True)
     here = state.context
     readers: list[int] = []
@@ -263,6 +263,8 @@ def test_a_background_refresh_reads_in_a_child_process_the_same_snapshot(
     monkeypatch.setattr(serving.state, "read_snapshot_elsewhere", recorded)
     stop = threading.Event()
     monkeypatch.setattr(state, "stop", stop)
+    with make_sessionmaker(engine).begin() as session:  # a change for the loop to read
+        session.execute(update(Vacancy).where(Vacancy.id == 2).values(title="换了名称的岗位"))
     thread = state.watch(0.01)  # the background loop reads elsewhere
     deadline = time.monotonic() + 120
     while not readers and time.monotonic() < deadline:
@@ -270,7 +272,10 @@ def test_a_background_refresh_reads_in_a_child_process_the_same_snapshot(
     stop.set()
     thread.join(30)
     assert readers and readers[0] != os.getpid()
-    state.refresh_snapshot(force=True, elsewhere=True)
-    assert here is not None and state.context is not None and state.context is not here
+    elsewhere = state.context
+    state.refresh_snapshot(force=True)
+    assert elsewhere is not None and state.context is not None and elsewhere is not here
+    assert elsewhere.snapshot.vacancies.filter(id=2)["title"].to_list() == ["换了名称的岗位"]
     for name in ("persons", "assessments", "vacancies", "referrals", "events"):
-        assert getattr(state.context.snapshot, name).equals(getattr(here.snapshot, name)), name
+        read_here = getattr(state.context.snapshot, name)
+        assert getattr(elsewhere.snapshot, name).equals(read_here), name
