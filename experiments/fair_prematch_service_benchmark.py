@@ -40,10 +40,10 @@ from matching.storage import (
 )
 from matching.synth.city import SCALES, build_city
 from matching.synth.writer import write_frames
-from serving.fair_calibration import CalibrationCache, scores_of
-from serving.fair_prematch import fair_moment, run_prematch
-from serving.fair_scoring import eligible_pair_features
-from serving.models import ServedModel
+from serving.runtime.models import ServedModel
+from serving.services.fair_calibration import CalibrationCache, scores_of
+from serving.services.fair_prematch import fair_moment, run_prematch
+from serving.services.fair_scoring import eligible_pair_features
 
 AS_OF = date(2026, 11, 1)
 FAIR_DAY = date(2026, 11, 20)

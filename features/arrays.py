@@ -1,5 +1,5 @@
 """NumPy views of polars frames, for the code that computes with NumPy: the model's input
-matrix (``serving.recommend_core``) and the one-person engine (``features.one_person``)."""
+matrix (``serving.services.recommend_core``) and the one-person engine (``features.one_person``)."""
 
 from __future__ import annotations
 

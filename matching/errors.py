@@ -3,7 +3,7 @@
 Every message says what was wrong and what is allowed, in English (``message``, for logs) and in
 Chinese (``message_zh``, for the user). Every error jobmatch raises on purpose is one of these
 classes (no subclass elsewhere): the serving layer answers each with one body shape in one place
-(``serving/errors.py``: the family name, both messages, ``code``/``field``/``allowed`` where the
+(``serving/api/errors.py``: the family name, both messages, ``code``/``field``/``allowed`` where the
 family has them); the CLI prints them without a traceback.
 
     JobmatchError
@@ -13,7 +13,7 @@ family has them); the CLI prints them without a traceback.
     ├── ImportFileError        a whole import file is unusable (encoding, columns, empty, format)
     │   └── ImportTooLargeError  it exceeds a size bound (bytes, unzipped bytes, rows, cells)
     ├── NotFoundError          a record does not exist (or is outside the caller's scope)
-    ├── ConflictError          a write clashes with stored state (``conflict(code, ...)`` builds one)
+    ├── ConflictError          a write clashes with stored state (built by ``conflict(code, …)``)
     ├── UnavailableError       no snapshot or model yet: retry shortly (503)
     ├── AuthError              no valid login: missing, malformed, tampered or expired token
     └── ForbiddenError         logged in, but the role may not do this

@@ -9,15 +9,14 @@ from fastapi import FastAPI
 
 from matching.settings import Settings
 from matching.storage import make_engine, make_sessionmaker
-from serving.admission import Admission, AdmissionCollector
-from serving.audit_limit import RefusalLimiter
-from serving.auth_audit import write_summaries
-from serving.body_limit import BodyLimit
-from serving.errors import install_error_handlers
-from serving.login_throttle import LoginThrottle
-from serving.metrics import Metrics, RequestMetrics
-from serving.models import bound_registry_waits
-from serving.routers import (
+from serving.api.admission import Admission, AdmissionCollector
+from serving.api.audit_limit import RefusalLimiter
+from serving.api.auth_audit import write_summaries
+from serving.api.body_limit import BodyLimit
+from serving.api.errors import install_error_handlers
+from serving.api.login_throttle import LoginThrottle
+from serving.api.metrics import Metrics, RequestMetrics
+from serving.api.routers import (
     auth,
     fairs,
     health,
@@ -28,7 +27,8 @@ from serving.routers import (
     referrals,
     reveal,
 )
-from serving.state import ServiceState
+from serving.runtime.models import bound_registry_waits
+from serving.runtime.state import ServiceState
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -61,7 +61,7 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    # In process memory: the service is one process (see serving.login_throttle).
+    # In process memory: the service is one process (see serving.api.login_throttle).
     app.state.login_throttle = LoginThrottle.from_settings(settings)
     app.state.refusal_limiter = RefusalLimiter()
     app.state.metrics = Metrics(lambda: getattr(app.state, "service", None))

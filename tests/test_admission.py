@@ -1,5 +1,5 @@
-"""Admission control (``serving.admission``) with a fake clock, and heavy jobs at low priority
-(``serving.scoring_threads.at_low_priority``)."""
+"""Admission control (``serving.api.admission``) with a fake clock, and heavy jobs at low priority
+(``serving.runtime.scoring_threads.at_low_priority``)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import threading
 import pytest
 from prometheus_client import CollectorRegistry
 
-from serving.admission import Admission, AdmissionCollector, Overloaded
-from serving.scoring_threads import HEAVY_NICENESS, at_low_priority
+from serving.api.admission import Admission, AdmissionCollector, Overloaded
+from serving.runtime.scoring_threads import HEAVY_NICENESS, at_low_priority
 
 
 class FakeClock:

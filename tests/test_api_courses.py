@@ -23,9 +23,9 @@ from matching.accounts import create_user
 from matching.settings import Settings
 from matching.storage import make_engine, make_sessionmaker, upgrade_database
 from serving.app import create_app
-from serving.models import ServedModel
-from serving.recommend_courses import recommend_courses
-from serving.recommend_next import NEXT_COURSES, NO_COURSE_ZH, next_steps
+from serving.runtime.models import ServedModel
+from serving.services.recommend_courses import recommend_courses
+from serving.services.recommend_next import NEXT_COURSES, NO_COURSE_ZH, next_steps
 from tests import api_city
 from tests.api_city import COUNTY_A, COUNTY_B, PASSWORD, fill_database, headers, persons_of
 from tests.api_models import champion_store, city_context

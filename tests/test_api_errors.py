@@ -12,8 +12,8 @@ from pydantic import TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
 from matching.storage import make_engine, upgrade_database
-from serving.errors import request_problem
-from serving.schemas.common import IdText, IdValue
+from serving.api.errors import request_problem
+from serving.api.schemas.common import IdText, IdValue
 from tests.api_city import headers, served_city
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, text
 
 from matching.settings import Settings
 from serving.app import create_app
-from serving.readiness import migration_heads
+from serving.runtime.readiness import migration_heads
 from tests.api_city import COUNTY_A, COUNTY_B, fill_database, headers, persons_of
 from tests.api_models import champion_store
 

@@ -18,8 +18,8 @@ from matching.accounts import create_user
 from matching.settings import Settings
 from matching.storage import make_engine, make_sessionmaker, upgrade_database
 from serving.app import create_app
-from serving.models import ServedModel
-from serving.recommend import RULE_FEATURES, recommend_jobs
+from serving.runtime.models import ServedModel
+from serving.services.recommend import RULE_FEATURES, recommend_jobs
 from tests import api_city
 from tests.api_city import PASSWORD, fill_database, headers
 from tests.api_models import champion_store, city_context

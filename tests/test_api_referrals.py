@@ -14,7 +14,7 @@ from features.training_frames import job_queries
 from matching.codes import REFERRAL_SOURCES, REFUSAL_REASONS
 from matching.referral_flow import CLOSING_STAGES, COURSE_NEXT, JOB_NEXT
 from matching.storage import Referral, make_sessionmaker
-from serving.routers.referral_schemas import AdvanceStage, ClosingStage, RefusalReason
+from serving.api.schemas.referrals import AdvanceStage, ClosingStage, RefusalReason
 from tests.api_city import COUNTY_A, COUNTY_B, headers
 from tests.api_city import test_city as built_city
 from tests.referral_city import KINDS, City, city_of_kind

@@ -28,8 +28,8 @@ from sqlalchemy import select
 
 from matching.settings import Settings
 from matching.storage import User, make_engine, make_sessionmaker
+from serving.api.security import issue_token
 from serving.app import create_app
-from serving.security import issue_token
 from tests.api_city import fill_database
 from tests.api_models import champion_store
 

@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from matching.accounts import create_user
 from matching.settings import Settings
 from matching.storage import AuditEntry, User, make_sessionmaker
+from serving.api.audit_limit import OVERFLOW_ADDRESS, RefusalKey, RefusalLimiter
+from serving.api.security import issue_token
 from serving.app import create_app
-from serving.audit_limit import OVERFLOW_ADDRESS, RefusalKey, RefusalLimiter
-from serving.security import issue_token
 
 PASSWORD = "a-long-test-password"
 SECRET = "s" * 40
@@ -137,7 +137,7 @@ def test_an_audit_log_that_cannot_be_written_leaves_the_401(
     blocker.write_text("")
     broken: sessionmaker[Session] = sessionmaker(create_engine(f"sqlite:///{blocker}/audit.db"))
     client.app.state.sessions = broken  # type: ignore[attr-defined]
-    with caplog.at_level(logging.WARNING, logger="serving.auth_audit"):
+    with caplog.at_level(logging.WARNING, logger="serving.api.auth_audit"):
         answer = client.get("/api/auth/me", headers={"Authorization": "Bearer not-a-token"})
     assert answer.status_code == 401 and answer.json()["error"] == "AuthError"
     assert "could not audit auth_failed" in caplog.text and "not-a-token" not in caplog.text

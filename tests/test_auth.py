@@ -21,10 +21,10 @@ from matching.accounts import authenticate, create_user, hash_password, verify_p
 from matching.errors import AuthError, ConflictError, ValidationError
 from matching.settings import Settings
 from matching.storage import AuditEntry, User, make_engine, make_sessionmaker, upgrade_database
+from serving.api.security import caller_from_token, issue_token, require_roles
 from serving.app import create_app
 from serving.cli import app as cli
-from serving.cli_users import DEMO_USERS
-from serving.security import caller_from_token, issue_token, require_roles
+from serving.cli.users import DEMO_USERS
 
 PASSWORD = "correct-horse-1"
 KEY = "k" * 40

@@ -17,9 +17,9 @@ from matching.accounts import authenticate, create_user, revoke_tokens, set_acti
 from matching.errors import AuthError, NotFoundError
 from matching.settings import Settings
 from matching.storage import AuditEntry, User, make_engine, make_sessionmaker
+from serving.api.tokens import decode_token, issue_token
 from serving.app import create_app
 from serving.cli import app as cli
-from serving.tokens import decode_token, issue_token
 
 PASSWORD = "a-long-test-password"
 SETTINGS = Settings(secret_key="s" * 40)

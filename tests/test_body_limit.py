@@ -8,8 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from matching.settings import Settings
+from serving.api.body_limit import MULTIPART_LIMIT, OTHER_LIMIT
 from serving.app import create_app
-from serving.body_limit import MULTIPART_LIMIT, OTHER_LIMIT
 
 
 @pytest.fixture(scope="module")

@@ -14,8 +14,8 @@ import uvicorn
 from fastapi import FastAPI
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from serving.api.errors import install_error_handlers
 from serving.cli import server_config
-from serving.errors import install_error_handlers
 
 
 def test_the_server_uses_uvloop_and_httptools() -> None:

@@ -15,9 +15,14 @@ from features.candidates import job_candidates
 from features.jobs import people_at
 from features.request import collect, job_features_for
 from features.schema import JOB_FEATURE_SET
-from serving.fair_calibration import CalibrationCache, fit_calibration, logged_referrals, scores_of
-from serving.fair_scoring import eligible_pair_features, fair_queries
-from serving.models import ServedModel
+from serving.runtime.models import ServedModel
+from serving.services.fair_calibration import (
+    CalibrationCache,
+    fit_calibration,
+    logged_referrals,
+    scores_of,
+)
+from serving.services.fair_scoring import eligible_pair_features, fair_queries
 from tests.api_models import city_context
 from tests.request_frames import frames_of
 

@@ -26,8 +26,8 @@ from sqlalchemy import Engine
 from features.schema import JOB_FEATURE_SET
 from features.training_frames import job_training_frame
 from matching.settings import Settings
+from serving.api.errors import DATABASE_DOWN_BODY
 from serving.app import create_app
-from serving.errors import DATABASE_DOWN_BODY
 from tests.api_city import PASSWORD, fill_database, headers
 from tests.api_models import champion_store, city_context
 from tests.fault_tools import Requests, closed_port, copy_store, jobs_route, outage, wait_for
@@ -107,7 +107,7 @@ def test_a_corrupt_model_on_disk_is_ignored_and_the_rule_serves(
     assert ready.status_code == 503
     assert not ready.json()["checks"]["model:jobs"]["ok"]
     assert "岗位推荐模型不可用" in ready.json()["message_zh"]
-    warnings = [r.getMessage() for r in caplog.records if r.name == "serving.models"]
+    warnings = [r.getMessage() for r in caplog.records if r.name == "serving.runtime.models"]
     assert any(
         "jobs: the last good model on disk is unusable (ValueError: checksum" in w for w in warnings
     )
@@ -234,5 +234,5 @@ def test_the_database_down_answers_503_and_recovers_without_restart(
     assert alive.status_code == 200
     assert [answer.status_code for answer in back] == [200, 200, 200]
     assert ready_back.status_code == 200
-    logged = [r.getMessage() for r in caplog.records if r.name == "serving.errors"]
+    logged = [r.getMessage() for r in caplog.records if r.name == "serving.api.errors"]
     assert logged and all("SELECT" not in message for message in logged)

@@ -18,8 +18,8 @@ from sqlalchemy import Engine, func, select
 from matching.accounts import create_user
 from matching.settings import Settings
 from matching.storage import AuditEntry, make_sessionmaker
+from serving.api.login_throttle import BackoffRule, LoginThrottle
 from serving.app import create_app
-from serving.login_throttle import BackoffRule, LoginThrottle
 
 PASSWORD = "a-long-test-password"
 WRONG = "not-the-password-1"

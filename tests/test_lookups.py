@@ -9,7 +9,7 @@ import polars as pl
 
 from features.context import FeatureContext
 from features.sources import snapshot_from_frames
-from serving.lookups import Lookups, lookups_of
+from serving.runtime.lookups import Lookups, lookups_of
 from tests import api_city
 from tests.api_models import city_context
 

@@ -172,7 +172,7 @@ def test_the_window_stops_at_the_neighbouring_moments_and_the_day() -> None:
 
 
 def test_a_narrowed_copy_of_the_context_keeps_frames_of_its_own(context: FeatureContext) -> None:
-    from serving.fair_scoring import only_vacancies
+    from serving.services.fair_scoring import only_vacancies
 
     kept = moment_of(frames_of(context), NOW)
     narrowed = only_vacancies(context, context.open_vacancies["vacancy_id"].head(5).to_list())

@@ -11,9 +11,9 @@ import polars as pl
 
 from features.arrays import matrix
 from features.sources import UTC_MICROS
-from serving.models import ServedModel, own_copy
-from serving.recommend_core import rank, reasons_of, top_rows
-from serving.scoring_threads import CONTRIBUTIONS, LIGHTGBM_THREADS
+from serving.runtime.models import ServedModel, own_copy
+from serving.runtime.scoring_threads import CONTRIBUTIONS, LIGHTGBM_THREADS
+from serving.services.recommend_core import rank, reasons_of, top_rows
 
 
 def test_the_matrix_is_the_frame_in_feature_order_row_major() -> None:

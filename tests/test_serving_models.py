@@ -14,8 +14,8 @@ from features.schema import JOB_FEATURE_SET
 from features.sources import snapshot_from_frames
 from features.training_frames import job_training_frame
 from matching.synth.city import SCALES, build_city
-from serving.models import ModelHolder
-from serving.recommend import recommend_jobs
+from serving.runtime.models import ModelHolder
+from serving.services.recommend import recommend_jobs
 from training.config import TrainConfig
 from training.pipeline import train
 from training.promotion import gate, promote, rollback

@@ -18,17 +18,17 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, update
 
-import serving.state
+import serving.runtime.state
 from features.moment import micros_of
 from features.sources import Snapshot
 from matching.accounts import create_user
 from matching.settings import Settings
 from matching.storage import Vacancy, make_engine, make_sessionmaker, upgrade_database
 from matching.synth.writer import write_frames
-from serving import snapshot_reader
 from serving.app import create_app
-from serving.lookups import lookups_of
-from serving.state import ServiceState, holds
+from serving.runtime import snapshot_reader
+from serving.runtime.lookups import lookups_of
+from serving.runtime.state import ServiceState, holds
 from tests import api_city
 from tests.api_city import COUNTY_A, COUNTY_B, PASSWORD, fill_database, headers
 from tests.api_models import champion_store
@@ -260,7 +260,7 @@ def test_a_background_refresh_reads_in_a_child_process_the_same_snapshot(
         readers.append(child)
         return child, snapshot
 
-    monkeypatch.setattr(serving.state, "read_snapshot_elsewhere", recorded)
+    monkeypatch.setattr(serving.runtime.state, "read_snapshot_elsewhere", recorded)
     stop = threading.Event()
     monkeypatch.setattr(state, "stop", stop)
     with make_sessionmaker(engine).begin() as session:  # a change for the loop to read

@@ -99,7 +99,7 @@ class WayFigures:
 
 @dataclass(frozen=True)
 class CalibrationInfo:
-    """How ranker scores became probabilities (see ``serving.fair_calibration``)."""
+    """How ranker scores became probabilities (see ``serving.services.fair_calibration``)."""
 
     method: str
     rows: int

@@ -1,0 +1,176 @@
+"""Referrals and their outcomes: create, read, move to the next stage, a person's list.
+
+Who: counselors and case workers (their county, by the person's county), admins (all). A fair
+organiser records contacts made at a fair (``source`` ``fair``) and nothing else: other sources
+are refused (403, audited), and reading or updating referrals is for the person's counselors.
+A referral of a person outside the caller's county is answered 404, exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends, Path, Request
+from sqlalchemy.orm import Session
+
+from matching.access import ROLES_FOR, Act, Caller
+from matching.errors import ForbiddenError
+from matching.ledgers import plan_referral
+from matching.pages import DEFAULT_PAGE_SIZE
+from matching.referral_flow import (
+    NewReferral,
+    StageChange,
+    advance_referral,
+    create_referral,
+    person_referrals,
+    referral_view,
+)
+from matching.settings import Settings
+from serving.api.paging import PageNumber, PageSize
+from serving.api.schemas.common import IdText, PersonId, error_responses
+from serving.api.schemas.referrals import (
+    REFERRAL_STATUS_TEXT,
+    ReferralDetail,
+    ReferralList,
+    ReferralRequest,
+    StageClose,
+    StageRequest,
+    referral_detail,
+    referral_out,
+)
+from serving.api.security import require_roles
+
+router = APIRouter(tags=["referrals"])
+READERS = ROLES_FOR[Act.READ]
+WRITERS = tuple(dict.fromkeys((*ROLES_FOR[Act.REFER], *ROLES_FOR[Act.FAIR])))
+FAIR_ONLY_ZH = "招聘会组织者只能登记招聘会上的对接（来源为招聘会）"
+
+Readers = Annotated[Caller, Depends(require_roles(*READERS))]
+Writers = Annotated[Caller, Depends(require_roles(*WRITERS))]
+ReferralId = Annotated[IdText, Path(description="referral id")]
+
+
+def new_referral(body: ReferralRequest) -> NewReferral:
+    """The domain's request; the fields a shape lacks are empty."""
+    return NewReferral(
+        person_id=body.person_id,
+        source=body.source,
+        vacancy_id=getattr(body, "vacancy_id", None),
+        course_id=getattr(body, "course_id", None),
+        shown_rank=getattr(body, "shown_rank", None),
+        model_version=getattr(body, "model_version", None),
+        fair_id=getattr(body, "fair_id", None),
+        note=body.note,
+    )
+
+
+@router.post(
+    "/referrals",
+    status_code=201,
+    response_model=ReferralDetail,
+    responses=error_responses(400, 401, 403, 404, 409, texts=REFERRAL_STATUS_TEXT),
+)
+def create(
+    request: Request, body: Annotated[ReferralRequest, Body()], caller: Writers
+) -> ReferralDetail:
+    """Refer a person to a vacancy or a course; the answer is the referral with its first event.
+
+    Referrals a counselor takes from one recommendation list (``shown_rank`` and the list's
+    ``model_version``) within two hours are kept as one list, as the rankers learn from lists.
+    """
+    if caller.role == "fair_organizer" and body.source != "fair":
+        # The one error handler audits this refusal as it answers it.
+        raise ForbiddenError(
+            "a fair organiser records fair contacts only (source 'fair')", FAIR_ONLY_ZH
+        )
+    settings: Settings = request.app.state.settings
+    new = new_referral(body)
+    with request.app.state.sessions.begin() as session:
+        referral = create_referral(
+            session,
+            new,
+            caller,
+            now=datetime.now(UTC),
+            min_age=settings.working_age_min,
+        )
+        action = accept_into_ledger(session, caller, referral.shown_rank, referral.id)
+        detail = referral_detail(referral_view(session, referral.id, caller, new.act))
+        return detail.model_copy(update={"ledger_action_id": action})
+
+
+def accept_into_ledger(
+    session: Session, caller: Caller, shown_rank: int | None, referral_id: int
+) -> int | None:
+    """Accepting a line of a recommendation list for a graduate with a 一人一策 ledger also plans
+    the follow-up in the ledger (job referral or skills training); the planned action's id."""
+    if shown_rank is None or caller.role == "fair_organizer":
+        return None
+    action = plan_referral(session, caller, referral_id)
+    return action.id if action is not None else None
+
+
+@router.get(
+    "/referrals/{referral_id}",
+    response_model=ReferralDetail,
+    responses=error_responses(401, 403, 404, texts=REFERRAL_STATUS_TEXT),
+)
+def read(request: Request, referral_id: ReferralId, caller: Readers) -> ReferralDetail:
+    """One referral with every stage it reached."""
+    with request.app.state.sessions() as session:
+        return referral_detail(referral_view(session, referral_id, caller))
+
+
+@router.post(
+    "/referrals/{referral_id}/stage",
+    response_model=ReferralDetail,
+    responses=error_responses(400, 401, 403, 404, 409, texts=REFERRAL_STATUS_TEXT),
+)
+def change_stage(
+    request: Request,
+    referral_id: ReferralId,
+    body: Annotated[StageRequest, Body()],
+    caller: Readers,
+) -> ReferralDetail:
+    """Record the next stage (jobs: applied → interviewed → offered → hired → retained_6m;
+    courses: enrolled → completed → employed_6m), or close it as ``refused`` / ``dropped`` with
+    a refusal reason. One step at a time, never backwards; a 409 names the allowed next stages.
+    """
+    change = StageChange(
+        stage=body.stage,
+        refusal_reason=body.refusal_reason if isinstance(body, StageClose) else None,
+        note=body.note,
+    )
+    with request.app.state.sessions.begin() as session:
+        advance_referral(
+            session,
+            referral_id,
+            change,
+            caller,
+            now=datetime.now(UTC),
+        )
+        return referral_detail(referral_view(session, referral_id, caller))
+
+
+@router.get(
+    "/persons/{person_id}/referrals",
+    response_model=ReferralList,
+    responses=error_responses(401, 403, 404, texts=REFERRAL_STATUS_TEXT),
+)
+def list_for_person(
+    request: Request,
+    person_id: PersonId,
+    caller: Readers,
+    page: PageNumber = 1,
+    page_size: PageSize = DEFAULT_PAGE_SIZE,
+) -> ReferralList:
+    """A person's referrals, newest first (without their events)."""
+    with request.app.state.sessions() as session:
+        found = person_referrals(session, person_id, caller, page=page, page_size=page_size)
+    return ReferralList(
+        person_id=person_id,
+        total=found.total,
+        page=page,
+        page_size=page_size,
+        items=[referral_out(view) for view in found.items],
+    )

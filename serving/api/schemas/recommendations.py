@@ -1,0 +1,121 @@
+"""The API shapes of the recommendation routes, kept apart from the lines the rankers build."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+from serving.services.recommend import JobLine
+from serving.services.recommend_courses import CourseLine
+from serving.services.recommend_next import NearbyVacancy, NextStep, StepKind
+
+
+class JobItem(BaseModel):
+    vacancy_id: int
+    title: str
+    employer: str
+    score: float
+    reasons: list[str]
+    cautions: list[str]
+    statements: list[str]
+    congestion_note: str | None
+
+
+class CourseItem(BaseModel):
+    course_id: int
+    title: str
+    training_base: str
+    county: str = Field(description="the training base's county, in Chinese")
+    next_intake: date | None
+    score: float
+    reasons: list[str]
+    cautions: list[str]
+    statements: list[str] = Field(description="ability gaps and accommodations to arrange")
+    congestion_note: str | None = Field(description="referrals so far against places per intake")
+
+
+class NearbyVacancyItem(BaseModel):
+    vacancy_id: int
+    title: str
+    employer: str
+    county: str
+    distance_km: float | None
+
+
+class NextStepItem(BaseModel):
+    kind: StepKind = Field(
+        description="training first, then auxiliary employment (辅助性就业), then public-welfare "
+        "posts (公益性岗位)"
+    )
+    advice_zh: str
+    courses: list[CourseItem]
+    vacancies: list[NearbyVacancyItem]
+
+
+class JobRecommendations(BaseModel):
+    person_id: int
+    model_version: str
+    feature_set_version: str
+    degraded: bool
+    no_eligible_vacancy: bool
+    message_zh: str | None
+    items: list[JobItem]
+    next_steps: list[NextStepItem] = Field(
+        description="filled only when no vacancy passes eligibility"
+    )
+
+
+class CourseRecommendations(BaseModel):
+    person_id: int
+    model_version: str
+    feature_set_version: str
+    degraded: bool
+    items: list[CourseItem]
+
+
+def job_item(line: JobLine) -> JobItem:
+    return JobItem(
+        vacancy_id=line.vacancy_id,
+        title=line.title,
+        employer=line.employer,
+        score=line.score,
+        reasons=line.reasons,
+        cautions=line.cautions,
+        statements=line.statements,
+        congestion_note=line.congestion,
+    )
+
+
+def course_item(line: CourseLine) -> CourseItem:
+    return CourseItem(
+        course_id=line.course_id,
+        title=line.title,
+        training_base=line.base,
+        county=line.county,
+        next_intake=line.next_intake,
+        score=line.score,
+        reasons=line.reasons,
+        cautions=line.cautions,
+        statements=line.statements,
+        congestion_note=line.congestion,
+    )
+
+
+def next_step_item(step: NextStep) -> NextStepItem:
+    return NextStepItem(
+        kind=step.kind,
+        advice_zh=step.advice,
+        courses=[course_item(line) for line in step.courses],
+        vacancies=[_nearby(vacancy) for vacancy in step.vacancies],
+    )
+
+
+def _nearby(vacancy: NearbyVacancy) -> NearbyVacancyItem:
+    return NearbyVacancyItem(
+        vacancy_id=vacancy.vacancy_id,
+        title=vacancy.title,
+        employer=vacancy.employer,
+        county=vacancy.county,
+        distance_km=vacancy.distance_km,
+    )

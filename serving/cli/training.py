@@ -1,0 +1,183 @@
+"""``jobmatch train``, ``jobmatch promote`` and ``jobmatch rollback``: what analysts run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from features.context import FeatureContext
+from features.sources import read_snapshot
+from matching.settings import Settings
+from matching.storage import append_audit, make_engine, make_sessionmaker, upgrade_database
+from serving.cli.settings import load_settings
+from training.config import TrainConfig
+from training.kinds import RANKER_KINDS, Kind
+from training.oracle import load_latents
+from training.pipeline import train
+from training.promotion import gate, promote, rollback, usable_champion
+from training.registry import model_name, record, recorded_held_out_lists
+from training.tracking import CHAMPION, Tracking
+
+KINDS: tuple[Kind, ...] = ("jobs", "courses")
+METRIC_COLUMNS = ("ndcg@5", "ndcg@10", "map@10", "recall@10", "mrr")
+
+
+def _kind(value: str) -> Kind:
+    for kind in KINDS:
+        if value == kind:
+            return kind
+    typer.secho(f"error: unknown ranker {value!r}; allowed: {', '.join(KINDS)}", err=True)
+    raise typer.Exit(2)
+
+
+def _tracking(settings: Settings) -> Tracking:
+    return Tracking(settings.resolved_mlflow_tracking_uri, settings.data_dir / "mlartifacts")
+
+
+def _context(settings: Settings) -> FeatureContext:
+    engine = make_engine(settings.resolved_database_url)
+    upgrade_database(engine)
+    try:
+        return FeatureContext.from_snapshot(read_snapshot(engine))
+    finally:
+        engine.dispose()
+
+
+def _has_champion(settings: Settings, kind: Kind) -> bool:
+    """Whether a champion the service can use exists (then ``--if-no-champion`` skips); one
+    trained on another feature list (an older version of this code) does not count."""
+    tracking = _tracking(settings)
+    model = model_name(kind)
+    feature_set = RANKER_KINDS[kind].feature_set
+    version = usable_champion(tracking, model, feature_set)
+    if version is not None:
+        typer.echo(f"{model} 已有冠军模型（版本 {version}），跳过")
+    elif (stale := tracking.version_of(model, CHAMPION)) is not None:
+        typer.echo(
+            f"{model} 的冠军模型（版本 {stale}）使用旧的特征列表，服务无法使用，将重新训练并评审"
+        )
+    return version is not None
+
+
+def _audit(settings: Settings, action: str, entity: str, detail: dict[str, object]) -> None:
+    engine = make_engine(settings.resolved_database_url)
+    with make_sessionmaker(engine).begin() as session:
+        append_audit(session, actor="cli", action=action, entity=entity, detail=detail)
+    engine.dispose()
+
+
+def train_command(
+    kind: Annotated[str, typer.Argument(help="jobs or courses")],
+    config: Annotated[Path | None, typer.Option(help="A TOML file of training settings.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="End with one JSON line.")] = False,
+    if_no_champion: Annotated[
+        bool, typer.Option(help="Do nothing when a champion is already registered.")
+    ] = False,
+) -> None:
+    """Train, compare with baselines and the oracle, log to MLflow, register as challenger."""
+    chosen = _kind(kind)
+    settings = load_settings()
+    if if_no_champion and _has_champion(settings, chosen):
+        return
+    settings_config = TrainConfig.from_toml(config)
+    console = Console(stderr=as_json)
+    truth_dir = settings.data_dir / "ground_truth"
+    latents = load_latents(truth_dir) if (truth_dir / "manifest.json").is_file() else None
+    with console.status("训练中…") as status:
+        context = _context(settings)
+        result = train(
+            chosen,
+            context,
+            settings_config,
+            latents=latents,
+            progress=lambda step: status.update(f"训练中：{step}"),
+        )
+        status.update("写入 MLflow")
+        run_id, version = record(_tracking(settings), result, settings_config)
+    table = Table(title=f"{chosen} ranker — test months to {result.split.test_end:%Y-%m-%d}")
+    table.add_column("model")
+    for column in METRIC_COLUMNS:
+        table.add_column(column, justify="right")
+    for name, values in result.metrics.items():
+        table.add_row(name, *(f"{values[c]:.4f}" if c in values else "—" for c in METRIC_COLUMNS))
+    console.print(table)
+    for key, value in result.extra.items():
+        console.print(f"{key}: {value:.4f}")
+    console.print(
+        f"MLflow run {run_id}; registered {model_name(chosen)} version {version} (challenger)"
+    )
+    if as_json:
+        line = {
+            "kind": chosen,
+            "run_id": run_id,
+            "model": model_name(chosen),
+            "version": version,
+            "feature_set": result.feature_set.version,
+            "seconds": round(result.seconds, 1),
+            "metrics": result.metrics,
+            **result.extra,
+        }
+        typer.echo(json.dumps(line))
+
+
+def promote_command(
+    kind: Annotated[str, typer.Argument(help="jobs or courses")],
+    version: Annotated[
+        str | None, typer.Option(help="Version to promote (default: challenger).")
+    ] = None,
+    if_no_champion: Annotated[
+        bool, typer.Option(help="Do nothing when a champion is already registered.")
+    ] = False,
+) -> None:
+    """Run the promotion gate; on success the challenger becomes champion."""
+    chosen = _kind(kind)
+    settings = load_settings()
+    if if_no_champion and _has_champion(settings, chosen):
+        return
+    context = _context(settings)
+    spec = RANKER_KINDS[chosen]
+    feature_set = spec.feature_set
+    probe = spec.training_frame(context).tail(500).collect()
+    tracking = _tracking(settings)
+    has_champion = tracking.version_of(model_name(chosen), CHAMPION) is not None
+    result = gate(
+        tracking,
+        model_name(chosen),
+        feature_set,
+        probe,
+        tolerance=TrainConfig().promotion_ndcg_tolerance,
+        candidate=version,
+        lists=recorded_held_out_lists(tracking, chosen, context, version) if has_champion else None,
+    )
+    for name, ok, detail in result.checks:
+        typer.echo(f"{'通过' if ok else '未通过'}  {name}: {detail}")
+    if not result.passed:
+        typer.secho(f"promotion refused: {result.model} version {result.candidate}", err=True)
+        _audit(settings, "promotion_refused", result.model, {"version": result.candidate})
+        raise typer.Exit(1)
+    promote(tracking, result)
+    _audit(
+        settings,
+        "promote",
+        result.model,
+        {"version": result.candidate, "previous": result.champion},
+    )
+    typer.echo(f"{result.model}: champion is now version {result.candidate}")
+
+
+def rollback_command(kind: Annotated[str, typer.Argument(help="jobs or courses")]) -> None:
+    """Move 'champion' back to the previous champion."""
+    chosen = _kind(kind)
+    settings = load_settings()
+    try:
+        old, new = rollback(_tracking(settings), model_name(chosen))
+    except LookupError as error:
+        typer.secho(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
+    _audit(settings, "rollback", model_name(chosen), {"from": old, "to": new})
+    typer.echo(f"{model_name(chosen)}: champion moved back from version {old} to {new}")
