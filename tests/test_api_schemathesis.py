@@ -33,6 +33,8 @@ from serving.app import create_app
 from tests.api_city import fill_database
 from tests.api_models import champion_store
 
+pytestmark = pytest.mark.fuzz  # a tier of its own: `make test-slow` (CI) runs it
+
 FUZZ_SEED = 20261128
 # Writes whose bodies pass domain rules no schema can state (ID checksums, code lists, pay_min ≤
 # pay_max, a stored employer) and uploads whose bytes must be a readable file: a schema-valid

@@ -11,6 +11,8 @@ from typer.testing import CliRunner
 from features.schema import JOB_FEATURE_SET
 from serving.cli import app
 
+pytestmark = pytest.mark.model  # a tier of its own: `make test-slow` (CI) runs it
+
 
 def test_train_promote_rollback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("JOBMATCH_DATA_DIR", str(tmp_path))

@@ -35,6 +35,8 @@ from training.promotion import gate, promote, rollback
 from training.registry import model_name
 from training.tracking import CHAMPION, Tracking
 
+pytestmark = pytest.mark.fault  # a tier of its own: `make test-slow` (CI) runs it
+
 SECRET = "s3cret-registry-token"
 
 

@@ -25,6 +25,8 @@ from training.registry import model_name, record, recorded_held_out_lists
 from training.split import TimeSplit, split_frame
 from training.tracking import CHAMPION, Tracking
 
+pytestmark = pytest.mark.model  # a tier of its own: `make test-slow` (CI) runs it
+
 AS_OF = date(2026, 11, 1)
 SMALL = TrainConfig(num_threads=1, exposure_persons=300)
 
