@@ -41,6 +41,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from matching.codes import COUNTIES, USER_ROLES
 from matching.errors import ForbiddenError, NotFoundError, OutOfCounty
+from matching.storage import Person
 
 __all__ = [
     "CONFLICT_ROLES",
@@ -181,8 +182,6 @@ class Caller:
 
     def person_condition(self) -> ColumnElement[bool]:
         """``reaches`` as SQL over ``Person`` (the storage model)."""
-        from matching.storage import Person  # storage imports nothing of this module
-
         county = self.county_filter(Person.county)
         if not self.graduates_only:
             return county

@@ -41,7 +41,6 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient,
     """The served test city plus one person of county A whom no vacancy fits (``UNFIT``)."""
     folder = tmp_path_factory.mktemp("courses")
     url = f"sqlite:///{folder / 'jobmatch.db'}"
-    upgrade_database(make_engine(url))
     fill_database(url)
     unfit = add_person(make_engine(url), COUNTY_A, **UNFIT)
     settings = Settings(

@@ -11,7 +11,7 @@ from httpx import Response
 from pydantic import TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
-from matching.storage import make_engine, upgrade_database
+from matching.storage import make_engine
 from serving.api.errors import request_problem
 from serving.api.schemas.common import IdText, IdValue
 from tests.api_city import headers, served_city
@@ -21,7 +21,6 @@ from tests.api_city import headers, served_city
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     folder = tmp_path_factory.mktemp("errors")
     engine = make_engine(f"sqlite:///{folder / 'jobmatch.db'}")
-    upgrade_database(engine)
     with served_city(engine, folder) as served:
         yield served
     engine.dispose()

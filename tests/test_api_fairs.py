@@ -22,7 +22,7 @@ from matching.fair_plans import SHEETS
 from matching.fair_plans.excel import CANDIDATE_HEADERS, COMPARISON_HEADERS, EMPLOYER_HEADERS
 from matching.fair_plans.rules import RESERVED_CHANNELS, WELFARE_CHANNELS
 from matching.settings import Settings
-from matching.storage import make_engine, upgrade_database
+from matching.storage import make_engine
 from matching.validators import make_resident_id
 from serving.app import create_app
 from tests import api_city
@@ -107,9 +107,6 @@ def served(
 ) -> Iterator[Served]:
     folder = tmp_path_factory.mktemp("fairs")
     url = database_url(request.param, folder)
-    engine = make_engine(url)
-    upgrade_database(engine)
-    engine.dispose()
     fill_database(url)
     settings = Settings(
         data_dir=folder,

@@ -33,7 +33,6 @@ NOW = datetime(2026, 11, 28, tzinfo=UTC)
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, pl.DataFrame]]:
     folder = tmp_path_factory.mktemp("service")
     url = f"sqlite:///{folder / 'jobmatch.db'}"
-    upgrade_database(make_engine(url))
     fill_database(url)
     settings = Settings(
         data_dir=folder,

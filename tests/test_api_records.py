@@ -22,11 +22,11 @@ from sqlalchemy import select
 from matching.codes import ASSESSMENT_DIMENSIONS
 from matching.imports import SPECS
 from matching.occupations import occupation
-from matching.storage import AuditEntry, make_engine, upgrade_database
+from matching.storage import AuditEntry, make_engine
 from matching.validators import make_certificate, make_resident_id, make_uscc
 from tests.api_city import COUNTY_A, COUNTY_B, headers, persons_of, served_city
 from tests.api_city import test_city as built_city
-from tests.conftest import _reset_postgres, postgres_url
+from tests.conftest import postgres_url
 from tests.import_files import PERSON_HEADERS, person_row, write_csv
 
 PERSONS = SPECS["persons"]
@@ -59,8 +59,6 @@ def city(
         engine = make_engine(f"sqlite:///{folder / 'jobmatch.db'}")
     else:
         engine = make_engine(postgres_url())
-        _reset_postgres(engine)
-    upgrade_database(engine)
     with served_city(engine, folder) as client:
         yield City(client)
     engine.dispose()

@@ -20,11 +20,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
-from matching.storage import AuditEntry, make_engine, make_sessionmaker, upgrade_database
+from matching.storage import AuditEntry, make_engine, make_sessionmaker
 from matching.validators import make_certificate, make_resident_id
 from tests.api_city import COUNTY_A, COUNTY_B, headers, persons_of, served_city
 from tests.api_city import test_city as built_city
-from tests.conftest import _reset_postgres, postgres_url
+from tests.conftest import postgres_url
 from tests.import_files import PERSON_HEADERS, write_csv
 
 _serial = count(1)
@@ -70,8 +70,6 @@ def city(
         engine = make_engine(f"sqlite:///{folder / 'jobmatch.db'}")
     else:
         engine = make_engine(postgres_url())
-        _reset_postgres(engine)
-    upgrade_database(engine)
     with served_city(engine, folder) as client:
         yield City(client, engine)
     engine.dispose()

@@ -40,6 +40,7 @@ from matching.fair_plans import (
 )
 from matching.storage import Fair
 from serving.api.paging import PageNumber, PageSize
+from serving.api.routers.allow_route import AllowRoute
 from serving.api.routers.fairs_answers import (
     XLSX_RESPONSES,
     XlsxResponse,
@@ -51,7 +52,6 @@ from serving.api.routers.fairs_answers import (
     summary,
     xlsx,
 )
-from serving.api.routers.records_common import RecordRoute
 from serving.api.schemas.common import IdText
 from serving.api.schemas.fairs import (
     MAX_PAGE_SIZE,
@@ -71,7 +71,7 @@ from serving.api.security import require_roles
 from serving.services.fair_calibration import CalibrationCache
 from serving.services.fair_prematch import run_prematch
 
-router = APIRouter(prefix="/fairs", tags=["fairs"], route_class=RecordRoute)
+router = APIRouter(prefix="/fairs", tags=["fairs"], route_class=AllowRoute)
 ORGANISERS = ("fair_organizer", "admin")
 REGISTRARS = ROLES_FOR[Act.FAIR]
 PERSON_READERS = REGISTRARS

@@ -1,5 +1,5 @@
-"""What the records routers share: the caller's scope, sessions, paging and id parameters,
-filter types, the roles allowed, and a route class that answers record errors in Chinese too.
+"""What the records routers share: sessions, id and filter parameters, the roles allowed, and
+the API page of a domain page.
 
 Roles (docs/api.md "Records", from the access policy ``matching.access``): persons and
 assessments are read by counselors and graduate case workers (own county; case workers:
@@ -21,7 +21,6 @@ from matching.access import ROLES_FOR, Act
 from matching.records import (
     Page,
 )
-from serving.api.routers.allow_route import AllowRoute
 from serving.api.schemas.common import IdText, OneOf, PageOut
 
 PERSON_READERS = ROLES_FOR[Act.READ]
@@ -30,10 +29,6 @@ STAFF = ("admin", "counselor", "case_worker", "fair_organizer", "analyst")
 CATALOG_WRITERS = ("counselor", "admin")
 COURSE_WRITERS = ("admin",)
 SEARCH_PATTERN = r"^[^\x00-\x1f\x7f]*$"
-
-
-class RecordRoute(AllowRoute):
-    """The records routes' class: a wrong method is a 405 naming every method of the path."""
 
 
 def get_sessions(request: Request) -> sessionmaker[Session]:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from matching import records
 from matching.access import Caller
 from serving.api.paging import PageNumber, PageSize
+from serving.api.routers.allow_route import AllowRoute
 from serving.api.routers.records_common import (
     COURSE_WRITERS,
     STAFF,
@@ -16,7 +17,6 @@ from serving.api.routers.records_common import (
     CourseStatus,
     ForeignId,
     OccupationGroup,
-    RecordRoute,
     SearchText,
     Sessions,
     page_out,
@@ -25,7 +25,7 @@ from serving.api.schemas.common import PageOut, RecordId, error_responses
 from serving.api.schemas.courses import CourseChanges, CourseCreate, CourseRecord
 from serving.api.security import require_roles
 
-router = APIRouter(tags=["courses"], route_class=RecordRoute)
+router = APIRouter(tags=["courses"], route_class=AllowRoute)
 Reader = Annotated[Caller, Depends(require_roles(*STAFF))]
 Writer = Annotated[Caller, Depends(require_roles(*COURSE_WRITERS))]
 BaseCode = Annotated[

@@ -13,12 +13,12 @@ from fastapi import APIRouter, Depends, Query
 from matching import records
 from matching.access import Caller
 from serving.api.paging import PageNumber, PageSize
+from serving.api.routers.allow_route import AllowRoute
 from serving.api.routers.records_common import (
     CATALOG_WRITERS,
     STAFF,
     County,
     EmployerKind,
-    RecordRoute,
     SearchText,
     Sessions,
     page_out,
@@ -27,7 +27,7 @@ from serving.api.schemas.common import PageOut, RecordId, error_responses
 from serving.api.schemas.employers import EmployerChanges, EmployerCreate, EmployerRecord
 from serving.api.security import require_roles
 
-router = APIRouter(tags=["employers and vacancies"], route_class=RecordRoute)
+router = APIRouter(tags=["employers and vacancies"], route_class=AllowRoute)
 Reader = Annotated[Caller, Depends(require_roles(*STAFF))]
 Writer = Annotated[Caller, Depends(require_roles(*CATALOG_WRITERS))]
 CreditCode = Annotated[

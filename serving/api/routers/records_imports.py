@@ -16,12 +16,13 @@ from matching.access import Caller
 from matching.imports import SPECS
 from matching.records import import_upload
 from matching.settings import Settings
-from serving.api.routers.records_common import PERSON_WRITERS, RecordRoute, Sessions
+from serving.api.routers.allow_route import AllowRoute
+from serving.api.routers.records_common import PERSON_WRITERS, Sessions
 from serving.api.schemas.common import OneOf, error_responses
 from serving.api.schemas.imports import ImportAnswer
 from serving.api.security import require_roles
 
-router = APIRouter(tags=["imports"], route_class=RecordRoute)
+router = APIRouter(tags=["imports"], route_class=AllowRoute)
 Uploader = Annotated[Caller, Depends(require_roles(*PERSON_WRITERS))]
 Entity = Annotated[
     str,

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Query
 from matching import records
 from matching.access import Caller
 from serving.api.paging import PageNumber, PageSize
+from serving.api.routers.allow_route import AllowRoute
 from serving.api.routers.records_common import (
     PERSON_READERS,
     PERSON_WRITERS,
@@ -20,7 +21,6 @@ from serving.api.routers.records_common import (
     DisabilityCategory,
     DisabilityLevel,
     EmploymentStatus,
-    RecordRoute,
     SearchText,
     Sessions,
     Sex,
@@ -31,7 +31,7 @@ from serving.api.schemas.common import PageOut, RecordId, error_responses
 from serving.api.schemas.persons import PersonChanges, PersonCreate, PersonRecord
 from serving.api.security import require_roles
 
-router = APIRouter(tags=["persons"], route_class=RecordRoute)
+router = APIRouter(tags=["persons"], route_class=AllowRoute)
 Reader = Annotated[Caller, Depends(require_roles(*PERSON_READERS))]
 Writer = Annotated[Caller, Depends(require_roles(*PERSON_WRITERS))]
 

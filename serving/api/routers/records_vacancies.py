@@ -13,13 +13,13 @@ from fastapi import APIRouter, Depends, Query
 from matching import records
 from matching.access import Caller
 from serving.api.paging import PageNumber, PageSize
+from serving.api.routers.allow_route import AllowRoute
 from serving.api.routers.records_common import (
     CATALOG_WRITERS,
     STAFF,
     County,
     ForeignId,
     OccupationGroup,
-    RecordRoute,
     SearchText,
     Sessions,
     VacancyChannel,
@@ -31,7 +31,7 @@ from serving.api.schemas.common import PageOut, RecordId, error_responses
 from serving.api.schemas.vacancies import VacancyChanges, VacancyCreate, VacancyRecord
 from serving.api.security import require_roles
 
-router = APIRouter(tags=["employers and vacancies"], route_class=RecordRoute)
+router = APIRouter(tags=["employers and vacancies"], route_class=AllowRoute)
 Reader = Annotated[Caller, Depends(require_roles(*STAFF))]
 Writer = Annotated[Caller, Depends(require_roles(*CATALOG_WRITERS))]
 
