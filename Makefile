@@ -38,13 +38,17 @@ WITH_POSTGRES := if [ "$$CI" = true ] && [ -z "$$JOBMATCH_TEST_POSTGRES_URL" ]; 
 	JOBMATCH_TEST_POSTGRES_URL=$$(bash .ci/start-postgres) || exit 1; \
 	export JOBMATCH_TEST_POSTGRES_URL; fi;
 
+# Under CI=true the browser tests must run: Debian's chromium and CJK fonts are installed if missing.
+WITH_BROWSER := if [ "$$CI" = true ]; then bash .ci/install-browser || exit 1; fi;
+
 test: lint typecheck
 	@$(WITH_POSTGRES) $(BIN)/pytest -q
 
 # pytest exits 5 when no test carries the marker; that is not a failure here.
 # The tiers the default run leaves out (markers in pyproject.toml); CI runs both targets.
 test-slow: install
-	@$(WITH_POSTGRES) $(BIN)/pytest -q -m 'slow or model or fuzz or fault' || [ $$? -eq 5 ]
+	@$(WITH_POSTGRES) $(WITH_BROWSER) \
+		$(BIN)/pytest -q -m 'slow or model or fuzz or fault or browser' || [ $$? -eq 5 ]
 
 mlflow-ui: install
 	$(BIN)/mlflow ui --backend-store-uri $${JOBMATCH_MLFLOW_TRACKING_URI:-sqlite:///var/mlflow.db} \

@@ -28,6 +28,11 @@ class Page(Generic[T]):
     page: int
     page_size: int
 
+    @property
+    def pages(self) -> int:
+        """How many pages the whole result fills (at least one, if empty)."""
+        return max(1, -(-self.total // self.page_size))
+
 
 def check_page(page: int, page_size: int) -> None:
     zh = f"页码应在1至{MAX_PAGE}之间"

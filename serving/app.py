@@ -27,6 +27,8 @@ from serving.api.routers import (
     referrals,
     reveal,
 )
+from serving.pages import install_pages
+from serving.pages.templating import error_page
 from serving.runtime.models import bound_registry_waits
 from serving.runtime.state import ServiceState
 
@@ -60,7 +62,7 @@ def create_app(settings: Settings) -> FastAPI:
         version=_version(),
         lifespan=lifespan,
     )
-    install_error_handlers(app)
+    install_error_handlers(app, error_page)
     # In process memory: the service is one process (see serving.api.login_throttle).
     app.state.login_throttle = LoginThrottle.from_settings(settings)
     app.state.refusal_limiter = RefusalLimiter()
@@ -79,6 +81,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(reveal.router, prefix="/api")
     app.include_router(person_conflicts.router, prefix="/api")
     app.include_router(fairs.router, prefix="/api")
+    install_pages(app)
     return app
 
 

@@ -33,6 +33,7 @@ from matching.records.persons import (
     PersonFilters,
     create_person,
     get_person,
+    persons_by_number,
     search_persons,
     update_person,
 )
@@ -71,6 +72,7 @@ __all__ = [
     "get_vacancy",
     "import_upload",
     "list_assessments",
+    "persons_by_number",
     "search_courses",
     "search_employers",
     "search_persons",

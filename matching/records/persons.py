@@ -16,12 +16,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, true
+from sqlalchemy import ColumnElement, false, select, true
 from sqlalchemy.orm import Session
 
 from matching import codes
 from matching.access import Caller
-from matching.errors import NotFoundError
+from matching.errors import NotFoundError, ValidationError
 from matching.imports import SPECS
 from matching.pages import DEFAULT_PAGE_SIZE, Page, paginate
 from matching.person_conflicts.detect import queue_conflicts
@@ -29,6 +29,7 @@ from matching.records.filters import code, substring
 from matching.records.rows import cell_text, cells_of, ensure_unique, validated_record
 from matching.records.writes import insert_record, update_record
 from matching.storage import Person
+from matching.validators import parse_certificate, parse_resident_id
 
 PERSONS = SPECS["persons"]
 # Columns an import derives from the ID and certificate when their cells are empty.
@@ -147,3 +148,23 @@ def stored_cells(person: Person) -> dict[str, str]:
     """The person as the cells of a persons import row."""
     values: dict[str, Any] = {field.key: getattr(person, field.key) for field in PERSONS.fields}
     return {key: cell_text(value, key) for key, value in values.items()}
+
+
+def persons_by_number(session: Session, text: str, caller: Caller) -> list[Person]:
+    """The persons the caller reaches whose resident ID (18 characters) or certificate number
+    (20) is exactly ``text``: never a partial match, which would list strangers' records to
+    anyone who types a few digits. ``ValidationError`` names what is wrong with the number."""
+    number = "".join(text.split()).upper()
+    if len(number) == 20:
+        column, value = Person.certificate_number, parse_certificate(number).number
+    elif len(number) == 18:
+        column, value = Person.id_number, parse_resident_id(number).number
+    else:
+        raise ValidationError(
+            "number_incomplete",
+            "give a whole resident ID (18 characters) or certificate number (20)",
+            "请输入完整的18位身份证号或20位残疾人证号（不支持按部分号码查找）",
+            field="q",
+        )
+    query = select(Person).where(column == value, caller.person_condition()).order_by(Person.id)
+    return list(session.scalars(query))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -110,9 +110,27 @@ def error_body(error: JobmatchError) -> dict[str, Any]:
     return body
 
 
-def install_error_handlers(app: FastAPI) -> None:
+# The pages' renderer of an error (``serving.pages``): a page for a request of a page, None for
+# an API request, which gets the JSON body.
+HtmlErrorPage = Callable[[Request, int, dict[str, Any]], Response | None]
+
+
+def install_error_handlers(app: FastAPI, html_page: HtmlErrorPage | None = None) -> None:
+    def answer(
+        request: Request,
+        status: int,
+        body: dict[str, Any],
+        headers: Mapping[str, str] | None = None,
+        response_class: type[JSONResponse] = JSONResponse,
+    ) -> Response:
+        page = html_page(request, status, body) if html_page is not None else None
+        if page is None:
+            return response_class(body, status_code=status, headers=headers)
+        page.headers.update(headers or {})
+        return page
+
     @app.exception_handler(JobmatchError)
-    async def _jobmatch_error(request: Request, error: Exception) -> JSONResponse:
+    async def _jobmatch_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, JobmatchError)
         status = status_for(error)
         if isinstance(error, ForbiddenError):  # a write refused for its county or a role's act
@@ -125,12 +143,12 @@ def install_error_handlers(app: FastAPI) -> None:
                 username=request_username(request),
             )
         headers = {"Retry-After": RETRY_AFTER_SECONDS} if status == 503 else None
-        return JSONResponse(status_code=status, content=error_body(error), headers=headers)
+        return answer(request, status, error_body(error), headers)
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid_request(_request: Request, error: Exception) -> JSONResponse:
+    async def _invalid_request(request: Request, error: Exception) -> Response:
         assert isinstance(error, RequestValidationError)
-        return AsciiJSONResponse(request_problem(error.errors()), status_code=422)
+        return answer(request, 422, request_problem(error.errors()), None, AsciiJSONResponse)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, error: Exception) -> Response:
@@ -138,20 +156,18 @@ def install_error_handlers(app: FastAPI) -> None:
         a text one (FastAPI's and Starlette's own 400, 404, 405, 413) gets the error shape."""
         assert isinstance(error, StarletteHTTPException)
         if isinstance(error.detail, dict):
-            return JSONResponse(error.detail, status_code=error.status_code, headers=error.headers)
+            return answer(request, error.status_code, error.detail, error.headers)
         if not is_body_allowed_for_status_code(error.status_code):
             return Response(status_code=error.status_code, headers=error.headers)
         body = http_problem(error.status_code, error.detail, request.headers.get("content-type"))
-        return JSONResponse(body, status_code=error.status_code, headers=error.headers)
+        return answer(request, error.status_code, body, error.headers)
 
-    async def _database_down(request: Request, error: Exception) -> JSONResponse:
+    async def _database_down(request: Request, error: Exception) -> Response:
         """503 with one bilingual body; logged by type only (the error's text can hold the
         statement's parameters, an ID number among them)."""
         route = route_template(request.scope)
         log.warning("database unavailable: %s %s (%s)", request.method, route, _cause(error))
-        return JSONResponse(
-            DATABASE_DOWN_BODY, status_code=503, headers={"Retry-After": RETRY_AFTER_SECONDS}
-        )
+        return answer(request, 503, DATABASE_DOWN_BODY, {"Retry-After": RETRY_AFTER_SECONDS})
 
     for kind in DATABASE_DOWN:
         app.add_exception_handler(kind, _database_down)

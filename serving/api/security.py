@@ -35,6 +35,7 @@ __all__ = [
     "ALGORITHM",
     "CurrentCaller",
     "caller_from_token",
+    "caller_of",
     "issue_token",
     "oauth2_scheme",
     "require_roles",
@@ -71,6 +72,13 @@ def current_caller(
     request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]
 ) -> Caller:
     """The caller, from the bearer token and the current state of their user row."""
+    return caller_of(request, token)
+
+
+def caller_of(request: Request, token: str | None) -> Caller:
+    """The caller a token names, checked against their user row now: 401 (``unauthorized``) when
+    there is no token, it is invalid or expired, or the user is gone or the token revoked. The
+    pages call this with the token of their session cookie."""
     if not token:
         audit_limited(
             request, action="auth_failed", status=401, reason="no bearer token", kind="no_token"

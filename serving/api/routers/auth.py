@@ -12,13 +12,12 @@ from fastapi.responses import JSONResponse
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
-from matching.accounts import check_login, revoke_tokens
+from matching.accounts import revoke_tokens
 from matching.codes import COUNTIES, USER_ROLES
 from matching.errors import AuthError
 from matching.settings import Settings
 from matching.storage import User
-from serving.api.auth_audit import audit_limited, audit_refusal, client_address
-from serving.api.login_throttle import LoginThrottle
+from serving.api.password_login import password_login
 from serving.api.security import CurrentCaller, oauth2_scheme, unauthorized
 from serving.api.tokens import decode_token, issue_token
 
@@ -59,14 +58,9 @@ def login(
     """Exchange a username and password for a bearer token (throttled: after repeated failures
     429 with ``Retry-After``, before any password is checked)."""
     settings: Settings = request.app.state.settings
-    throttle: LoginThrottle = request.app.state.login_throttle
-    address = client_address(request)
-    wait = throttle.attempt(form.username, address)
-    if wait is not None:
-        audit_limited(
-            request, action="login_throttled", status=429, kind="throttled",
-            reason=f"too many failed logins; blocked for {wait} s",
-        )  # fmt: skip
+    outcome = password_login(request, form.username, form.password)
+    if outcome.retry_after is not None:
+        wait = outcome.retry_after
         return JSONResponse(
             status_code=429,
             content={
@@ -77,26 +71,8 @@ def login(
             },
             headers={"Retry-After": str(wait)},
         )
-    # No username holds a NUL, and PostgreSQL refuses one in a query: look up nobody instead
-    # (check_login still spends a hash verification, so the answer takes the usual time).
-    username = "" if "\x00" in form.username else form.username
-    try:
-        with request.app.state.sessions() as session:
-            user, known = check_login(session, username, form.password)
-    except Exception:  # e.g. the database is down (503): that was no wrong password
-        throttle.cancel(form.username, address)
-        raise
+    user = outcome.user
     if user is None:
-        reason = "wrong username or password, or inactive user"
-        if known:  # one row per attempt: bounded by the throttle of a real username
-            audit_refusal(
-                request, action="login_failed", status=401, reason=reason, username=form.username
-            )
-        else:  # anyone can invent usernames: summed up per address and minute
-            audit_limited(
-                request, action="login_failed", status=401, kind="unknown_user",
-                reason="unknown username " + repr(form.username[:60]),
-            )  # fmt: skip
         return JSONResponse(
             status_code=401,
             content={
@@ -106,7 +82,6 @@ def login(
             },
             headers={"WWW-Authenticate": "Bearer"},
         )
-    throttle.succeeded(form.username, address)
     return _answer(user, settings, issue_token(user, settings))
 
 
