@@ -19,11 +19,12 @@ install: $(STAMP)
 run: install
 	$(BIN)/jobmatch db upgrade
 	$(BIN)/jobmatch synth --seed 7 --if-empty
-	$(BIN)/jobmatch user demo --url http://$(HOST):$(PORT)
 	$(BIN)/jobmatch train jobs --if-no-champion
 	$(BIN)/jobmatch promote jobs --if-no-champion
 	$(BIN)/jobmatch train courses --if-no-champion
 	$(BIN)/jobmatch promote courses --if-no-champion
+	$(BIN)/jobmatch user demo --url http://$(HOST):$(PORT)
+	@echo "The pages: http://$(HOST):$(PORT)/ (log in as a demo user: usernames and passwords above, kept in the data folder, var/demo_users.txt by default)"
 	$(BIN)/jobmatch serve --host $(HOST) --port $(PORT)
 
 lint: install

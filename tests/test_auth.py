@@ -249,6 +249,7 @@ def test_cli_user_demo_is_idempotent(data_dir: Path) -> None:
     lines = [line.split("\t") for line in path.read_text().splitlines()[1:]]
     assert [line[0] for line in lines] == [demo.username for demo in DEMO_USERS]
     assert all(password in first.output for _, password, *_ in lines)
+    assert "页面：用浏览器打开 http://127.0.0.1:8000/" in first.output
     with _sessions(data_dir)() as session:
         for username, password, *_ in lines:
             assert authenticate(session, username, password) is not None

@@ -226,8 +226,9 @@ def demo_command(
             typer.echo(f"  {_line(demo, password)}")
         typer.echo(f"新演示用户的密码只显示这一次，另存于 {path}（仅本人可读）")
     first = created[0][0].username if created else DEMO_USERS[0].username
+    typer.echo(f"页面：用浏览器打开 {url}/ ，用上面的演示用户名和密码登录")
     typer.echo(
-        f"登录：打开 {url}/docs 点 Authorize 输入用户名和密码，或\n"
+        f"接口：打开 {url}/docs 点 Authorize 输入用户名和密码，或\n"
         f"  curl -s -X POST {url}/api/auth/token -d username={first} -d password=<密码>\n"
         f"  再带上请求头 Authorization: Bearer <access_token>"
     )
