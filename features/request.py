@@ -66,7 +66,7 @@ class RequestFrames:
     a request finds none covering its moment (once, whichever request comes first), a few
     kept, so that a caller asking about another moment (a fair's date, a past referral) does
     not push out the day's frames. Whoever serves requests keeps one per snapshot (the
-    service: ``serving.runtime.lookups``); the context holds none, so a narrowed copy of it
+    service: ``serving.runtime.snapshot``); the context holds none, so a narrowed copy of it
     (``dataclasses.replace``) cannot read frames of the whole snapshot."""
 
     context: FeatureContext

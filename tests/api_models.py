@@ -20,6 +20,7 @@ from features.context import FeatureContext
 from features.schema import COURSE_FEATURE_SET, JOB_FEATURE_SET, FeatureSet
 from features.sources import snapshot_from_frames
 from features.training_frames import course_training_frame, job_training_frame
+from serving.runtime.snapshot import ServingSnapshot
 from tests.api_city import test_city
 from training.config import TrainConfig
 from training.kinds import Kind
@@ -35,6 +36,12 @@ PROBE_ROWS = 50
 def city_context() -> FeatureContext:
     """The feature context of the test city, as the served database holds it."""
     return FeatureContext.from_snapshot(snapshot_from_frames(test_city().frames))
+
+
+@cache
+def city_snapshot() -> ServingSnapshot:
+    """The serving snapshot of ``city_context()``, as the service would hold it."""
+    return ServingSnapshot.of(city_context())
 
 
 @cache

@@ -1,5 +1,5 @@
 """The request-time frames of a test's context: one ``RequestFrames`` per context object, as
-the service keeps one per snapshot (``serving.runtime.lookups``), so that a test's requests
+the service keeps one per snapshot (``serving.runtime.snapshot``), so that a test's requests
 share them."""
 
 from __future__ import annotations

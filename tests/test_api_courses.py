@@ -24,13 +24,13 @@ from matching.settings import Settings
 from matching.storage import make_engine, make_sessionmaker, upgrade_database
 from serving.app import create_app
 from serving.runtime.models import ServedModel
+from serving.runtime.snapshot import ServingSnapshot
 from serving.services.recommend_courses import recommend_courses
 from serving.services.recommend_next import NEXT_COURSES, NO_COURSE_ZH, next_steps
 from tests import api_city
 from tests.api_city import COUNTY_A, COUNTY_B, PASSWORD, fill_database, headers, persons_of
-from tests.api_models import champion_store, city_context
+from tests.api_models import champion_store, city_context, city_snapshot
 from tests.api_persons import UNFIT, add_person
-from tests.request_frames import frames_of
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 NOW = datetime(2026, 11, 28, tzinfo=UTC)
@@ -94,8 +94,7 @@ def test_course_lines_follow_the_same_scores_as_the_model_over_every_open_course
     client, _ = city
     person = first_of(COUNTY_A)
     body = courses(client, person, k=20)
-    context = city_context()
-    open_courses = course_request(frames_of(context), person, NOW)
+    open_courses = course_request(city_snapshot().frames, person, NOW)
     assert open_courses.height > 20
     ids = [item["course_id"] for item in body["items"]]
     assert len(ids) == 20 == len(set(ids))
@@ -163,9 +162,8 @@ def test_a_person_with_fitting_vacancies_gets_no_next_steps(city: tuple[TestClie
 
 
 def test_the_rule_ranking_serves_courses_degraded_with_rule_reasons() -> None:
-    context = city_context()
     rule = ServedModel("courses", "rule", None, None)
-    answer = recommend_courses(context, rule, first_of(COUNTY_A), NOW, k=5)
+    answer = recommend_courses(city_snapshot(), rule, first_of(COUNTY_A), NOW, k=5)
     assert answer.degraded and answer.model == "rule" and len(answer.lines) == 5
     assert [line.score for line in answer.lines] == sorted(
         (line.score for line in answer.lines), reverse=True
@@ -232,7 +230,7 @@ def test_the_congestion_note_counts_the_last_90_days_against_one_intake() -> Non
     frames = dict(api_city.test_city().frames)
     person = first_of(COUNTY_A)
     rule = ServedModel("courses", "rule", None, None)
-    plain = recommend_courses(city_context(), rule, person, NOW, k=2).lines
+    plain = recommend_courses(city_snapshot(), rule, person, NOW, k=2).lines
     assert [line.congestion for line in plain] == [None, None]
     full, past = plain[0].course_id, plain[1].course_id
     capacity = dict(frames["courses"].select("id", "capacity").iter_rows())
@@ -251,7 +249,7 @@ def test_the_congestion_note_counts_the_last_90_days_against_one_intake() -> Non
     ]
     frames["referrals"] = pl.concat([referrals, *extra])
     context = FeatureContext.from_snapshot(snapshot_from_frames(frames))
-    ranked = recommend_courses(context, rule, person, NOW, k=200).lines
+    ranked = recommend_courses(ServingSnapshot.of(context), rule, person, NOW, k=200).lines
     notes = {line.course_id: line.congestion for line in ranked}
     window = pl.col("referred_at").is_between(NOW - timedelta(days=90), NOW)
     already = referrals.filter((pl.col("course_id") == full) & window).height
@@ -270,7 +268,9 @@ def test_next_steps_say_plainly_when_the_city_has_no_course_or_post_of_a_kind() 
     )
     context = FeatureContext.from_snapshot(snapshot_from_frames(frames))
     rule = ServedModel("courses", "rule", None, None)
-    training, auxiliary, welfare = next_steps(context, rule, first_of(COUNTY_A), NOW)
+    training, auxiliary, welfare = next_steps(
+        ServingSnapshot.of(context), rule, first_of(COUNTY_A), NOW
+    )
     assert (training.advice, training.courses) == (NO_COURSE_ZH, [])
     assert auxiliary.vacancies == [] and "目前没有在招的辅助性就业岗位" in auxiliary.advice
     assert welfare.vacancies and "现有在招的公益性岗位" in welfare.advice

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from io import BytesIO
 from pathlib import Path
@@ -18,6 +18,8 @@ from fastapi.testclient import TestClient
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import text
 
+import serving.services.fair_prematch
+from features.context import FeatureContext
 from matching.fair_plans import SHEETS
 from matching.fair_plans.excel import CANDIDATE_HEADERS, COMPARISON_HEADERS, EMPLOYER_HEADERS
 from matching.fair_plans.rules import RESERVED_CHANNELS, WELFARE_CHANNELS
@@ -25,6 +27,9 @@ from matching.settings import Settings
 from matching.storage import make_engine
 from matching.validators import make_resident_id
 from serving.app import create_app
+from serving.runtime.models import ServedModel
+from serving.runtime.state import ServiceState
+from serving.services.fair_calibration import Calibration, fit_calibration
 from tests import api_city
 from tests.api_city import COUNTY_A, COUNTY_B, fill_database, headers
 from tests.api_models import champion_store
@@ -406,3 +411,39 @@ def test_a_rerun_with_other_settings_replaces_the_stored_prematch(served: Served
     assert stored["parameters"]["max_booths"] == 1 and stored["computed_by"] == "admin"
     restored = served.client.post(route, json={}, headers=served.auth("organiser"))
     assert restored.json()["candidates"] == served.prematch["candidates"]
+
+
+def test_a_new_champion_and_a_new_snapshot_are_calibrated_anew(
+    served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fit is kept with the serving snapshot per model label: a repeat reuses it, a new
+    champion gets its own (and the old one's comes back with it), a re-read snapshot starts
+    with none."""
+    fits: list[str] = []
+
+    def counted(model: ServedModel, context: FeatureContext) -> Calibration:
+        fits.append(model.label)
+        return fit_calibration(model, context)
+
+    monkeypatch.setattr(serving.services.fair_prematch, "fit_calibration", counted)
+    state = served.client.app.state.service  # type: ignore[attr-defined]
+    assert isinstance(state, ServiceState) and state.jobs is not None
+    route = f"/api/fairs/{served.fair_id}/prematch"
+
+    def prematch() -> str:
+        answer = served.client.post(route, json={}, headers=served.auth("organiser"))
+        assert answer.status_code == 200, answer.text
+        return str(answer.json()["model_version"])
+
+    assert prematch() == "champion:1" and prematch() == "champion:1"
+    assert fits == ["champion:1"]
+    first = state.jobs.loaded
+    monkeypatch.setattr(state.jobs, "_served", replace(first, version="2"))  # a new champion
+    assert prematch() == "champion:2" and prematch() == "champion:2"
+    assert fits == ["champion:1", "champion:2"]
+    monkeypatch.setattr(state.jobs, "_served", first)  # rolled back: its fit is still kept
+    assert prematch() == "champion:1" and fits == ["champion:1", "champion:2"]
+    before = state.snapshot
+    assert state.refresh_snapshot(force=True) and state.snapshot is not before
+    assert prematch() == "champion:1"
+    assert fits == ["champion:1", "champion:2", "champion:1"]

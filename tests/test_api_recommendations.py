@@ -22,8 +22,7 @@ from serving.runtime.models import ServedModel
 from serving.services.recommend import RULE_FEATURES, recommend_jobs
 from tests import api_city
 from tests.api_city import PASSWORD, fill_database, headers
-from tests.api_models import champion_store, city_context
-from tests.request_frames import frames_of
+from tests.api_models import champion_store, city_snapshot
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 NOW = datetime(2026, 11, 28, tzinfo=UTC)
@@ -119,13 +118,14 @@ def test_an_empty_database_answers_503_not_500(tmp_path: Path) -> None:
 def test_the_rule_ranking_states_only_what_it_weighs() -> None:
     """Without a model the lines give the rule's own facts as reasons and no cautions (there
     are no contributions to take cautions from)."""
-    context = city_context()
+    snapshot = city_snapshot()
+    context = snapshot.context
     person = person_in(context.persons, "371502")
-    answer = recommend_jobs(context, ServedModel("jobs", "rule", None, None), person, NOW, k=10)
+    answer = recommend_jobs(snapshot, ServedModel("jobs", "rule", None, None), person, NOW, k=10)
     assert answer.degraded and answer.model == "rule" and len(answer.lines) == 10
     rows = {
         row["vacancy_id"]: row
-        for row in job_request(frames_of(context), person, NOW).iter_rows(named=True)
+        for row in job_request(snapshot.frames, person, NOW).iter_rows(named=True)
     }
     for line in answer.lines:
         row = rows[line.vacancy_id]

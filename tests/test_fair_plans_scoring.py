@@ -17,7 +17,6 @@ from features.request import collect, job_features_for
 from features.schema import JOB_FEATURE_SET
 from serving.runtime.models import ServedModel
 from serving.services.fair_calibration import (
-    CalibrationCache,
     fit_calibration,
     logged_referrals,
     scores_of,
@@ -87,12 +86,3 @@ def test_the_calibration_gives_fair_contacts_their_own_level() -> None:
     observed = fair["hired"].mean()
     assert isinstance(observed, float)
     assert predicted == pytest.approx(observed, abs=0.05)  # calibrated in the large
-
-
-def test_fits_are_cached_per_served_model() -> None:
-    context = city_context()
-    cache = CalibrationCache()
-    first = cache.get(RULE, context)
-    assert cache.get(RULE, context) is first
-    other = ServedModel("jobs", "last-good", "7", None)  # a new label is fitted anew
-    assert cache.get(other, context) is not first

@@ -1,5 +1,5 @@
 """Per-snapshot lookups: the same answers as filtering the snapshot's tables, one object per
-snapshot."""
+serving snapshot."""
 
 from __future__ import annotations
 
@@ -9,14 +9,15 @@ import polars as pl
 
 from features.context import FeatureContext
 from features.sources import snapshot_from_frames
-from serving.runtime.lookups import Lookups, lookups_of
+from serving.runtime.lookups import Lookups
+from serving.runtime.snapshot import ServingSnapshot
 from tests import api_city
-from tests.api_models import city_context
+from tests.api_models import city_context, city_snapshot
 
 
 def test_vacancy_details_match_the_tables() -> None:
     context = city_context()
-    lookups = lookups_of(context)
+    lookups = city_snapshot().lookups
     vacancies, employers = context.snapshot.vacancies, context.snapshot.employers
     assert set(lookups.vacancies) == set(vacancies["id"].to_list())
     for row in vacancies.sample(20, seed=3).iter_rows(named=True):
@@ -44,11 +45,14 @@ def test_the_latest_assessment_gives_the_needs_and_persons_without_one_have_none
     assert all(p not in lookups.accommodations_needed for p in unassessed)
 
 
-def test_each_snapshot_object_gets_its_own_lookups() -> None:
-    first = city_context()
+def test_each_snapshot_gets_its_own_lookups() -> None:
+    first = city_snapshot()
     frames = dict(api_city.test_city().frames)
     frames["persons"] = frames["persons"].head(5)
-    second = FeatureContext.from_snapshot(snapshot_from_frames(frames))
-    assert lookups_of(first) is lookups_of(first)
-    assert lookups_of(second).person_ids == frozenset(frames["persons"]["id"].to_list())
-    assert len(lookups_of(first).person_ids) == first.persons.height > 5
+    second = ServingSnapshot.of(FeatureContext.from_snapshot(snapshot_from_frames(frames)))
+    assert second.lookups is not first.lookups
+    assert second.lookups.person_ids == frozenset(frames["persons"]["id"].to_list())
+    assert len(first.lookups.person_ids) == first.context.persons.height > 5
+    person = frames["persons"]["id"][0]
+    outside = max(first.lookups.person_ids) + 1
+    assert second.holds(person) and first.holds(person) and not first.holds(outside)

@@ -15,6 +15,7 @@ from features.sources import snapshot_from_frames
 from features.training_frames import job_training_frame
 from matching.synth.city import SCALES, build_city
 from serving.runtime.models import ModelHolder
+from serving.runtime.snapshot import ServingSnapshot
 from serving.services.recommend import recommend_jobs
 from training.config import TrainConfig
 from training.pipeline import train
@@ -47,6 +48,11 @@ def registry(context: FeatureContext, tmp_path_factory: pytest.TempPathFactory) 
     return tracking
 
 
+@pytest.fixture(scope="module")
+def snapshot(context: FeatureContext) -> ServingSnapshot:
+    return ServingSnapshot.of(context)
+
+
 def probe(context: FeatureContext) -> pl.DataFrame:
     return job_training_frame(context).tail(100).collect()
 
@@ -62,11 +68,11 @@ def holder(context: FeatureContext, cache: Path, tracking: object) -> ModelHolde
 
 
 def test_the_champion_serves_lines_with_chinese_reasons(
-    context: FeatureContext, registry: Tracking, tmp_path: Path
+    context: FeatureContext, snapshot: ServingSnapshot, registry: Tracking, tmp_path: Path
 ) -> None:
     served = holder(context, tmp_path, registry).refresh()
     assert (served.source, served.degraded, served.version) == ("champion", False, "2")
-    answer = recommend_jobs(context, served, 1, NOW, k=10)
+    answer = recommend_jobs(snapshot, served, 1, NOW, k=10)
     assert len(answer.lines) == 10
     assert [line.score for line in answer.lines] == sorted(
         (line.score for line in answer.lines), reverse=True
@@ -84,18 +90,18 @@ def test_the_champion_serves_lines_with_chinese_reasons(
 
 
 def test_registry_down_falls_back_to_the_last_good_model_then_the_rule(
-    context: FeatureContext, registry: Tracking, tmp_path: Path
+    context: FeatureContext, snapshot: ServingSnapshot, registry: Tracking, tmp_path: Path
 ) -> None:
     holder(context, tmp_path, registry).refresh()  # leaves the champion on disk
     down = ConnectionError("registry unreachable")
     served = holder(context, tmp_path, down).refresh()
     assert (served.source, served.version, served.degraded) == ("last-good", "2", True)
-    assert recommend_jobs(context, served, 1, NOW).lines
+    assert recommend_jobs(snapshot, served, 1, NOW).lines
 
     (tmp_path / "jobs.txt").write_text("not a model")
     ruled = holder(context, tmp_path, down).refresh()
     assert (ruled.source, ruled.degraded) == ("rule", True)
-    answer = recommend_jobs(context, ruled, 1, NOW)
+    answer = recommend_jobs(snapshot, ruled, 1, NOW)
     assert answer.degraded and answer.lines and answer.model == "rule"
 
 

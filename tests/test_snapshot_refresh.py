@@ -27,8 +27,7 @@ from matching.storage import Vacancy, make_engine, make_sessionmaker, upgrade_da
 from matching.synth.writer import write_frames
 from serving.app import create_app
 from serving.runtime import snapshot_reader
-from serving.runtime.lookups import lookups_of
-from serving.runtime.state import ServiceState, holds
+from serving.runtime.state import ServiceState
 from tests import api_city
 from tests.api_city import COUNTY_A, COUNTY_B, PASSWORD, fill_database, headers
 from tests.api_models import champion_store
@@ -78,7 +77,7 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> tuple[ServiceState, Engi
     engine = make_engine(url)
     state = ServiceState()
     state.load(engine, champion_store(), folder)
-    assert state.context is not None and state.refreshes == 1
+    assert state.snapshot is not None and state.refreshes == 1
     return state, engine
 
 
@@ -123,15 +122,15 @@ def test_a_service_started_on_an_empty_database_comes_up_by_itself(
     with served(url_of(engine), tmp_path, refresh_seconds=1) as client:
         state = service(client)
         assert jobs(client, 1) == 503
-        assert state.context is None and state.jobs is None
+        assert state.snapshot is None and state.jobs is None
         write_frames(engine, api_city.test_city().frames, lambda *_: None)
         written = time.monotonic()
         deadline = written + WAIT_SECONDS
-        while (state.context is None or state.read_started < written) and (
+        while (state.snapshot is None or state.read_started < written) and (
             time.monotonic() < deadline
         ):
             time.sleep(0.2)  # no request: the background refresh alone must find the data
-        assert state.context is not None and state.read_started >= written
+        assert state.snapshot is not None and state.read_started >= written
         assert state.jobs is not None and state.jobs.current.label == "champion:1"
         person = int(api_city.test_city().frames["persons"].filter(county=COUNTY_A)["id"][0])
         answer = client.get(
@@ -165,8 +164,8 @@ def test_requests_waiting_for_a_new_person_share_one_refresh(
         thread.join(WAIT_SECONDS)
     assert answers == [True] * 8
     assert state.refreshes == before + 1
-    assert state.context is not None
-    assert all(holds(state.context, person_id) for person_id in newcomers)
+    assert state.snapshot is not None
+    assert all(state.snapshot.holds(person_id) for person_id in newcomers)
 
 
 def test_an_unchanged_database_is_not_read_again_and_a_change_is_swapped_in_whole(
@@ -174,38 +173,43 @@ def test_an_unchanged_database_is_not_read_again_and_a_change_is_swapped_in_whol
 ) -> None:
     state, engine = loaded
     state.refresh_snapshot(force=True)
-    old, before = state.context, state.refreshes
-    assert state.refresh_snapshot() and state.refreshes == before and state.context is old
+    old, before = state.snapshot, state.refreshes
+    assert state.refresh_snapshot() and state.refreshes == before and state.snapshot is old
     with make_sessionmaker(engine).begin() as session:
         session.execute(update(Vacancy).where(Vacancy.id == 1).values(title="新岗位名称"))
     assert state.refresh_snapshot() and state.refreshes == before + 1
-    assert state.context is not None and state.context is not old and old is not None
-    titles = state.context.snapshot.vacancies.filter(id=1)["title"]
-    assert titles.to_list() == ["新岗位名称"]
-    assert old.snapshot.vacancies.filter(id=1)["title"].to_list() != ["新岗位名称"]
+    new = state.snapshot
+    assert new is not None and new is not old and old is not None
+    assert new.context is not old.context and new.lookups is not old.lookups
+    assert new.frames is not old.frames and new.frames.context is new.context
+    assert new.lookups.vacancies[1].title == "新岗位名称"
+    assert new.context.snapshot.vacancies.filter(id=1)["title"].to_list() == ["新岗位名称"]
+    assert old.lookups.vacancies[1].title != "新岗位名称"  # a request holding the old one
+    assert old.context.snapshot.vacancies.filter(id=1)["title"].to_list() != ["新岗位名称"]
 
 
 def test_a_refresh_prepares_todays_request_frames(loaded: tuple[ServiceState, Engine]) -> None:
     state, _engine = loaded
     state.refresh_snapshot(force=True)
-    assert state.context is not None
-    assert lookups_of(state.context).frames.covering(micros_of(datetime.now(UTC))) is not None
-    lookups_of(state.context).frames.kept = []  # as if the day had turned: an unchanged database
-    assert state.refresh_snapshot()
-    assert lookups_of(state.context).frames.covering(micros_of(datetime.now(UTC))) is not None
+    snapshot = state.snapshot
+    assert snapshot is not None
+    assert snapshot.frames.covering(micros_of(datetime.now(UTC))) is not None
+    snapshot.frames.kept = []  # as if the day had turned: an unchanged database
+    assert state.refresh_snapshot() and state.snapshot is snapshot
+    assert snapshot.frames.covering(micros_of(datetime.now(UTC))) is not None
 
 
 def test_a_failed_refresh_keeps_the_old_snapshot_and_the_loop_goes_on(
     loaded: tuple[ServiceState, Engine], tmp_path: Path
 ) -> None:
     state, engine = loaded
-    old = state.context
+    old = state.snapshot
     state.engine = make_engine(f"sqlite:///{tmp_path / 'missing' / 'nowhere.db'}")
     stop = state.stop
     try:
         assert state.refresh_snapshot(force=True) is False
         assert state.refresh_for(add_person(engine, COUNTY_A), time.monotonic()) is False
-        assert state.context is old
+        assert state.snapshot is old
         state.stop = threading.Event()
         thread = state.watch(0.01)
         time.sleep(0.2)
@@ -252,7 +256,7 @@ def test_a_background_refresh_reads_in_a_child_process_the_same_snapshot(
     seconds otherwise) and yields the very frames an in-process read gives."""
     state, engine = loaded
     state.refresh_snapshot(force=True)
-    here = state.context
+    here = state.snapshot
     readers: list[int] = []
 
     def recorded(url: str) -> tuple[int, Snapshot]:
@@ -272,10 +276,11 @@ def test_a_background_refresh_reads_in_a_child_process_the_same_snapshot(
     stop.set()
     thread.join(30)
     assert readers and readers[0] != os.getpid()
-    elsewhere = state.context
+    elsewhere = state.snapshot
     state.refresh_snapshot(force=True)
-    assert elsewhere is not None and state.context is not None and elsewhere is not here
-    assert elsewhere.snapshot.vacancies.filter(id=2)["title"].to_list() == ["换了名称的岗位"]
+    assert elsewhere is not None and state.snapshot is not None and elsewhere is not here
+    tables = elsewhere.context.snapshot
+    assert tables.vacancies.filter(id=2)["title"].to_list() == ["换了名称的岗位"]
     for name in ("persons", "assessments", "vacancies", "referrals", "events"):
-        read_here = getattr(state.context.snapshot, name)
-        assert getattr(elsewhere.snapshot, name).equals(read_here), name
+        read_here = getattr(state.snapshot.context.snapshot, name)
+        assert getattr(tables, name).equals(read_here), name

@@ -1,26 +1,18 @@
 """Per-snapshot dictionaries for what a recommendation shows beside its scores: who is in the
 snapshot, each vacancy's title, employer and accommodations, each person's latest
 accommodation needs. Built once per snapshot, so a request looks rows up instead of filtering
-and joining whole tables on every request (experiments/serving.md). With them, the snapshot's
-request-time frames (``features.request.RequestFrames``): the service owns that cache, not the
-feature context.
-
-``lookups_of(context)`` returns the lookups of that very context object; a refreshed snapshot
-is a new object and gets new lookups, so a request never mixes two snapshots.
+and joining whole tables on every request (experiments/serving.md). The serving snapshot
+(``serving.runtime.snapshot.ServingSnapshot``) holds them beside the context they come from.
 """
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
 
 from features.context import FeatureContext
-from features.request import RequestFrames
-
-KEPT_CONTEXTS = 4  # one live snapshot, plus the ones requests in flight may still read
 
 
 @dataclass(frozen=True)
@@ -35,7 +27,6 @@ class Lookups:
     person_ids: frozenset[int]
     vacancies: dict[int, VacancyDetail]
     accommodations_needed: dict[int, list[str]]
-    frames: RequestFrames  # the day's request frames of the snapshot (built on first use)
 
     @classmethod
     def of(cls, context: FeatureContext) -> Lookups:
@@ -44,7 +35,6 @@ class Lookups:
             person_ids=frozenset(snapshot.persons["id"].to_list()),
             vacancies=_vacancy_details(snapshot.vacancies, snapshot.employers),
             accommodations_needed=_latest_needs(snapshot.assessments),
-            frames=RequestFrames(context),
         )
 
 
@@ -80,24 +70,3 @@ def _latest_needs(assessments: pl.DataFrame) -> dict[int, list[str]]:
 
 def _strings(values: Any) -> list[str]:
     return [str(value) for value in values] if values is not None else []
-
-
-_kept: dict[int, tuple[FeatureContext, Lookups]] = {}
-_lock = threading.Lock()
-
-
-def lookups_of(context: FeatureContext) -> Lookups:
-    """The lookups of ``context``, built on first use (the service builds them right after a
-    snapshot is read, before swapping it in)."""
-    kept = _kept.get(id(context))
-    if kept is not None and kept[0] is context:
-        return kept[1]
-    with _lock:
-        kept = _kept.get(id(context))
-        if kept is not None and kept[0] is context:
-            return kept[1]
-        lookups = Lookups.of(context)
-        while len(_kept) >= KEPT_CONTEXTS:
-            del _kept[next(iter(_kept))]
-        _kept[id(context)] = (context, lookups)
-        return lookups

@@ -1,9 +1,10 @@
-"""What the running service holds: the feature snapshot and the model holders, refreshed in
+"""What the running service holds: the serving snapshot and the model holders, refreshed in
 the background (champion aliases polled every ``model_poll_seconds``, the snapshot re-read every
 ``snapshot_refresh_seconds``).
 
-A request reads ``state.context`` once and uses that object throughout; a refresh builds a whole
-new context and swaps it in with one assignment, so no request sees half of each. Refreshes run
+A request reads ``state.snapshot`` once and uses that object throughout; a refresh builds a
+whole new ``ServingSnapshot`` (context, lookups, caches) and swaps it in with one assignment, so
+no request sees half of each. Refreshes run
 one at a time (``_refresh_lock``): a person created after the last read triggers one
 (``refresh_for``), and any number of requests waiting for the same refresh share it.
 """
@@ -24,13 +25,12 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from features.context import FeatureContext
-from features.request import moment_of
 from features.schema import FeatureSet
 from features.sources import TABLES, read_snapshot
 from matching.storage import Base
-from serving.runtime.lookups import lookups_of
 from serving.runtime.models import ModelHolder
 from serving.runtime.scoring_threads import lower_this_thread
+from serving.runtime.snapshot import ServingSnapshot
 from serving.runtime.snapshot_reader import read_snapshot_elsewhere
 from training.kinds import COURSES, JOBS, RANKER_KINDS
 from training.registry import model_name
@@ -44,7 +44,7 @@ Fingerprint = tuple[tuple[object, ...], ...]
 
 @dataclass
 class ServiceState:
-    context: FeatureContext | None = None
+    snapshot: ServingSnapshot | None = None
     jobs: ModelHolder | None = None
     courses: ModelHolder | None = None
     stop: threading.Event = field(default_factory=threading.Event)
@@ -80,7 +80,7 @@ class ServiceState:
         if self.engine is None or not self._refresh_lock.acquire(timeout=REFRESH_WAIT_SECONDS):
             return False
         try:
-            known = self.context is not None and holds(self.context, person_id)
+            known = self.snapshot is not None and self.snapshot.holds(person_id)
             if known or self.read_started >= missed_at:
                 return True
             return self._refresh(force=True)
@@ -125,20 +125,21 @@ class ServiceState:
             fingerprint = database_fingerprint(self.engine)  # before the read: never too new
             if not force and fingerprint == self._fingerprint:
                 self.read_started = started
-                if self.context is not None:  # a new day: its frames made here, not in a request
-                    moment_of(lookups_of(self.context).frames, datetime.now(UTC))
+                if self.snapshot is not None:  # a new day: its frames made here, not in a request
+                    self.snapshot.prepare(datetime.now(UTC))
                 return True
             begun = time.perf_counter()
             if elsewhere:
                 url = self.engine.url.render_as_string(hide_password=False)
-                _child, snapshot = read_snapshot_elsewhere(url)
+                _child, tables = read_snapshot_elsewhere(url)
             else:
-                snapshot = read_snapshot(self.engine)
-            context = FeatureContext.from_snapshot(snapshot)
+                tables = read_snapshot(self.engine)
+            context = FeatureContext.from_snapshot(tables)
+            fresh = None
             if context.persons.height > 0:
-                # built before the swap: requests find them and the day's frames ready
-                moment_of(lookups_of(context).frames, datetime.now(UTC))
-                self._ensure_holders(context)
+                # built before the swap: requests find the lookups and the day's frames ready
+                fresh = ServingSnapshot.of(context, datetime.now(UTC))
+                self._ensure_holders(fresh)
         except SQLAlchemyError as error:
             log.warning("no snapshot: database unavailable (%s)", type(error).__name__)
             return False
@@ -146,11 +147,11 @@ class ServiceState:
             log.warning("no snapshot: %s", type(error).__name__)
             return False
         self._fingerprint, self.read_started = fingerprint, started
-        if context.persons.height == 0:
+        if fresh is None:
             log.warning("the database holds no persons: nothing to recommend yet")
-            self.context = None
+            self.snapshot = None
             return True
-        self.context = context
+        self.snapshot = fresh
         self.refreshes += 1
         log.info(
             "snapshot of %d persons read in %.2f s",
@@ -163,12 +164,12 @@ class ServiceState:
         """The model holder of a ranker kind (``training.kinds``)."""
         return self.jobs if RANKER_KINDS[kind] is JOBS else self.courses
 
-    def _ensure_holders(self, context: FeatureContext) -> None:
+    def _ensure_holders(self, snapshot: ServingSnapshot) -> None:
         """Create and load the model holders the first time there is data to check them on."""
         if self.jobs is None:
-            self.jobs = self._holder("jobs", JOBS.feature_set, _probe(context, "jobs"))
+            self.jobs = self._holder("jobs", JOBS.feature_set, _probe(snapshot, "jobs"))
         if self.courses is None:
-            self.courses = self._holder("courses", COURSES.feature_set, _probe(context, "courses"))
+            self.courses = self._holder("courses", COURSES.feature_set, _probe(snapshot, "courses"))
 
     def _holder(self, kind: str, feature_set: FeatureSet, probe: pl.DataFrame) -> ModelHolder:
         assert self._tracking is not None and self._cache_dir is not None
@@ -193,17 +194,12 @@ def database_fingerprint(engine: Engine) -> Fingerprint:
     return tuple(parts)
 
 
-def holds(context: FeatureContext, person_id: int) -> bool:
-    """Whether the snapshot ``context`` knows the person."""
-    return person_id in lookups_of(context).person_ids
-
-
-def _probe(context: FeatureContext, kind: str) -> pl.DataFrame:
+def _probe(snapshot: ServingSnapshot, kind: str) -> pl.DataFrame:
     """Rows to check a model on: the newest referrals' features, or (no referrals yet) one
     person's candidates at request time."""
     spec = RANKER_KINDS[kind]
-    probe = spec.training_frame(context).tail(PROBE_ROWS).collect()
+    probe = spec.training_frame(snapshot.context).tail(PROBE_ROWS).collect()
     if probe.height > 0:
         return probe
-    person_id = int(context.persons["id"][0])
-    return spec.request(lookups_of(context).frames, person_id, datetime.now(UTC)).head(PROBE_ROWS)
+    person_id = int(snapshot.context.persons["id"][0])
+    return spec.request(snapshot.frames, person_id, datetime.now(UTC)).head(PROBE_ROWS)

@@ -13,16 +13,15 @@ fallback the rule score is calibrated the same way.
 within ~40 days); the fit uses every fair contact of the ``WINDOW_DAYS`` before that and a
 sample of up to ``MAX_ROWS`` other referrals. With fewer than ``MIN_HIRES`` hires there is
 nothing to fit: scores are standardised around the observed hire rate, and the method says so.
-Fits are cached per served model (``model.label``: source and version) for ``MAX_AGE``; a new
-champion is fitted on its first pre-match.
+A fit depends on the snapshot and the served model only (the sample is seeded), so it is kept
+with the serving snapshot per model label (``ServingSnapshot.per_model``: source and version):
+a new champion, or a newly read snapshot, is fitted on its first pre-match.
 """
 
 from __future__ import annotations
 
 import math
-import threading
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 import numpy as np
@@ -48,7 +47,6 @@ SAMPLE_SEED = 0
 MIN_HIRES = 10
 HIRED_STAGES = ("hired", "retained_6m")
 FALLBACK_RATE = 0.05
-MAX_AGE = timedelta(hours=24)
 PROBABILITY_FLOOR = 1e-6
 
 
@@ -162,22 +160,3 @@ def _standardised(scores: FloatArray, hires: int, fair_rows: int, fair_hires: in
             fair_offset=0.0,
         )
     )
-
-
-@dataclass
-class CalibrationCache:
-    """Fits per served model label, refitted after ``max_age``; one fit at a time."""
-
-    max_age: timedelta = MAX_AGE
-    _fits: dict[str, tuple[float, Calibration]] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def get(self, model: ServedModel, context: FeatureContext) -> Calibration:
-        with self._lock:
-            found = self._fits.get(model.label)
-            now = time.monotonic()
-            if found is not None and now - found[0] < self.max_age.total_seconds():
-                return found[1]
-            calibration = fit_calibration(model, context)
-            self._fits[model.label] = (now, calibration)
-            return calibration

@@ -20,7 +20,6 @@ import polars as pl
 import scipy.sparse as sp  # type: ignore[import-untyped]
 from sqlalchemy.orm import Session
 
-from features.context import FeatureContext
 from matching.errors import ConflictError, UnavailableError
 from matching.fair_plans import (
     MAX_CAPACITY,
@@ -42,8 +41,9 @@ from matching.fair_solver import interview_capacity
 from matching.storage import Fair
 from serving.runtime.models import ModelHolder, own_copy
 from serving.runtime.scoring_threads import at_low_priority
+from serving.runtime.snapshot import ServingSnapshot
 from serving.runtime.state import ServiceState
-from serving.services.fair_calibration import CalibrationCache, scores_of
+from serving.services.fair_calibration import fit_calibration, scores_of
 from serving.services.fair_scoring import booth_reasons, eligible_pair_features, explanation_trees
 
 log = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ def fair_moment(fair: Fair, start: time) -> datetime:
 def run_prematch(
     session: Session,
     state: ServiceState,
-    calibrations: CalibrationCache,
+    snapshot: ServingSnapshot | None,
     fair: Fair,
     day: Day,
     rule: CapacityRule | None,
@@ -80,11 +80,12 @@ def run_prematch(
     actor: str,
     now: datetime,
 ) -> PrematchResult:
-    """Solve the fair, store the result as its latest pre-match and return it. Runs in a thread
-    of lower priority, scoring on one thread: interactive requests keep their latency while a
+    """Solve the fair from ``snapshot`` (the one the request read; refreshed once if it lacks a
+    candidate), store the result as its latest pre-match and return it. Runs in a thread of
+    lower priority, scoring on one thread: interactive requests keep their latency while a
     pre-match of seconds runs (experiments/load.md)."""
     return at_low_priority(
-        lambda: _run_prematch(session, state, calibrations, fair, day, rule, actor=actor, now=now),
+        lambda: _run_prematch(session, state, snapshot, fair, day, rule, actor=actor, now=now),
         "fair-prematch",
     )
 
@@ -92,7 +93,7 @@ def run_prematch(
 def _run_prematch(
     session: Session,
     state: ServiceState,
-    calibrations: CalibrationCache,
+    loaded: ServingSnapshot | None,
     fair: Fair,
     day: Day,
     rule: CapacityRule | None,
@@ -109,10 +110,11 @@ def _run_prematch(
             "register both before pre-matching",
             "该招聘会还没有登记求职者或参会岗位，请先登记再预匹配",
         )
-    context, holder = _ready(state, [c.person_id for c in candidates])
+    snapshot, holder = _ready(state, loaded, [c.person_id for c in candidates])
+    context = snapshot.context
     model = own_copy(holder.current)  # LightGBM's contributions are not thread-safe on one Booster
-    calibration = calibrations.get(model, context)
-    known = set(context.persons["id"].to_list())
+    calibration = snapshot.per_model(fit_calibration, model)  # once per snapshot and model
+    known = snapshot.lookups.person_ids
     blocked: dict[int, tuple[str, str]] = {}
     for index, candidate in enumerate(candidates):
         gaps = venue_gaps(candidate.needs, fair.venue_accessibility, online=fair.online)
@@ -170,18 +172,19 @@ def _run_prematch(
     return result
 
 
-def _ready(state: ServiceState, person_ids: Sequence[int]) -> tuple[FeatureContext, ModelHolder]:
+def _ready(
+    state: ServiceState, snapshot: ServingSnapshot | None, person_ids: Sequence[int]
+) -> tuple[ServingSnapshot, ModelHolder]:
     """The snapshot (refreshed once if it lacks a candidate) and the jobs model holder."""
-    context = state.context
-    if context is not None and not set(person_ids) <= set(context.persons["id"].to_list()):
+    if snapshot is not None and not set(person_ids) <= snapshot.lookups.person_ids:
         state.refresh_snapshot()
-        context = state.context
-    if context is None or state.jobs is None:
+        snapshot = state.snapshot  # read once more, after the refresh
+    if snapshot is None or state.jobs is None:
         raise UnavailableError(
             "no persons or no jobs model loaded yet; retry shortly",
             "推荐数据或模型尚未载入，请稍后再进行预匹配",
         )
-    return context, state.jobs
+    return snapshot, state.jobs
 
 
 def _allowed(

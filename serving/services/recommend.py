@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from features.context import FeatureContext
 from features.reasons import ability_statements, congestion_note
 from features.request import job_matrix, job_request
 from features.schema import JOB_FEATURE_SET
-from serving.runtime.lookups import lookups_of
 from serving.runtime.models import ServedModel
+from serving.runtime.snapshot import ServingSnapshot
 from serving.services.recommend_core import MAX_REASONS, explain, rank, reasons_of
 from training.baselines import job_rule_scores
 
@@ -46,13 +45,13 @@ class JobList:
 
 
 def recommend_jobs(
-    context: FeatureContext, model: ServedModel, person_id: int, at: datetime, k: int = 10
+    snapshot: ServingSnapshot, model: ServedModel, person_id: int, at: datetime, k: int = 10
 ) -> JobList:
     names = JOB_FEATURE_SET.names
     # A model reads the input matrix only, which the NumPy engine makes without the frame.
-    lookups = lookups_of(context)
-    fast = job_matrix(lookups.frames, person_id, at) if model.booster is not None else None
-    rows, features = fast or (job_request(lookups.frames, person_id, at), None)
+    lookups, frames = snapshot.lookups, snapshot.frames
+    fast = job_matrix(frames, person_id, at) if model.booster is not None else None
+    rows, features = fast or (job_request(frames, person_id, at), None)
     result = JobList(person_id, model.label, JOB_FEATURE_SET.version, model.degraded)
     if rows.height == 0:
         return result

@@ -14,8 +14,8 @@ from features.reasons import ability_statements, congestion_note
 from features.request import course_request
 from features.schema import COURSE_FEATURE_SET
 from matching import codes
-from serving.runtime.lookups import lookups_of
 from serving.runtime.models import ServedModel
+from serving.runtime.snapshot import ServingSnapshot
 from serving.services.recommend_core import explain, rank
 from training.baselines import course_rule_scores
 
@@ -53,20 +53,21 @@ class CourseList:
 
 
 def recommend_courses(
-    context: FeatureContext, model: ServedModel, person_id: int, at: datetime, k: int = 5
+    snapshot: ServingSnapshot, model: ServedModel, person_id: int, at: datetime, k: int = 5
 ) -> CourseList:
     """The ``k`` best open courses for the person at ``at`` (every open course is a candidate:
     there are a few hundred at most)."""
     names = COURSE_FEATURE_SET.names
     result = CourseList(person_id, model.label, COURSE_FEATURE_SET.version, model.degraded)
-    rows = course_request(lookups_of(context).frames, person_id, at)
+    context = snapshot.context
+    rows = course_request(snapshot.frames, person_id, at)
     if rows.height == 0:
         return result
     ranked = rank(model, rows, names, course_rule_scores, k)
     chosen = [int(row["course_id"]) for row in ranked.rows]
     details = _details(context, chosen)
     recent = _recent_referrals(context, chosen, at)
-    needed = lookups_of(context).accommodations_needed.get(person_id, [])
+    needed = snapshot.lookups.accommodations_needed.get(person_id, [])
     for position, row in enumerate(ranked.rows):
         course = details[row["course_id"]]
         reasons, cautions = explain(

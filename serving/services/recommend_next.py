@@ -18,6 +18,7 @@ from features.context import FeatureContext
 from features.geo import haversine_km
 from matching import codes
 from serving.runtime.models import ServedModel
+from serving.runtime.snapshot import ServingSnapshot
 from serving.services.recommend_courses import CourseLine, recommend_courses
 
 __all__ = [
@@ -70,10 +71,11 @@ class NextStep:
 
 
 def next_steps(
-    context: FeatureContext, courses_model: ServedModel, person_id: int, at: datetime
+    snapshot: ServingSnapshot, courses_model: ServedModel, person_id: int, at: datetime
 ) -> list[NextStep]:
     """Training, then auxiliary employment, then public-welfare posts, in that order."""
-    courses = recommend_courses(context, courses_model, person_id, at, NEXT_COURSES).lines
+    courses = recommend_courses(snapshot, courses_model, person_id, at, NEXT_COURSES).lines
+    context = snapshot.context
     steps = [NextStep("training", TRAINING_ZH if courses else NO_COURSE_ZH, courses=courses)]
     person = context.snapshot.persons.filter(pl.col("id") == person_id)
     for channel, advice in OPTIONS:

@@ -17,6 +17,7 @@ from matching.codes import COUNTIES, USER_ROLES
 from matching.errors import AuthError
 from matching.settings import Settings
 from matching.storage import User
+from serving.api.deps import SessionsDep, SettingsDep
 from serving.api.password_login import password_login
 from serving.api.security import CurrentCaller, oauth2_scheme, unauthorized
 from serving.api.tokens import decode_token, issue_token
@@ -53,11 +54,12 @@ class Me(BaseModel):
     },
 )  # fmt: skip
 def login(
-    request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()]
+    request: Request,
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    settings: SettingsDep,
 ) -> TokenAnswer | JSONResponse:
     """Exchange a username and password for a bearer token (throttled: after repeated failures
     429 with ``Retry-After``, before any password is checked)."""
-    settings: Settings = request.app.state.settings
     outcome = password_login(request, form.username, form.password)
     if outcome.retry_after is not None:
         wait = outcome.retry_after
@@ -91,15 +93,15 @@ def login(
     responses={401: {"description": "no valid token, or the session is past its maximum age"}},
 )
 def refresh(
-    request: Request,
     caller: CurrentCaller,
     token: Annotated[str | None, Depends(oauth2_scheme)],
+    settings: SettingsDep,
+    sessions: SessionsDep,
 ) -> TokenAnswer:
     """A new token for a still-valid one, with the same login time: sessions end
     ``session_max_minutes`` after the password was given, however often they are refreshed."""
-    settings: Settings = request.app.state.settings
     claims = decode_token(token or "", settings)  # current_caller has accepted it
-    with request.app.state.sessions() as session:
+    with sessions() as session:
         user = session.get_one(User, caller.user_id)
     try:
         renewed = issue_token(user, settings, auth_time=claims.auth_time)
@@ -109,9 +111,9 @@ def refresh(
 
 
 @router.post("/logout", status_code=204, response_class=Response)
-def logout(request: Request, caller: CurrentCaller) -> Response:
+def logout(caller: CurrentCaller, sessions: SessionsDep) -> Response:
     """Revoke every token of the caller (all their sessions, on every device)."""
-    with request.app.state.sessions.begin() as session:
+    with sessions.begin() as session:
         revoke_tokens(session, caller.username, actor=caller.username)
     return Response(status_code=204)
 

@@ -10,13 +10,11 @@ list a caller sees only the persons of their scope; ID numbers are always masked
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, File, Path, Query, Request, UploadFile
+from fastapi import APIRouter, Body, Depends, File, Path, Query, UploadFile
 from sqlalchemy.orm import Session
 
 from matching.access import ROLES_FOR, Act, Caller
@@ -39,6 +37,7 @@ from matching.fair_plans import (
     register_upload,
 )
 from matching.storage import Fair
+from serving.api.deps import ServiceDep, SessionsDep, SnapshotOrNoneDep
 from serving.api.paging import PageNumber, PageSize
 from serving.api.routers.allow_route import AllowRoute
 from serving.api.routers.fairs_answers import (
@@ -68,7 +67,6 @@ from serving.api.schemas.fairs import (
     VacanciesIn,
 )
 from serving.api.security import require_roles
-from serving.services.fair_calibration import CalibrationCache
 from serving.services.fair_prematch import run_prematch
 
 router = APIRouter(prefix="/fairs", tags=["fairs"], route_class=AllowRoute)
@@ -89,20 +87,10 @@ PrematchPageSize = Annotated[
 ]
 
 
-@contextmanager
-def _reading(request: Request) -> Iterator[Session]:
-    with request.app.state.sessions() as session:
-        yield session
-
-
-@contextmanager
-def _writing(request: Request) -> Iterator[Session]:
-    with request.app.state.sessions.begin() as session:
-        yield session
-
-
 @router.post("", status_code=201, response_model=FairOut, responses=errors(400, 401, 403, 422))
-def create(request: Request, body: Annotated[FairCreate, Body()], caller: Organiser) -> FairOut:
+def create(
+    sessions: SessionsDep, body: Annotated[FairCreate, Body()], caller: Organiser
+) -> FairOut:
     """Create a fair (name, date, venue, county, the accommodations the venue provides)."""
     new = NewFair(
         name=body.name,
@@ -112,27 +100,27 @@ def create(request: Request, body: Annotated[FairCreate, Body()], caller: Organi
         venue_accessibility=tuple(body.venue_accessibility),
         online=body.online,
     )
-    with _writing(request) as session:
+    with sessions.begin() as session:
         return fair_out(create_fair(session, new, actor=caller.username))
 
 
 @router.get("", response_model=FairPage, responses=errors(401, 403, 422))
 def list_all(
-    request: Request, caller: Reader, page: PageNumber = 1, page_size: PageSize = 20
+    sessions: SessionsDep, caller: Reader, page: PageNumber = 1, page_size: PageSize = 20
 ) -> FairPage:
     """The fairs you may see (your county's, or all for city-wide roles), latest first."""
-    with _reading(request) as session:
+    with sessions() as session:
         found = list_fairs(session, caller, page=page, page_size=page_size)
         items = [fair_out(fair) for fair in found.items]
     return FairPage(total=found.total, page=page, page_size=page_size, items=items)
 
 
 @router.get("/{fair_id}", response_model=FairDetail, responses=errors(401, 403, 404, 422))
-def read(request: Request, fair_id: FairId, caller: Reader) -> FairDetail:
+def read(sessions: SessionsDep, fair_id: FairId, caller: Reader) -> FairDetail:
     """A fair with its booths, how many candidates you may see, and the latest pre-match's
     aggregate figures."""
     scope = caller
-    with _reading(request) as session:
+    with sessions() as session:
         fair = get_fair(session, fair_id, scope)
         latest = load_prematch(session, fair_id)
         return FairDetail(
@@ -149,12 +137,12 @@ def read(request: Request, fair_id: FairId, caller: Reader) -> FairDetail:
     responses=errors(400, 401, 403, 404, 409, 422),
 )
 def add_booths(
-    request: Request, fair_id: FairId, body: Annotated[VacanciesIn, Body()], caller: Organiser
+    sessions: SessionsDep, fair_id: FairId, body: Annotated[VacanciesIn, Body()], caller: Organiser
 ) -> BoothsAnswer:
     """Add open vacancies (or change their capacity or booth); 409 for a closed vacancy or a
     fair that would exceed its booths."""
     items = [BoothRequest(b.vacancy_id, b.interview_capacity, b.booth) for b in body.vacancies]
-    with _writing(request) as session:
+    with sessions.begin() as session:
         fair = get_fair(session, fair_id, caller)
         added = add_vacancies(session, fair, items, actor=caller.username)
     return BoothsAnswer(added=added.added, updated=added.updated)
@@ -164,7 +152,7 @@ def add_booths(
     "/{fair_id}/candidates", response_model=CandidatePage, responses=errors(401, 403, 404, 422)
 )
 def candidates(
-    request: Request,
+    sessions: SessionsDep,
     fair_id: FairId,
     caller: PersonReader,
     page: PageNumber = 1,
@@ -172,7 +160,7 @@ def candidates(
 ) -> CandidatePage:
     """Registered candidates you may see, by person id (ID numbers masked)."""
     scope = caller
-    with _reading(request) as session:
+    with sessions() as session:
         get_fair(session, fair_id, scope)
         views, total = list_candidates(session, fair_id, scope, page=page, page_size=page_size)
     items = [asdict(view) for view in views]
@@ -185,12 +173,12 @@ def candidates(
     responses=errors(400, 401, 403, 404, 422),
 )
 def register(
-    request: Request, fair_id: FairId, body: Annotated[CandidatesIn, Body()], caller: Registrar
+    sessions: SessionsDep, fair_id: FairId, body: Annotated[CandidatesIn, Body()], caller: Registrar
 ) -> RegistrationAnswer:
     """Register picked persons; each id that cannot be registered is listed with its position
     in the list (``row``) and the reason."""
     scope = caller
-    with _writing(request) as session:
+    with sessions.begin() as session:
         fair = get_fair(session, fair_id, scope)
         done = register_persons(
             session, fair, body.person_ids, scope, actor=caller.username, today=_today()
@@ -204,7 +192,7 @@ def register(
     responses=errors(400, 401, 403, 404, 413, 422),
 )
 def upload(
-    request: Request,
+    sessions: SessionsDep,
     fair_id: FairId,
     file: Annotated[UploadFile, File(description=".csv or .xlsx: 身份证号 or 人员编号 column")],
     caller: Registrar,
@@ -213,7 +201,7 @@ def upload(
     row is registered, already registered, or rejected with its row number and reason (422 for a
     file that cannot be read at all, 413 for one over a size limit)."""
     scope = caller
-    with _writing(request) as session:
+    with sessions.begin() as session:
         fair = get_fair(session, fair_id, scope)
         done = register_upload(
             session, fair, file.file, file.filename, scope, actor=caller.username,
@@ -228,9 +216,11 @@ def upload(
     responses=errors(400, 401, 403, 404, 409, 422, 503),
 )
 def prematch(
-    request: Request,
+    sessions: SessionsDep,
     fair_id: FairId,
     caller: Organiser,
+    state: ServiceDep,
+    snapshot: SnapshotOrNoneDep,
     body: Annotated[PrematchIn | None, Body()] = None,
     page: PageNumber = 1,
     page_size: PrematchPageSize = 100,
@@ -240,12 +230,12 @@ def prematch(
     compare with the naive way (everyone at their own top booths). The result is stored as the
     fair's latest pre-match (audited) and answered with its first page."""
     day, rule = day_of(body or PrematchIn())
-    with _writing(request) as session:
+    with sessions.begin() as session:
         fair = get_fair(session, fair_id, caller)
         result = run_prematch(
             session,
-            request.app.state.service,
-            _calibrations(request),
+            state,
+            snapshot,
             fair,
             day,
             rule,
@@ -257,22 +247,22 @@ def prematch(
 
 @router.get("/{fair_id}/prematch", response_model=PrematchOut, responses=errors(401, 403, 404, 422))
 def read_prematch(
-    request: Request,
+    sessions: SessionsDep,
     fair_id: FairId,
     caller: PersonReader,
     page: PageNumber = 1,
     page_size: PrematchPageSize = 100,
 ) -> PrematchOut:
     """The latest pre-match, one page of each list, with only the persons you may see."""
-    with _reading(request) as session:
+    with sessions() as session:
         _fair, result = _visible(session, fair_id, caller)
     return prematch_out(result, page, page_size)
 
 
 @router.get("/{fair_id}/prematch.xlsx", response_class=XlsxResponse, responses=XLSX_RESPONSES)
-def prematch_xlsx(request: Request, fair_id: FairId, caller: PersonReader) -> XlsxResponse:
+def prematch_xlsx(sessions: SessionsDep, fair_id: FairId, caller: PersonReader) -> XlsxResponse:
     """The latest pre-match as Excel in Chinese (audited), with only the persons you may see."""
-    with _writing(request) as session:
+    with sessions.begin() as session:
         fair, result = _visible(session, fair_id, caller)
         return xlsx(export_prematch(session, fair, result, actor=caller.username))
 
@@ -284,16 +274,6 @@ def _visible(session: Session, fair_id: int, caller: Caller) -> tuple[Fair, Prem
     if result is None:
         raise NotFoundError(f"fair {fair_id} has no pre-match yet", NO_PREMATCH_ZH)
     return fair, result
-
-
-def _calibrations(request: Request) -> CalibrationCache:
-    """The app's calibration cache, made on first use (two racing first uses only cost a
-    second fit)."""
-    cache = getattr(request.app.state, "fair_calibrations", None)
-    if cache is None:
-        cache = CalibrationCache()
-        request.app.state.fair_calibrations = cache
-    return cache
 
 
 def _today() -> date:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from serving.api.deps import EngineDep, MetricsDep, ServiceDep
 from serving.runtime.readiness import database_checks, model_checks
 
 router = APIRouter(tags=["health"])
@@ -44,10 +45,10 @@ class Readiness(BaseModel):
 
 
 @router.get("/health")
-def health(request: Request) -> JSONResponse:
+def health(engine: EngineDep) -> JSONResponse:
     """200 when the database answers and is migrated, 503 (with the reason) otherwise."""
     try:
-        with request.app.state.engine.connect() as connection:
+        with engine.connect() as connection:
             revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
     except SQLAlchemyError as error:
         reason = type(error).__name__
@@ -72,12 +73,12 @@ def healthz() -> Alive:
     response_model=Readiness,
     responses={503: {"model": Readiness, "description": "a check failed; see checks"}},
 )
-def readyz(request: Request) -> Readiness | JSONResponse:
+def readyz(engine: EngineDep, state: ServiceDep) -> Readiness | JSONResponse:
     """Ready when the database answers, its schema is at the migrations' head, and every model
     kind has a model (not only the rule ranking) with the serving feature list."""
     checks = [
-        *database_checks(request.app.state.engine),
-        *model_checks(getattr(request.app.state, "service", None)),
+        *database_checks(engine),
+        *model_checks(state),
     ]
     failed = [check for check in checks if not check.ok]
     answer = Readiness(
@@ -101,7 +102,7 @@ def readyz(request: Request) -> Readiness | JSONResponse:
     response_class=Response,
     responses={200: {"content": {"text/plain": {}}, "description": "Prometheus text format"}},
 )
-def metrics(request: Request) -> Response:
+def metrics(collected: MetricsDep) -> Response:
     """Prometheus metrics of this process (see ``serving.api.metrics``)."""
-    registry = request.app.state.metrics.registry
+    registry = collected.registry
     return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from fastapi import Request, Response
+from fastapi import Response
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.routing import Match
 from starlette.types import Scope as AsgiScope
 
@@ -49,10 +49,10 @@ class XlsxResponse(Response):
 
 
 @contextmanager
-def writing(request: Request) -> Iterator[Session]:
+def writing(sessions: sessionmaker[Session]) -> Iterator[Session]:
     """One committed transaction; a unique clash from a concurrent write is a 409, not a 500."""
     try:
-        with request.app.state.sessions.begin() as session:
+        with sessions.begin() as session:
             yield session
     except IntegrityError:
         raise conflict(
@@ -62,9 +62,8 @@ def writing(request: Request) -> Iterator[Session]:
         ) from None
 
 
-def reading(request: Request) -> Session:
-    session: Session = request.app.state.sessions()
-    return session
+def reading(sessions: sessionmaker[Session]) -> Session:
+    return sessions()
 
 
 def xlsx(export: ledgers.Export) -> XlsxResponse:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query
 
 from matching import ledgers
 from matching.access import ROLES_FOR, Act, Caller
 from matching.pages import DEFAULT_PAGE_SIZE
+from serving.api.deps import SessionsDep
 from serving.api.paging import PageNumber, PageSize, page_fields, refuse_old_paging
 from serving.api.routers.ledger_inputs import (
     ActionCreate,
@@ -68,7 +69,7 @@ CountyQuery = Annotated[
     "", response_model=LedgerPage, responses=ERRORS, dependencies=[Depends(refuse_old_paging)]
 )
 def list_ledgers(
-    request: Request,
+    sessions: SessionsDep,
     caller: Staff,
     status: Annotated[Status | None, Query(description="status code or name")] = None,
     county: CountyQuery = None,
@@ -77,7 +78,7 @@ def list_ledgers(
     page_size: PageSize = DEFAULT_PAGE_SIZE,
 ) -> LedgerPage:
     """Ledgers of your county (admins: all), newest first."""
-    with reading(request) as session:
+    with reading(sessions) as session:
         found = ledgers.list_ledgers(
             session,
             caller,
@@ -91,10 +92,10 @@ def list_ledgers(
 
 
 @router.post("", response_model=LedgerDetail, status_code=201, responses=WRITE_ERRORS)
-def open_ledger(request: Request, caller: Staff, body: LedgerCreate) -> LedgerDetail:
+def open_ledger(sessions: SessionsDep, caller: Staff, body: LedgerCreate) -> LedgerDetail:
     """Open the 一人一策 ledger of a graduate or student; school, major, degree, graduation year
     and status default to the person's record."""
-    with writing(request) as session:
+    with writing(sessions) as session:
         ledger = ledgers.open_ledger(session, caller, **body.model_dump())
         return ledger_detail(ledgers.ledger_view(session, ledger))
 
@@ -106,7 +107,7 @@ def open_ledger(request: Request, caller: Staff, body: LedgerCreate) -> LedgerDe
     dependencies=[Depends(refuse_old_paging)],
 )
 def worklist(
-    request: Request,
+    sessions: SessionsDep,
     caller: Staff,
     days: Days = 30,
     page: PageNumber = 1,
@@ -114,7 +115,7 @@ def worklist(
 ) -> WorklistPage:
     """离校不断线: graduates who left school without work and were not contacted for ``days``
     days; never contacted first, then the longest without contact."""
-    with reading(request) as session:
+    with reading(sessions) as session:
         found = ledgers.worklist(session, caller, days=days, page=page, page_size=page_size)
         return WorklistPage(
             days=days, **page_fields(found), items=[worklist_item(e) for e in found.items]
@@ -123,39 +124,39 @@ def worklist(
 
 @router.get("/summary", response_model=SummaryOut, responses=ERRORS)
 def summary(
-    request: Request, caller: Staff, county: CountyQuery = None, days: Days = 30
+    sessions: SessionsDep, caller: Staff, county: CountyQuery = None, days: Days = 30
 ) -> SummaryOut:
     """Counts of a county's ledgers by status and service, contacts and the worklist."""
-    with reading(request) as session:
+    with reading(sessions) as session:
         found = ledgers.ledger_summary(session, caller, county=county, days=days)
         return summary_out(found)
 
 
 @router.get("/summary.xlsx", response_class=XlsxResponse, responses=XLSX_RESPONSES)
 def summary_xlsx(
-    request: Request, caller: Staff, county: CountyQuery = None, days: Days = 30
+    sessions: SessionsDep, caller: Staff, county: CountyQuery = None, days: Days = 30
 ) -> XlsxResponse:
     """The county's ledger summary as Excel (audited)."""
-    with writing(request) as session:
+    with writing(sessions) as session:
         export = ledgers.export_summary(session, caller, county=county, days=days)
     return xlsx(export)
 
 
 @router.get("/{ledger_id}", response_model=LedgerDetail, responses=ERRORS)
-def read_ledger(request: Request, caller: Staff, ledger_id: LedgerId) -> LedgerDetail:
+def read_ledger(sessions: SessionsDep, caller: Staff, ledger_id: LedgerId) -> LedgerDetail:
     """One ledger with its plan, follow-ups and status history (ID numbers masked)."""
-    with reading(request) as session:
+    with reading(sessions) as session:
         ledger = ledgers.get_ledger(session, caller, ledger_id)
         return ledger_detail(ledgers.ledger_view(session, ledger))
 
 
 @router.patch("/{ledger_id}", response_model=LedgerDetail, responses=WRITE_ERRORS)
 def edit_ledger(
-    request: Request, caller: Staff, ledger_id: LedgerId, body: LedgerPatch
+    sessions: SessionsDep, caller: Staff, ledger_id: LedgerId, body: LedgerPatch
 ) -> LedgerDetail:
     """Change school, major, degree, graduation year, needs, intended services or case worker
     (status changes go through POST .../status)."""
-    with writing(request) as session:
+    with writing(sessions) as session:
         changes = body.model_dump(exclude_unset=True)
         ledger = ledgers.update_ledger(session, caller, ledger_id, changes)
         return ledger_detail(ledgers.ledger_view(session, ledger))
@@ -165,10 +166,10 @@ def edit_ledger(
     "/{ledger_id}/actions", response_model=ActionOut, status_code=201, responses=WRITE_ERRORS
 )
 def add_action(
-    request: Request, caller: Staff, ledger_id: LedgerId, body: ActionCreate
+    sessions: SessionsDep, caller: Staff, ledger_id: LedgerId, body: ActionCreate
 ) -> ActionOut:
     """Plan a service with a target date (公益性岗位兜底 only for 离校未就业)."""
-    with writing(request) as session:
+    with writing(sessions) as session:
         caller = caller
         action = ledgers.add_action(session, caller, ledger_id, **body.model_dump())
         view = ledgers.ledger_view(session, action.ledger)
@@ -177,14 +178,14 @@ def add_action(
 
 @router.patch("/{ledger_id}/actions/{action_id}", response_model=ActionOut, responses=WRITE_ERRORS)
 def edit_action(
-    request: Request,
+    sessions: SessionsDep,
     caller: Staff,
     ledger_id: LedgerId,
     action_id: ActionId,
     body: ActionPatch,
 ) -> ActionOut:
     """Mark a planned action done or cancelled, move its date or change its note."""
-    with writing(request) as session:
+    with writing(sessions) as session:
         changes = body.model_dump(exclude_unset=True)
         caller = caller
         action = ledgers.update_action(session, caller, ledger_id, action_id, changes)
@@ -195,10 +196,10 @@ def edit_action(
     "/{ledger_id}/follow-ups", response_model=FollowUpOut, status_code=201, responses=WRITE_ERRORS
 )
 def add_follow_up(
-    request: Request, caller: Staff, ledger_id: LedgerId, body: FollowUpCreate
+    sessions: SessionsDep, caller: Staff, ledger_id: LedgerId, body: FollowUpCreate
 ) -> FollowUpOut:
     """Record a contact you made: day, channel, what was done and the result."""
-    with writing(request) as session:
+    with writing(sessions) as session:
         caller = caller
         follow_up = ledgers.add_follow_up(session, caller, ledger_id, **body.model_dump())
         return follow_up_out(follow_up, ledgers.ledger_view(session, follow_up.ledger))
@@ -206,19 +207,19 @@ def add_follow_up(
 
 @router.post("/{ledger_id}/status", response_model=LedgerDetail, responses=WRITE_ERRORS)
 def change_status(
-    request: Request, caller: Staff, ledger_id: LedgerId, body: StatusChange
+    sessions: SessionsDep, caller: Staff, ledger_id: LedgerId, body: StatusChange
 ) -> LedgerDetail:
     """Move the ledger to another status if the transition table allows it; the change is kept
     in the status history with its day and your name."""
-    with writing(request) as session:
+    with writing(sessions) as session:
         caller = caller
         change = ledgers.change_status(session, caller, ledger_id, **body.model_dump())
         return ledger_detail(ledgers.ledger_view(session, change.ledger))
 
 
 @router.get("/{ledger_id}/export.xlsx", response_class=XlsxResponse, responses=XLSX_RESPONSES)
-def export_ledger(request: Request, caller: Staff, ledger_id: LedgerId) -> XlsxResponse:
+def export_ledger(sessions: SessionsDep, caller: Staff, ledger_id: LedgerId) -> XlsxResponse:
     """One ledger as Excel: basics (masked), plan, follow-ups, status history (audited)."""
-    with writing(request) as session:
+    with writing(sessions) as session:
         export = ledgers.export_ledger(session, caller, ledger_id)
     return xlsx(export)

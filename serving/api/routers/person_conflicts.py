@@ -20,8 +20,8 @@ from matching.access import CONFLICT_ROLES, Caller
 from matching.pages import DEFAULT_PAGE_SIZE
 from matching.person_conflicts.queue import ConflictView, PersonSide, list_conflicts
 from matching.person_conflicts.resolve import resolve_conflict
+from serving.api.deps import SessionsDep
 from serving.api.paging import PageNumber, PageSize
-from serving.api.routers.records_common import Sessions
 from serving.api.schemas.common import IdText, PageOut, error_responses
 from serving.api.security import require_roles
 
@@ -98,7 +98,7 @@ class ResolveOut(BaseModel):
 )
 def get_conflicts(
     caller: Admin,
-    sessions: Sessions,
+    sessions: SessionsDep,
     status: Annotated[Status | None, Query(description="default: open")] = "open",
     page: PageNumber = 1,
     page_size: PageSize = DEFAULT_PAGE_SIZE,
@@ -120,7 +120,7 @@ def get_conflicts(
     responses=error_responses(400, 401, 403, 404, 409, 422),
 )
 def resolve(
-    conflict_id: ConflictId, body: ResolveRequest, caller: Admin, sessions: Sessions
+    conflict_id: ConflictId, body: ResolveRequest, caller: Admin, sessions: SessionsDep
 ) -> ResolveOut:
     """Transfer or dismiss an open conflict (audited as ``person_conflict_resolved``)."""
     with sessions.begin() as session:

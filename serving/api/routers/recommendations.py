@@ -13,15 +13,15 @@ import time
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
-from sqlalchemy import select
+from fastapi import APIRouter, Depends, Query, Response
+from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from features.context import FeatureContext
 from matching.access import ROLES_FOR, Act, Caller
 from matching.errors import NotFoundError, UnavailableError
 from matching.storage import Person
 from serving.api.admission import Admitted
+from serving.api.deps import NOT_READY_ZH, EngineDep, ServiceDep, SnapshotOrNoneDep
 from serving.api.schemas.common import RecordId
 from serving.api.schemas.recommendations import (
     CourseRecommendations,
@@ -32,7 +32,8 @@ from serving.api.schemas.recommendations import (
 )
 from serving.api.security import CurrentCaller, require_roles
 from serving.runtime.models import ModelHolder
-from serving.runtime.state import ServiceState, holds
+from serving.runtime.snapshot import ServingSnapshot
+from serving.runtime.state import ServiceState
 from serving.services.recommend import recommend_jobs
 from serving.services.recommend_courses import recommend_courses
 from serving.services.recommend_next import next_steps
@@ -40,7 +41,6 @@ from serving.services.recommend_next import next_steps
 router = APIRouter(tags=["recommendations"])
 PERSON_ROLES = ROLES_FOR[Act.READ]
 NO_VACANCY_ZH = "暂无符合条件的岗位：建议先参加职业技能培训，或考虑辅助性就业、公益性岗位"
-NOT_READY_ZH = "推荐服务尚未就绪：数据库中还没有人员数据，请先导入或生成数据"
 REFRESHING_ZH = "推荐数据正在更新，请稍后重试"
 DATABASE_DOWN_ZH = "数据库暂时不可用，请稍后重试"
 RESPONSES: dict[int | str, dict[str, object]] = {
@@ -60,19 +60,21 @@ RESPONSES: dict[int | str, dict[str, object]] = {
 )
 def job_recommendations(
     person_id: RecordId,
-    request: Request,
     caller: CurrentCaller,
+    state: ServiceDep,
+    loaded: SnapshotOrNoneDep,
+    engine: EngineDep,
     k: Annotated[int, Query(ge=1, le=50, description="how many vacancies")] = 10,
 ) -> Response:
     """Vacancies best first; when none passes eligibility, ``next_steps`` leads with courses,
     then auxiliary employment and public-welfare posts."""
-    context, jobs = _person_context(request, caller, person_id, "jobs")
+    snapshot, jobs = _person_snapshot(state, loaded, engine, caller, person_id, "jobs")
     at = datetime.now(UTC)
-    answer = recommend_jobs(context, jobs.current, person_id, at, k)
+    answer = recommend_jobs(snapshot, jobs.current, person_id, at, k)
     steps = []
-    courses = request.app.state.service.courses
+    courses = state.courses
     if answer.no_eligible_vacancy and courses is not None:
-        steps = [next_step_item(s) for s in next_steps(context, courses.current, person_id, at)]
+        steps = [next_step_item(s) for s in next_steps(snapshot, courses.current, person_id, at)]
     recommendations = JobRecommendations(
         person_id=person_id,
         model_version=answer.model,
@@ -95,13 +97,15 @@ def job_recommendations(
 )
 def course_recommendations(
     person_id: RecordId,
-    request: Request,
     caller: CurrentCaller,
+    state: ServiceDep,
+    loaded: SnapshotOrNoneDep,
+    engine: EngineDep,
     k: Annotated[int, Query(ge=1, le=20, description="how many courses")] = 5,
 ) -> CourseRecommendations:
     """Open training courses best first, from the courses ranker (or its fallbacks)."""
-    context, courses = _person_context(request, caller, person_id, "courses")
-    answer = recommend_courses(context, courses.current, person_id, datetime.now(UTC), k)
+    snapshot, courses = _person_snapshot(state, loaded, engine, caller, person_id, "courses")
+    answer = recommend_courses(snapshot, courses.current, person_id, datetime.now(UTC), k)
     return CourseRecommendations(
         person_id=person_id,
         model_version=answer.model,
@@ -111,38 +115,42 @@ def course_recommendations(
     )
 
 
-def _person_context(
-    request: Request, caller: Caller, person_id: int, kind: str
-) -> tuple[FeatureContext, ModelHolder]:
-    """The snapshot to answer from and the model holder of ``kind``, after the scope check:
-    404 for a person missing or of another county, 503 when there is nothing to answer from."""
-    state: ServiceState = request.app.state.service
-    if not _visible_in_database(request, caller, person_id):
-        if state.context is None:  # not ready: the same answer whoever asks about whom
+def _person_snapshot(
+    state: ServiceState,
+    snapshot: ServingSnapshot | None,
+    engine: Engine,
+    caller: Caller,
+    person_id: int,
+    kind: str,
+) -> tuple[ServingSnapshot, ModelHolder]:
+    """The snapshot to answer from (the one the request read, or the one a refresh brought the
+    person in with) and the model holder of ``kind``, after the scope check: 404 for a person
+    missing or of another county, 503 when there is nothing to answer from."""
+    if not _visible_in_database(engine, caller, person_id):
+        if snapshot is None:  # not ready: the same answer whoever asks about whom
             raise UnavailableError("no persons loaded yet", NOT_READY_ZH)
         raise NotFoundError(f"person {person_id} not found in your county")
-    context = state.context
-    if context is None or not holds(context, person_id):
+    if snapshot is None or not snapshot.holds(person_id):
         if not state.refresh_for(person_id, time.monotonic()):
             message = NOT_READY_ZH if state.engine is None else REFRESHING_ZH
             raise UnavailableError("the feature snapshot could not be refreshed", message)
-        context = state.context
-        if context is None:
+        snapshot = state.snapshot  # read once more, after the refresh
+        if snapshot is None:
             raise UnavailableError("no persons loaded yet", NOT_READY_ZH)
-        if not holds(context, person_id):  # deleted since the scope check
+        if not snapshot.holds(person_id):  # deleted since the scope check
             raise NotFoundError(f"person {person_id} not found in your county")
     holder = state.holder(kind)
     if holder is None:
         raise UnavailableError("no model holder yet", NOT_READY_ZH)
-    return context, holder
+    return snapshot, holder
 
 
-def _visible_in_database(request: Request, caller: Caller, person_id: int) -> bool:
+def _visible_in_database(engine: Engine, caller: Caller, person_id: int) -> bool:
     """Whether the person exists and the caller may see them (county; case workers: graduates
     only), by the same rule as the records routes."""
     query = select(Person.id).where(Person.id == person_id, caller.person_condition())
     try:
-        with request.app.state.engine.connect() as connection:  # Core: no ORM session
+        with engine.connect() as connection:  # Core: no ORM session
             return connection.execute(query).first() is not None
     except SQLAlchemyError:
         raise UnavailableError("the database is unavailable", DATABASE_DOWN_ZH) from None

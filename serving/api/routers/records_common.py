@@ -1,4 +1,4 @@
-"""What the records routers share: sessions, id and filter parameters, the roles allowed, and
+"""What the records routers share: id and filter parameters, the roles allowed, and
 the API page of a domain page.
 
 Roles (docs/api.md "Records", from the access policy ``matching.access``): persons and
@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Protocol, TypeVar
 
-from fastapi import Depends, Query, Request
-from sqlalchemy.orm import Session, sessionmaker
+from fastapi import Query
 
 from matching import codes
 from matching.access import ROLES_FOR, Act
@@ -31,12 +30,6 @@ COURSE_WRITERS = ("admin",)
 SEARCH_PATTERN = r"^[^\x00-\x1f\x7f]*$"
 
 
-def get_sessions(request: Request) -> sessionmaker[Session]:
-    sessions: sessionmaker[Session] = request.app.state.sessions
-    return sessions
-
-
-Sessions = Annotated[sessionmaker[Session], Depends(get_sessions)]
 ForeignId = Annotated[IdText | None, Query()]
 SearchText = Annotated[
     str | None,

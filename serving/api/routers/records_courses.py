@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query
 
 from matching import records
 from matching.access import Caller
+from serving.api.deps import SessionsDep
 from serving.api.paging import PageNumber, PageSize
 from serving.api.routers.allow_route import AllowRoute
 from serving.api.routers.records_common import (
@@ -18,7 +19,6 @@ from serving.api.routers.records_common import (
     ForeignId,
     OccupationGroup,
     SearchText,
-    Sessions,
     page_out,
 )
 from serving.api.schemas.common import PageOut, RecordId, error_responses
@@ -39,7 +39,7 @@ BaseCode = Annotated[
 )
 def search_courses(
     caller: Reader,
-    sessions: Sessions,
+    sessions: SessionsDep,
     county: Annotated[County | None, Query(description="county code of the base")] = None,
     base_id: ForeignId = None,
     base_code: BaseCode = None,
@@ -69,7 +69,7 @@ def search_courses(
     response_model=CourseRecord,
     responses=error_responses(400, 401, 403, 409, 422),
 )
-def create_course(body: CourseCreate, caller: Writer, sessions: Sessions) -> CourseRecord:
+def create_course(body: CourseCreate, caller: Writer, sessions: SessionsDep) -> CourseRecord:
     """Add a course (a new base code creates the base); validated like a courses import row."""
     with sessions.begin() as session:
         values = body.model_dump(exclude_unset=True)
@@ -82,7 +82,7 @@ def create_course(body: CourseCreate, caller: Writer, sessions: Sessions) -> Cou
     response_model=CourseRecord,
     responses=error_responses(401, 403, 404, 422),
 )
-def read_course(course_id: RecordId, caller: Reader, sessions: Sessions) -> CourseRecord:
+def read_course(course_id: RecordId, caller: Reader, sessions: SessionsDep) -> CourseRecord:
     with sessions() as session:
         return CourseRecord.of(records.get_course(session, course_id))
 
@@ -93,7 +93,7 @@ def read_course(course_id: RecordId, caller: Reader, sessions: Sessions) -> Cour
     responses=error_responses(400, 401, 403, 404, 409, 422),
 )
 def update_course(
-    course_id: RecordId, body: CourseChanges, caller: Writer, sessions: Sessions
+    course_id: RecordId, body: CourseChanges, caller: Writer, sessions: SessionsDep
 ) -> CourseRecord:
     with sessions.begin() as session:
         values = body.model_dump(exclude_unset=True)

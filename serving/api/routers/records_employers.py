@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Query
 
 from matching import records
 from matching.access import Caller
+from serving.api.deps import SessionsDep
 from serving.api.paging import PageNumber, PageSize
 from serving.api.routers.allow_route import AllowRoute
 from serving.api.routers.records_common import (
@@ -20,7 +21,6 @@ from serving.api.routers.records_common import (
     County,
     EmployerKind,
     SearchText,
-    Sessions,
     page_out,
 )
 from serving.api.schemas.common import PageOut, RecordId, error_responses
@@ -40,7 +40,7 @@ CreditCode = Annotated[
 )
 def search_employers(
     caller: Reader,
-    sessions: Sessions,
+    sessions: SessionsDep,
     county: Annotated[County | None, Query(description="county code")] = None,
     kind: Annotated[EmployerKind | None, Query()] = None,
     name: SearchText = None,
@@ -61,7 +61,7 @@ def search_employers(
     response_model=EmployerRecord,
     responses=error_responses(400, 401, 403, 409, 422),
 )
-def create_employer(body: EmployerCreate, caller: Writer, sessions: Sessions) -> EmployerRecord:
+def create_employer(body: EmployerCreate, caller: Writer, sessions: SessionsDep) -> EmployerRecord:
     """Register an employer; validated exactly like one row of an employers import."""
     with sessions.begin() as session:
         values = body.model_dump(exclude_unset=True)
@@ -74,7 +74,7 @@ def create_employer(body: EmployerCreate, caller: Writer, sessions: Sessions) ->
     response_model=EmployerRecord,
     responses=error_responses(401, 403, 404, 422),
 )
-def read_employer(employer_id: RecordId, caller: Reader, sessions: Sessions) -> EmployerRecord:
+def read_employer(employer_id: RecordId, caller: Reader, sessions: SessionsDep) -> EmployerRecord:
     with sessions() as session:
         return EmployerRecord.of(records.get_employer(session, employer_id))
 
@@ -85,7 +85,7 @@ def read_employer(employer_id: RecordId, caller: Reader, sessions: Sessions) -> 
     responses=error_responses(400, 401, 403, 404, 409, 422),
 )
 def update_employer(
-    employer_id: RecordId, body: EmployerChanges, caller: Writer, sessions: Sessions
+    employer_id: RecordId, body: EmployerChanges, caller: Writer, sessions: SessionsDep
 ) -> EmployerRecord:
     with sessions.begin() as session:
         values = body.model_dump(exclude_unset=True)

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Path, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Path, UploadFile
 
 from matching.access import Caller
 from matching.imports import SPECS
 from matching.records import import_upload
-from matching.settings import Settings
+from serving.api.deps import SessionsDep, SettingsDep
 from serving.api.routers.allow_route import AllowRoute
-from serving.api.routers.records_common import PERSON_WRITERS, Sessions
+from serving.api.routers.records_common import PERSON_WRITERS
 from serving.api.schemas.common import OneOf, error_responses
 from serving.api.schemas.imports import ImportAnswer
 from serving.api.security import require_roles
@@ -40,13 +40,12 @@ def upload_import(
     entity: Entity,
     file: Annotated[UploadFile, File(description=".csv (UTF-8, GBK or UTF-16) or .xlsx")],
     caller: Uploader,
-    sessions: Sessions,
-    request: Request,
+    sessions: SessionsDep,
+    settings: SettingsDep,
 ) -> ImportAnswer:
     """Import the file as ``jobmatch import`` does: valid rows are upserted by natural key,
     every problem is listed (a file that cannot be read at all answers 422, one over a size
     limit of ``matching.imports.limits`` 413)."""
-    settings: Settings = request.app.state.settings
     outcome = import_upload(
         sessions,
         entity,

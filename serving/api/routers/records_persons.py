@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Query
 
 from matching import records
 from matching.access import Caller
+from serving.api.deps import SessionsDep
 from serving.api.paging import PageNumber, PageSize
 from serving.api.routers.allow_route import AllowRoute
 from serving.api.routers.records_common import (
@@ -22,7 +23,6 @@ from serving.api.routers.records_common import (
     DisabilityLevel,
     EmploymentStatus,
     SearchText,
-    Sessions,
     Sex,
     page_out,
 )
@@ -41,7 +41,7 @@ Writer = Annotated[Caller, Depends(require_roles(*PERSON_WRITERS))]
 )
 def search_persons(
     caller: Reader,
-    sessions: Sessions,
+    sessions: SessionsDep,
     county: Annotated[County | None, Query(description="county code")] = None,
     disability_category: Annotated[DisabilityCategory | None, Query()] = None,
     disability_level: Annotated[DisabilityLevel | None, Query()] = None,
@@ -73,7 +73,7 @@ def search_persons(
     response_model=PersonRecord,
     responses=error_responses(400, 401, 403, 409, 422),
 )
-def create_person(body: PersonCreate, caller: Writer, sessions: Sessions) -> PersonRecord:
+def create_person(body: PersonCreate, caller: Writer, sessions: SessionsDep) -> PersonRecord:
     """Register a person; validated exactly like one row of a persons import. A counselor may
     register persons of their own county only (403)."""
     with sessions.begin() as session:
@@ -87,7 +87,7 @@ def create_person(body: PersonCreate, caller: Writer, sessions: Sessions) -> Per
     response_model=PersonRecord,
     responses=error_responses(401, 403, 404, 422),
 )
-def read_person(person_id: RecordId, caller: Reader, sessions: Sessions) -> PersonRecord:
+def read_person(person_id: RecordId, caller: Reader, sessions: SessionsDep) -> PersonRecord:
     with sessions() as session:
         return PersonRecord.of(records.get_person(session, person_id, caller))
 
@@ -98,7 +98,7 @@ def read_person(person_id: RecordId, caller: Reader, sessions: Sessions) -> Pers
     responses=error_responses(400, 401, 403, 404, 409, 422),
 )
 def update_person(
-    person_id: RecordId, body: PersonChanges, caller: Writer, sessions: Sessions
+    person_id: RecordId, body: PersonChanges, caller: Writer, sessions: SessionsDep
 ) -> PersonRecord:
     """Change the fields sent; the whole row is validated again as an import would. Moving a
     person to another county is refused for a counselor (403)."""
@@ -118,7 +118,7 @@ def update_person(
 def list_assessments(
     person_id: RecordId,
     caller: Reader,
-    sessions: Sessions,
+    sessions: SessionsDep,
     page: PageNumber = 1,
     page_size: PageSize = records.DEFAULT_PAGE_SIZE,
 ) -> PageOut[AssessmentRecord]:
@@ -135,7 +135,7 @@ def list_assessments(
     responses=error_responses(400, 401, 403, 404, 409, 422),
 )
 def create_assessment(
-    person_id: RecordId, body: AssessmentCreate, caller: Writer, sessions: Sessions
+    person_id: RecordId, body: AssessmentCreate, caller: Writer, sessions: SessionsDep
 ) -> AssessmentRecord:
     """Record an assessment of the person; validated like an assessments import row."""
     with sessions.begin() as session:
@@ -155,7 +155,7 @@ def create_assessment(
     responses=error_responses(401, 403, 404, 422),
 )
 def read_assessment(
-    assessment_id: RecordId, caller: Reader, sessions: Sessions
+    assessment_id: RecordId, caller: Reader, sessions: SessionsDep
 ) -> AssessmentRecord:
     with sessions() as session:
         return AssessmentRecord.of(records.get_assessment(session, assessment_id, caller))
@@ -167,7 +167,7 @@ def read_assessment(
     responses=error_responses(400, 401, 403, 404, 409, 422),
 )
 def update_assessment(
-    assessment_id: RecordId, body: AssessmentChanges, caller: Writer, sessions: Sessions
+    assessment_id: RecordId, body: AssessmentChanges, caller: Writer, sessions: SessionsDep
 ) -> AssessmentRecord:
     with sessions.begin() as session:
         values = body.model_dump(exclude_unset=True)

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Query
 
 from matching import records
 from matching.access import Caller
+from serving.api.deps import SessionsDep
 from serving.api.paging import PageNumber, PageSize
 from serving.api.routers.allow_route import AllowRoute
 from serving.api.routers.records_common import (
@@ -21,7 +22,6 @@ from serving.api.routers.records_common import (
     ForeignId,
     OccupationGroup,
     SearchText,
-    Sessions,
     VacancyChannel,
     VacancyStatus,
     WorkMode,
@@ -41,7 +41,7 @@ Writer = Annotated[Caller, Depends(require_roles(*CATALOG_WRITERS))]
 )
 def search_vacancies(
     caller: Reader,
-    sessions: Sessions,
+    sessions: SessionsDep,
     county: Annotated[County | None, Query(description="county code of the workplace")] = None,
     occupation: OccupationGroup = None,
     status: Annotated[VacancyStatus | None, Query()] = None,
@@ -77,7 +77,7 @@ def search_vacancies(
     response_model=VacancyRecord,
     responses=error_responses(400, 401, 403, 409, 422),
 )
-def create_vacancy(body: VacancyCreate, caller: Writer, sessions: Sessions) -> VacancyRecord:
+def create_vacancy(body: VacancyCreate, caller: Writer, sessions: SessionsDep) -> VacancyRecord:
     """Post a vacancy of a stored employer (by credit code); validated like an import row."""
     with sessions.begin() as session:
         values = body.model_dump(exclude_unset=True)
@@ -90,7 +90,7 @@ def create_vacancy(body: VacancyCreate, caller: Writer, sessions: Sessions) -> V
     response_model=VacancyRecord,
     responses=error_responses(401, 403, 404, 422),
 )
-def read_vacancy(vacancy_id: RecordId, caller: Reader, sessions: Sessions) -> VacancyRecord:
+def read_vacancy(vacancy_id: RecordId, caller: Reader, sessions: SessionsDep) -> VacancyRecord:
     with sessions() as session:
         return VacancyRecord.of(records.get_vacancy(session, vacancy_id))
 
@@ -101,7 +101,7 @@ def read_vacancy(vacancy_id: RecordId, caller: Reader, sessions: Sessions) -> Va
     responses=error_responses(400, 401, 403, 404, 409, 422),
 )
 def update_vacancy(
-    vacancy_id: RecordId, body: VacancyChanges, caller: Writer, sessions: Sessions
+    vacancy_id: RecordId, body: VacancyChanges, caller: Writer, sessions: SessionsDep
 ) -> VacancyRecord:
     with sessions.begin() as session:
         values = body.model_dump(exclude_unset=True)

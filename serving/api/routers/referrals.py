@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Path, Request
+from fastapi import APIRouter, Body, Depends, Path
 from sqlalchemy.orm import Session
 
 from matching.access import ROLES_FOR, Act, Caller
@@ -26,7 +26,7 @@ from matching.referral_flow import (
     person_referrals,
     referral_view,
 )
-from matching.settings import Settings
+from serving.api.deps import SessionsDep, SettingsDep
 from serving.api.paging import PageNumber, PageSize
 from serving.api.schemas.common import IdText, PersonId, error_responses
 from serving.api.schemas.referrals import (
@@ -72,7 +72,10 @@ def new_referral(body: ReferralRequest) -> NewReferral:
     responses=error_responses(400, 401, 403, 404, 409, texts=REFERRAL_STATUS_TEXT),
 )
 def create(
-    request: Request, body: Annotated[ReferralRequest, Body()], caller: Writers
+    body: Annotated[ReferralRequest, Body()],
+    caller: Writers,
+    settings: SettingsDep,
+    sessions: SessionsDep,
 ) -> ReferralDetail:
     """Refer a person to a vacancy or a course; the answer is the referral with its first event.
 
@@ -84,9 +87,8 @@ def create(
         raise ForbiddenError(
             "a fair organiser records fair contacts only (source 'fair')", FAIR_ONLY_ZH
         )
-    settings: Settings = request.app.state.settings
     new = new_referral(body)
-    with request.app.state.sessions.begin() as session:
+    with sessions.begin() as session:
         referral = create_referral(
             session,
             new,
@@ -115,9 +117,9 @@ def accept_into_ledger(
     response_model=ReferralDetail,
     responses=error_responses(401, 403, 404, texts=REFERRAL_STATUS_TEXT),
 )
-def read(request: Request, referral_id: ReferralId, caller: Readers) -> ReferralDetail:
+def read(sessions: SessionsDep, referral_id: ReferralId, caller: Readers) -> ReferralDetail:
     """One referral with every stage it reached."""
-    with request.app.state.sessions() as session:
+    with sessions() as session:
         return referral_detail(referral_view(session, referral_id, caller))
 
 
@@ -127,7 +129,7 @@ def read(request: Request, referral_id: ReferralId, caller: Readers) -> Referral
     responses=error_responses(400, 401, 403, 404, 409, texts=REFERRAL_STATUS_TEXT),
 )
 def change_stage(
-    request: Request,
+    sessions: SessionsDep,
     referral_id: ReferralId,
     body: Annotated[StageRequest, Body()],
     caller: Readers,
@@ -141,7 +143,7 @@ def change_stage(
         refusal_reason=body.refusal_reason if isinstance(body, StageClose) else None,
         note=body.note,
     )
-    with request.app.state.sessions.begin() as session:
+    with sessions.begin() as session:
         advance_referral(
             session,
             referral_id,
@@ -158,14 +160,14 @@ def change_stage(
     responses=error_responses(401, 403, 404, texts=REFERRAL_STATUS_TEXT),
 )
 def list_for_person(
-    request: Request,
+    sessions: SessionsDep,
     person_id: PersonId,
     caller: Readers,
     page: PageNumber = 1,
     page_size: PageSize = DEFAULT_PAGE_SIZE,
 ) -> ReferralList:
     """A person's referrals, newest first (without their events)."""
-    with request.app.state.sessions() as session:
+    with sessions() as session:
         found = person_referrals(session, person_id, caller, page=page, page_size=page_size)
     return ReferralList(
         person_id=person_id,

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from matching.access import ROLES_FOR, Act, Caller
 from matching.storage import Person, append_audit
 from serving.api.auth_audit import clean
+from serving.api.deps import SessionsDep
 from serving.api.schemas.common import PersonId, error_responses
 from serving.api.schemas.referrals import REFERRAL_STATUS_TEXT
 from serving.api.security import require_roles
@@ -56,14 +57,14 @@ class Revealed(BaseModel):
     responses=error_responses(400, 401, 403, 404, texts=REFERRAL_STATUS_TEXT),
 )
 def reveal(
-    request: Request,
+    sessions: SessionsDep,
     response: Response,
     person_id: PersonId,
     body: RevealRequest,
     caller: Annotated[Caller, Depends(require_roles(*REVEAL_ROLES))],
 ) -> Revealed:
     """The person's full ID and certificate numbers; audited with the reason."""
-    with request.app.state.sessions.begin() as session:
+    with sessions.begin() as session:
         person = caller.require(Act.REVEAL, session.get(Person, person_id), person_id)
         append_audit(
             session,
