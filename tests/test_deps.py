@@ -24,7 +24,7 @@ from tests.api_models import city_context
 
 ROOT = Path(__file__).resolve().parent.parent
 # Where routes and the work behind them live: they say what they need in their signatures.
-NO_APP_STATE = ("serving/api/routers", "serving/services", "serving/runtime")
+NO_APP_STATE = ("serving/api/routers", "serving/services", "serving/runtime", "serving/pages")
 
 
 def app_state_reads(root: Path = ROOT, folders: tuple[str, ...] = NO_APP_STATE) -> list[str]:

@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from matching.accounts import revoke_tokens
 from matching.errors import ForbiddenError
+from serving.api.deps import SessionsDep, SettingsDep
 from serving.api.password_login import password_login
 from serving.api.tokens import issue_token
 from serving.pages.session import (
@@ -25,7 +26,6 @@ from serving.pages.session import (
     page_caller,
     safe_next,
     set_session,
-    settings_of,
 )
 from serving.pages.templating import render
 
@@ -69,6 +69,7 @@ def login_form(
 @router.post("/login")
 def login(
     request: Request,
+    settings: SettingsDep,
     username: Annotated[str, Form(max_length=200)] = "",
     password: Annotated[str, Form(max_length=1000)] = "",
     csrf_token: Annotated[str, Form(max_length=200)] = "",
@@ -96,15 +97,16 @@ def login(
         return _login_page(request, next_path=next, username=username,
                            errors={"password": message}, status_code=status)  # fmt: skip
     response = RedirectResponse(safe_next(next), status_code=303)
-    set_session(request, response, issue_token(outcome.user, settings_of(request)))
+    token = issue_token(outcome.user, settings)
+    set_session(request, response, token, settings.session_max_minutes * 60)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
     return response
 
 
 @router.post("/logout")
-def logout(request: Request, caller: PageCaller, form: CheckedForm) -> Response:
+def logout(caller: PageCaller, form: CheckedForm, sessions: SessionsDep) -> Response:
     """End every session of the user (as the API's logout does) and forget the cookie."""
-    with request.app.state.sessions.begin() as session:
+    with sessions.begin() as session:
         revoke_tokens(session, caller.username, actor=caller.username)
     response = RedirectResponse("/login?out=1", status_code=303)
     clear_session(response)
@@ -112,7 +114,7 @@ def logout(request: Request, caller: PageCaller, form: CheckedForm) -> Response:
 
 
 @router.post("/preferences/large-type")
-async def large_type(request: Request) -> Response:
+async def large_type(request: Request, settings: SettingsDep, sessions: SessionsDep) -> Response:
     """Switch large type on or off (remembered for a year in this browser). The form carries
     the session's CSRF token, or the login page's before a login."""
     form = await request.form()
@@ -120,7 +122,7 @@ async def large_type(request: Request) -> Response:
     sent_text = sent if isinstance(sent, str) else None
     if not login_csrf_ok(request, sent_text):
         # A logged-in page's form: its CSRF token must match the session's.
-        await run_in_threadpool(page_caller, request)
+        await run_in_threadpool(page_caller, request, settings, sessions)
         expected = getattr(request.state, "csrf", "")
         if not sent_text or not hmac.compare_digest(sent_text, expected):
             raise ForbiddenError("CSRF token missing or wrong", CSRF_REFUSED_ZH)

@@ -20,6 +20,7 @@ from matching.errors import ValidationError
 from matching.pages import Page
 from matching.storage import Assessment
 from matching.validators import mask_certificate, mask_resident_id
+from serving.api.deps import SessionsDep
 from serving.api.schemas.common import RecordId
 from serving.api.schemas.persons import PersonRecord
 from serving.pages.session import CheckedForm, PageCaller
@@ -67,6 +68,7 @@ def search_page(
 def person_search(
     request: Request,
     caller: PageCaller,
+    sessions: SessionsDep,
     q: Annotated[str, Query(max_length=100)] = "",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
@@ -76,20 +78,22 @@ def person_search(
         return search_page(request, caller)
     if looks_like_number(q):
         return search_page(request, caller, errors={"q": NUMBER_BY_FORM_ZH})
-    with request.app.state.sessions() as session:
+    with sessions() as session:
         found = by_name(session, q, caller, page)
     return search_page(request, caller, q=q, found=found)
 
 
 @router.post("/persons")
-def person_search_form(request: Request, caller: PageCaller, form: CheckedForm) -> Response:
+def person_search_form(
+    request: Request, caller: PageCaller, form: CheckedForm, sessions: SessionsDep
+) -> Response:
     """The search form: a name goes on to the bookmarkable search; a whole ID or certificate
     number is looked up exactly here, and the answer shows it masked only."""
     q = form.get("q", "").strip()[:100]
     if not looks_like_number(q):
         return RedirectResponse(f"/persons?q={quote(q)}" if q else "/persons", status_code=303)
     try:
-        with request.app.state.sessions() as session:
+        with sessions() as session:
             found = by_number(session, q, caller)
     except ValidationError as error:
         return search_page(request, caller, errors={"q": error.message_zh})
@@ -124,7 +128,9 @@ def person_context(session: Any, person_id: int, caller: Caller) -> dict[str, An
 
 
 @router.get("/persons/{person_id}")
-def person_page(request: Request, caller: PageCaller, person_id: RecordId) -> Response:
-    with request.app.state.sessions() as session:
+def person_page(
+    request: Request, caller: PageCaller, sessions: SessionsDep, person_id: RecordId
+) -> Response:
+    with sessions() as session:
         context = person_context(session, person_id, caller)
     return render(request, "person.html", context, caller=caller)

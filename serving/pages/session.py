@@ -30,6 +30,7 @@ from matching.access import Caller
 from matching.errors import AuthError, ForbiddenError
 from matching.settings import Settings
 from matching.storage import User
+from serving.api.deps import SessionsDep, SettingsDep
 from serving.api.security import caller_of
 from serving.api.tokens import decode_token, issue_token
 
@@ -49,12 +50,7 @@ class LoginRequired(Exception):
         self.message_zh = message_zh
 
 
-def settings_of(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-def page_caller(request: Request) -> Caller:
+def page_caller(request: Request, settings: SettingsDep, sessions: SessionsDep) -> Caller:
     """The logged-in caller of a page; ``LoginRequired`` (a redirect) when there is none. Renews
     the token when it is old enough (``renewed_token`` on the request's state)."""
     token = request.cookies.get(SESSION_COOKIE)
@@ -66,17 +62,17 @@ def page_caller(request: Request) -> Caller:
         detail: dict[str, str] = error.detail if isinstance(error.detail, dict) else {}
         raise LoginRequired(detail.get("message_zh")) from None
     request.state.page_caller = caller
-    settings = settings_of(request)
     claims = decode_token(token, settings)
     request.state.csrf = csrf_token(settings, claims.user_id, claims.version, claims.auth_time)
     if datetime.now(UTC) - claims.issued > RENEW_AFTER:
-        with request.app.state.sessions() as session:
+        with sessions() as session:
             user = session.get(User, caller.user_id)
         try:
             if user is not None:
                 request.state.renewed_token = issue_token(
                     user, settings, auth_time=claims.auth_time
                 )
+                request.state.session_seconds = settings.session_max_minutes * 60
         except AuthError:  # past the maximum session age: this token runs out, then log in
             pass
     return caller
@@ -113,12 +109,12 @@ def login_csrf_ok(request: Request, sent: str | None) -> bool:
     return bool(cookie and sent and hmac.compare_digest(cookie, sent))
 
 
-def set_session(request: Request, response: Response, token: str) -> None:
-    settings = settings_of(request)
+def set_session(request: Request, response: Response, token: str, seconds: int) -> None:
+    """The session cookie, kept by the browser ``seconds`` (the maximum session age)."""
     response.set_cookie(
         SESSION_COOKIE,
         token,
-        max_age=settings.session_max_minutes * 60,
+        max_age=seconds,
         httponly=True,
         samesite="strict",
         secure=request.url.scheme == "https",
@@ -134,7 +130,7 @@ def finish(request: Request, response: Response) -> Response:
     """Set a renewed session token, if the request earned one, on the page's response."""
     renewed = getattr(request.state, "renewed_token", None)
     if renewed:
-        set_session(request, response, renewed)
+        set_session(request, response, renewed, request.state.session_seconds)
     return response
 
 
