@@ -12,12 +12,20 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
-from serving.pages import home, login, persons
+from serving.pages import home, imports, ledger_forms, ledgers, login, persons, reveal
 from serving.pages.headers import PageHeaders
 from serving.pages.session import LoginRequired, login_redirect
 from serving.pages.templating import STATIC_DIR
 
-ROUTERS = (login.router, home.router, persons.router)
+ROUTERS = (
+    login.router,
+    home.router,
+    persons.router,
+    reveal.router,
+    ledgers.router,
+    ledger_forms.router,
+    imports.router,
+)
 
 
 def install_pages(app: FastAPI) -> None:

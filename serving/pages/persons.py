@@ -15,7 +15,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from matching import records
-from matching.access import Caller
+from matching.access import Act, Caller
 from matching.errors import ValidationError
 from matching.pages import Page
 from matching.storage import Assessment
@@ -25,6 +25,7 @@ from serving.api.schemas.common import RecordId
 from serving.api.schemas.persons import PersonRecord
 from serving.pages.session import CheckedForm, PageCaller
 from serving.pages.templating import render
+from serving.services.reveal import REASON_RULE_ZH, REVEAL_ROLES
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 20
@@ -73,6 +74,7 @@ def person_search(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
     """Search by name (bookmarkable). A number never travels in a URL: the form posts it."""
+    caller.require_act(Act.READ)
     q = q.strip()
     if not q:
         return search_page(request, caller)
@@ -89,6 +91,7 @@ def person_search_form(
 ) -> Response:
     """The search form: a name goes on to the bookmarkable search; a whole ID or certificate
     number is looked up exactly here, and the answer shows it masked only."""
+    caller.require_act(Act.READ)
     q = form.get("q", "").strip()[:100]
     if not looks_like_number(q):
         return RedirectResponse(f"/persons?q={quote(q)}" if q else "/persons", status_code=303)
@@ -127,10 +130,18 @@ def person_context(session: Any, person_id: int, caller: Caller) -> dict[str, An
     }
 
 
+def reveal_form(caller: Caller) -> dict[str, Any]:
+    """What the person page needs for its reveal form (``serving.pages.reveal``): none for a
+    role that may not reveal."""
+    return {"may_reveal": caller.role in REVEAL_ROLES, "reason_rule_zh": REASON_RULE_ZH}
+
+
 @router.get("/persons/{person_id}")
 def person_page(
     request: Request, caller: PageCaller, sessions: SessionsDep, person_id: RecordId
 ) -> Response:
+    caller.require_act(Act.READ)  # as the API's person routes: analysts, organisers 403
     with sessions() as session:
         context = person_context(session, person_id, caller)
+    context |= reveal_form(caller)
     return render(request, "person.html", context, caller=caller)

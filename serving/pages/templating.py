@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from matching.access import Caller
+from matching.access import ROLES_FOR, Act, Caller
 from matching.codes import ALL_CODE_LISTS, COUNTIES, USER_ROLES
 from serving.pages.session import LARGE_TYPE_COOKIE, finish
 
@@ -37,6 +37,8 @@ ALL_ROLES = frozenset(USER_ROLES.codes)
 MENU: tuple[MenuItem, ...] = (
     MenuItem("/", "首页", ALL_ROLES),
     MenuItem("/persons", "求职登记人员", frozenset({"counselor", "case_worker", "admin"})),
+    MenuItem("/ledgers", "离校不断线", frozenset({"case_worker", "admin"})),
+    MenuItem("/imports", "数据导入", frozenset(ROLES_FOR[Act.EDIT])),
 )
 
 
