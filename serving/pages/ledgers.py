@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 
 from matching import ledgers, records
 from matching.access import Act, Caller
-from matching.codes import GRADUATE_STATUSES
-from matching.errors import ConflictError, ValidationError
+from matching.codes import GRADUATE_DEGREES, GRADUATE_STATUSES
+from matching.errors import ConflictError, NotFoundError, ValidationError
+from matching.ledgers import OPENING_STATUSES
 from matching.storage.ledgers import GraduateLedger
 from serving.api.routers.ledger_support import XlsxResponse, writing, xlsx
 from serving.api.schemas.common import RecordId
@@ -80,9 +81,7 @@ def ledger_of(session: Session, person_ids: list[int]) -> dict[int, int]:
     return {person_id: ledger_id for person_id, ledger_id in rows}
 
 
-def new_ledger_page(
-    request: Request, caller: Caller, q: str, errors: dict[str, str] | None = None
-) -> Response:
+def find_page(request: Request, caller: Caller, q: str) -> Response:
     found: list[PersonRecord] = []
     existing: dict[int, int] = {}
     if q:
@@ -92,31 +91,74 @@ def new_ledger_page(
             people = [p for p in result.items if p.is_graduate or p.employment_status == "studying"]
             found = [PersonRecord.of(p) for p in people]
             existing = ledger_of(session, [p.id for p in people])
-    context = {"q": q, "found": found, "existing": existing, "errors": errors or {}}
-    status = 409 if errors else 200
-    return render(request, "ledger_new.html", context, caller=caller, status_code=status)
+    context = {"q": q, "found": found, "existing": existing}
+    return render(request, "ledger_find.html", context, caller=caller)
+
+
+OPEN_FIELDS = ("degree", "status", "school", "major", "graduation_year", "needs")
+
+
+def open_page(
+    request: Request,
+    caller: Caller,
+    person_id: int,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    with request.app.state.sessions() as session:
+        person = PersonRecord.of(records.get_person(session, person_id, caller))
+    context = {
+        "person": person,
+        "values": values or {},
+        "errors": errors or {},
+        "degrees": [(c.code, c.zh) for c in GRADUATE_DEGREES],
+        "statuses": [(c.code, c.zh) for c in GRADUATE_STATUSES if c.code in OPENING_STATUSES],
+    }
+    return render(request, "ledger_new.html", context, caller=caller, status_code=status_code)
 
 
 @router.get("/ledgers/new")
-def new_ledger(request: Request, caller: LedgerStaff, q: str = "") -> Response:
-    """Find a graduate or student by name to open their ledger (defaults from their record)."""
-    return new_ledger_page(request, caller, q.strip()[:100])
+def new_ledger(
+    request: Request, caller: LedgerStaff, q: str = "", person_id: int | None = None
+) -> Response:
+    """Find a graduate or student by name, then open their ledger (blank fields: their record)."""
+    if person_id is None:
+        return find_page(request, caller, q.strip()[:100])
+    return open_page(request, caller, person_id)
 
 
 @router.post("/ledgers/new")
 def open_ledger(request: Request, caller: LedgerStaff, form: CheckedForm) -> Response:
-    q = form.get("q", "").strip()[:100]
     try:
         person_id = int(form.get("person_id", ""))
     except ValueError:
-        return new_ledger_page(request, caller, q, {"q": "请先查找并选择一名毕业生"})
+        raise NotFoundError("no person chosen", "请先查找并选择一名毕业生") from None
+    values = {name: form.get(name, "")[:2000] for name in OPEN_FIELDS}
+    sent: dict[str, Any] = {name: value.strip() or None for name, value in values.items()}
     try:
+        if sent["graduation_year"] is not None:
+            sent["graduation_year"] = year(sent["graduation_year"])
         with writing(request) as session:
-            ledger = ledgers.open_ledger(session, caller, person_id=person_id)
+            ledger = ledgers.open_ledger(session, caller, person_id=person_id, **sent)
             ledger_id = ledger.id
     except (ValidationError, ConflictError) as error:
-        return new_ledger_page(request, caller, q, {"q": error.message_zh})
+        field = error.field if error.field in OPEN_FIELDS else "person"
+        status = 422 if isinstance(error, ValidationError) else 409
+        errors = {field: error.message_zh}
+        return open_page(request, caller, person_id, values, errors, status)
     return RedirectResponse(f"/ledgers/{ledger_id}?saved=opened", status_code=303)
+
+
+def year(text: str) -> int:
+    if text.isdigit() and len(text) == 4:
+        return int(text)
+    raise ValidationError(
+        "bad_year",
+        "graduation_year must be a year",
+        "请填写四位数的年份，例如 2025",
+        "graduation_year",
+    )
 
 
 @router.get("/ledgers/{ledger_id}")
