@@ -63,8 +63,13 @@ def test_a_follow_up_a_plan_and_a_status_move_through_the_forms(city: City) -> N
     page = client.get(f"/ledgers/{ledger_id}")
     assert page.status_code == 200 and "一人一策台账" in page.text
     csrf = page_csrf(client)
-    form = {"csrf_token": csrf, "fu_contacted_on": date.today().isoformat(),
-            "fu_channel": "phone", "fu_action": "电话了解求职意向", "fu_result": "愿意参加招聘会"}  # fmt: skip
+    form = {
+        "csrf_token": csrf,
+        "fu_contacted_on": date.today().isoformat(),
+        "fu_channel": "phone",
+        "fu_action": "电话了解求职意向",
+        "fu_result": "愿意参加招聘会",
+    }
     answer = client.post(f"/ledgers/{ledger_id}/follow-ups", data=form, follow_redirects=False)
     assert answer.status_code == 303 and answer.headers["location"].endswith("saved=follow_up")
     shown = client.get(answer.headers["location"]).text
@@ -182,8 +187,8 @@ def test_a_ledger_is_opened_for_a_graduate_who_has_none(city: City) -> None:
     found = client.get("/ledgers/new", params={"q": name}).text
     assert f'href="/ledgers/new?person_id={person_id}"' in found
     assert "建立台账" in client.get("/ledgers/new", params={"person_id": person_id}).text
-    form = {"csrf_token": page_csrf(client), "person_id": str(person_id), "degree": "",
-            "status": "", "school": "", "major": "", "graduation_year": "", "needs": ""}  # fmt: skip
+    blank = dict.fromkeys(("degree", "status", "school", "major", "graduation_year", "needs"), "")
+    form = {"csrf_token": page_csrf(client), "person_id": str(person_id)} | blank
     answer = client.post("/ledgers/new", data=form)  # the record has no degree: say so
     assert answer.status_code in (409, 422) and 'id="f-degree-error"' in answer.text
     form["degree"] = "bachelor"
