@@ -28,7 +28,7 @@ REASON_MAX = 200
 _BLANK = r"[^\S\x00-\x1f\x7f]"
 _MARK = r"[^\s\x00-\x1f\x7f]"
 REASON_PATTERN = rf"^{_BLANK}*(?:{_MARK}{_BLANK}*){{{REASON_MIN},}}$"
-REASON_RULE_ZH = f"请填写查看原因：{REASON_MIN}至{REASON_MAX}个字（例如：办理社保补贴核对身份）"
+REASON_RULE_ZH = f"请填写查看原因：至少{REASON_MIN}个字，最多{REASON_MAX}个字"
 
 
 class RevealRequest(BaseModel):

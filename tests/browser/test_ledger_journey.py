@@ -60,6 +60,8 @@ def test_case_worker_follows_a_graduate_up(page: Page) -> None:
         page.get_by_role("link", name="导出台账（Excel）").click()
     assert re.search(r"\.xlsx$", download.value.suggested_filename)
     workbook = load_workbook(BytesIO(Path(download.value.path()).read_bytes()))
-    cells = [str(c.value) for sheet in workbook for row in sheet.iter_rows() for c in row if c.value]
+    cells = [
+        str(c.value) for sheet in workbook for row in sheet.iter_rows() for c in row if c.value
+    ]
     assert any(name in cell for cell in cells)
     assert any("电话了解求职意向" in cell for cell in cells)
