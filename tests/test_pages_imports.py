@@ -46,7 +46,8 @@ def upload(
     client: TestClient, entity: str, name: str, content: bytes, csrf: str | None = None
 ) -> Response:
     form = {"entity": entity, "csrf_token": page_csrf(client) if csrf is None else csrf}
-    return client.post("/imports", data=form, files={"file": (name, content)})
+    answer: Response = client.post("/imports", data=form, files={"file": (name, content)})
+    return answer
 
 
 def test_a_counselor_sees_the_entities_of_the_county_and_their_templates(city: City) -> None:

@@ -40,7 +40,10 @@ def post_reveal(
     client: TestClient, person_id: int, reason: str, csrf: str | None = None
 ) -> Response:
     form = {"reason": reason, "csrf_token": page_csrf(client) if csrf is None else csrf}
-    return client.post(f"/persons/{person_id}/reveal", data=form, follow_redirects=False)
+    answer: Response = client.post(
+        f"/persons/{person_id}/reveal", data=form, follow_redirects=False
+    )
+    return answer
 
 
 def test_the_full_numbers_once_on_the_answer_audited_and_masked_everywhere_else(

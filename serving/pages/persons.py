@@ -25,7 +25,7 @@ from serving.api.schemas.common import RecordId
 from serving.api.schemas.persons import PersonRecord
 from serving.pages.session import CheckedForm, PageCaller
 from serving.pages.templating import render
-from serving.services.reveal import REASON_RULE_ZH, REVEAL_ROLES
+from serving.services.reveal import REVEAL_ROLES
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 20
@@ -133,7 +133,7 @@ def person_context(session: Any, person_id: int, caller: Caller) -> dict[str, An
 def reveal_form(caller: Caller) -> dict[str, Any]:
     """What the person page needs for its reveal form (``serving.pages.reveal``): none for a
     role that may not reveal."""
-    return {"may_reveal": caller.role in REVEAL_ROLES, "reason_rule_zh": REASON_RULE_ZH}
+    return {"may_reveal": caller.role in REVEAL_ROLES}
 
 
 @router.get("/persons/{person_id}")
