@@ -33,6 +33,7 @@ from matching.imports.report import REPORT_HEADERS
 from matching.records import import_upload
 from matching.records.uploads import read_rejects
 from matching.settings import Settings
+from serving.api.deps import SessionsDep, SettingsDep
 from serving.api.schemas.imports import ImportAnswer
 from serving.pages.session import CheckedForm, PageCaller
 from serving.pages.templating import render
@@ -88,6 +89,7 @@ def imports_page(
     answer: ImportAnswer | None = None,
     errors: dict[str, str] | None = None,
     status_code: int = 200,
+    settings: Settings | None = None,
 ) -> Response:
     context: dict[str, Any] = {
         "entities": entities_for(caller),
@@ -98,8 +100,8 @@ def imports_page(
         "shown": SHOWN_REJECTS,
         "report_link": None,
     }
-    if answer is not None and answer.rejected:
-        signature = report_signature(request.app.state.settings, caller, answer.report)
+    if answer is not None and answer.rejected and settings is not None:
+        signature = report_signature(settings, caller, answer.report)
         context["report_link"] = f"/imports/reports/{answer.report}?sig={signature}"
     return render(request, "imports.html", context, caller=caller, status_code=status_code)
 
@@ -132,7 +134,13 @@ def download(ascii_name: str, zh_name: str, kind: str) -> dict[str, str]:
 
 
 @router.post("/imports")
-async def upload(request: Request, caller: Importer, form: CheckedForm) -> Response:
+async def upload(
+    request: Request,
+    caller: Importer,
+    form: CheckedForm,
+    sessions: SessionsDep,
+    settings: SettingsDep,
+) -> Response:
     """Import the uploaded file; problems with the file itself go next to the file field."""
     entity = form.get("entity", "")
     if entity not in {spec.name for spec in entities_for(caller)}:
@@ -142,11 +150,10 @@ async def upload(request: Request, caller: Importer, form: CheckedForm) -> Respo
     if not isinstance(file, UploadFile) or not file.filename:
         errors = {"file": NO_FILE_ZH}
         return imports_page(request, caller, entity=entity, errors=errors, status_code=422)
-    settings: Settings = request.app.state.settings
     try:
         outcome = await run_in_threadpool(
             import_upload,
-            request.app.state.sessions,
+            sessions,
             entity,
             file.file,
             file.filename,
@@ -159,13 +166,12 @@ async def upload(request: Request, caller: Importer, form: CheckedForm) -> Respo
         errors = {"file": error.message_zh}
         return imports_page(request, caller, entity=entity, errors=errors, status_code=status)
     answer = ImportAnswer.of(outcome)
-    return imports_page(request, caller, entity=entity, answer=answer)
+    return imports_page(request, caller, entity=entity, answer=answer, settings=settings)
 
 
 @router.get("/imports/reports/{name}")
-def reject_report(request: Request, caller: Importer, name: str, sig: str = "") -> Response:
+def reject_report(caller: Importer, settings: SettingsDep, name: str, sig: str = "") -> Response:
     """The reject report of the caller's own upload, as CSV (masked, formula-safe)."""
-    settings: Settings = request.app.state.settings
     expected = report_signature(settings, caller, name)
     path = settings.reports_dir / name
     if not (REPORT_NAME.fullmatch(name) and hmac.compare_digest(sig, expected) and path.is_file()):

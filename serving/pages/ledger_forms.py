@@ -15,12 +15,13 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from matching import ledgers
 from matching.access import Act, Caller
 from matching.codes import FOLLOWUP_CHANNELS, GRADUATE_STATUSES, LEDGER_SERVICES
 from matching.errors import ConflictError, ValidationError
+from serving.api.deps import SessionsDep
 from serving.api.routers.ledger_support import writing
 from serving.api.schemas.common import RecordId
 from serving.api.schemas.ledgers import LedgerDetail, ledger_detail
@@ -116,7 +117,12 @@ WRITES: dict[str, Write] = {"follow_up": follow_up, "plan": plan, "status": move
 
 
 def submit(
-    request: Request, caller: Caller, ledger_id: int, name: str, form: dict[str, str]
+    request: Request,
+    sessions: sessionmaker[Session],
+    caller: Caller,
+    ledger_id: int,
+    name: str,
+    form: dict[str, str],
 ) -> Response:
     """Write through the domain and go back to the ledger page; a refusal is shown next to
     its field on the page (status 422 for a malformed value, 409 for one the state refuses)."""
@@ -124,12 +130,12 @@ def submit(
     prefix, fields, fallback = FORMS[name]
     sent = {field: form.get(prefix + field, "")[:2000] for field in fields}
     try:
-        with writing(request) as session:
+        with writing(sessions) as session:
             WRITES[name](session, caller, ledger_id, sent)
     except (ValidationError, ConflictError) as error:
         field = error.field if error.field in fields else fallback
         status = 422 if isinstance(error, ValidationError) else 409
-        with request.app.state.sessions() as session:
+        with sessions() as session:
             detail = ledger_detail(
                 ledgers.ledger_view(session, ledgers.get_ledger(session, caller, ledger_id))
             )
@@ -142,20 +148,32 @@ def submit(
 
 @router.post("/ledgers/{ledger_id}/follow-ups")
 def add_follow_up(
-    request: Request, caller: PageCaller, ledger_id: RecordId, form: CheckedForm
+    request: Request,
+    caller: PageCaller,
+    sessions: SessionsDep,
+    ledger_id: RecordId,
+    form: CheckedForm,
 ) -> Response:
-    return submit(request, caller, ledger_id, "follow_up", form)
+    return submit(request, sessions, caller, ledger_id, "follow_up", form)
 
 
 @router.post("/ledgers/{ledger_id}/actions")
 def add_action(
-    request: Request, caller: PageCaller, ledger_id: RecordId, form: CheckedForm
+    request: Request,
+    caller: PageCaller,
+    sessions: SessionsDep,
+    ledger_id: RecordId,
+    form: CheckedForm,
 ) -> Response:
-    return submit(request, caller, ledger_id, "plan", form)
+    return submit(request, sessions, caller, ledger_id, "plan", form)
 
 
 @router.post("/ledgers/{ledger_id}/status")
 def change_status(
-    request: Request, caller: PageCaller, ledger_id: RecordId, form: CheckedForm
+    request: Request,
+    caller: PageCaller,
+    sessions: SessionsDep,
+    ledger_id: RecordId,
+    form: CheckedForm,
 ) -> Response:
-    return submit(request, caller, ledger_id, "status", form)
+    return submit(request, sessions, caller, ledger_id, "status", form)

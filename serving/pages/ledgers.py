@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from matching import ledgers, records
 from matching.access import Act, Caller
@@ -22,6 +22,7 @@ from matching.codes import GRADUATE_DEGREES, GRADUATE_STATUSES
 from matching.errors import ConflictError, NotFoundError, ValidationError
 from matching.ledgers import OPENING_STATUSES
 from matching.storage.ledgers import GraduateLedger
+from serving.api.deps import SessionsDep
 from serving.api.routers.ledger_support import XlsxResponse, writing, xlsx
 from serving.api.schemas.common import RecordId
 from serving.api.schemas.ledgers import ledger_detail, ledger_item, worklist_item
@@ -47,10 +48,14 @@ PageNumber = Annotated[int, Query(ge=1, le=100_000)]
 
 @router.get("/ledgers")
 def worklist_page(
-    request: Request, caller: LedgerStaff, days: Days = 30, page: PageNumber = 1
+    request: Request,
+    caller: LedgerStaff,
+    sessions: SessionsDep,
+    days: Days = 30,
+    page: PageNumber = 1,
 ) -> Response:
     """离校不断线: graduates without work not contacted for ``days`` days, the longest first."""
-    with request.app.state.sessions() as session:
+    with sessions() as session:
         found = ledgers.worklist(session, caller, days=days, page=page, page_size=PAGE_SIZE)
         items = [worklist_item(entry) for entry in found.items]
     context = {"days": days, "found": found, "items": items}
@@ -59,11 +64,15 @@ def worklist_page(
 
 @router.get("/ledgers/all")
 def all_ledgers(
-    request: Request, caller: LedgerStaff, status: str = "", page: PageNumber = 1
+    request: Request,
+    caller: LedgerStaff,
+    sessions: SessionsDep,
+    status: str = "",
+    page: PageNumber = 1,
 ) -> Response:
     """Every ledger the caller sees, newest first, by status."""
     chosen = status if status in GRADUATE_STATUSES else None
-    with request.app.state.sessions() as session:
+    with sessions() as session:
         found = ledgers.list_ledgers(session, caller, status=chosen, page=page, page_size=PAGE_SIZE)
         items = [ledger_item(row) for row in found.items]
     statuses = [(c.code, c.zh) for c in GRADUATE_STATUSES]
@@ -81,12 +90,14 @@ def ledger_of(session: Session, person_ids: list[int]) -> dict[int, int]:
     return {person_id: ledger_id for person_id, ledger_id in rows}
 
 
-def find_page(request: Request, caller: Caller, q: str) -> Response:
+def find_page(
+    request: Request, sessions: sessionmaker[Session], caller: Caller, q: str
+) -> Response:
     found: list[PersonRecord] = []
     existing: dict[int, int] = {}
     if q:
         filters = records.PersonFilters(name=q)
-        with request.app.state.sessions() as session:
+        with sessions() as session:
             result = records.search_persons(session, filters, caller, page=1, page_size=PAGE_SIZE)
             people = [p for p in result.items if p.is_graduate or p.employment_status == "studying"]
             found = [PersonRecord.of(p) for p in people]
@@ -100,13 +111,14 @@ OPEN_FIELDS = ("degree", "status", "school", "major", "graduation_year", "needs"
 
 def open_page(
     request: Request,
+    sessions: sessionmaker[Session],
     caller: Caller,
     person_id: int,
     values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
-    with request.app.state.sessions() as session:
+    with sessions() as session:
         person = PersonRecord.of(records.get_person(session, person_id, caller))
     context = {
         "person": person,
@@ -120,16 +132,22 @@ def open_page(
 
 @router.get("/ledgers/new")
 def new_ledger(
-    request: Request, caller: LedgerStaff, q: str = "", person_id: int | None = None
+    request: Request,
+    caller: LedgerStaff,
+    sessions: SessionsDep,
+    q: str = "",
+    person_id: int | None = None,
 ) -> Response:
     """Find a graduate or student by name, then open their ledger (blank fields: their record)."""
     if person_id is None:
-        return find_page(request, caller, q.strip()[:100])
-    return open_page(request, caller, person_id)
+        return find_page(request, sessions, caller, q.strip()[:100])
+    return open_page(request, sessions, caller, person_id)
 
 
 @router.post("/ledgers/new")
-def open_ledger(request: Request, caller: LedgerStaff, form: CheckedForm) -> Response:
+def open_ledger(
+    request: Request, caller: LedgerStaff, sessions: SessionsDep, form: CheckedForm
+) -> Response:
     try:
         person_id = int(form.get("person_id", ""))
     except ValueError:
@@ -139,14 +157,14 @@ def open_ledger(request: Request, caller: LedgerStaff, form: CheckedForm) -> Res
     try:
         if sent["graduation_year"] is not None:
             sent["graduation_year"] = year(sent["graduation_year"])
-        with writing(request) as session:
+        with writing(sessions) as session:
             ledger = ledgers.open_ledger(session, caller, person_id=person_id, **sent)
             ledger_id = ledger.id
     except (ValidationError, ConflictError) as error:
         field = error.field if error.field in OPEN_FIELDS else "person"
         status = 422 if isinstance(error, ValidationError) else 409
         errors = {field: error.message_zh}
-        return open_page(request, caller, person_id, values, errors, status)
+        return open_page(request, sessions, caller, person_id, values, errors, status)
     return RedirectResponse(f"/ledgers/{ledger_id}?saved=opened", status_code=303)
 
 
@@ -163,10 +181,14 @@ def year(text: str) -> int:
 
 @router.get("/ledgers/{ledger_id}")
 def ledger_page(
-    request: Request, caller: LedgerStaff, ledger_id: RecordId, saved: str = ""
+    request: Request,
+    caller: LedgerStaff,
+    sessions: SessionsDep,
+    ledger_id: RecordId,
+    saved: str = "",
 ) -> Response:
     """One graduate's plan: status and its history, planned services, follow-ups, the forms."""
-    with request.app.state.sessions() as session:
+    with sessions() as session:
         detail = ledger_detail(
             ledgers.ledger_view(session, ledgers.get_ledger(session, caller, ledger_id))
         )
@@ -175,8 +197,8 @@ def ledger_page(
 
 
 @router.get("/ledgers/{ledger_id}/export.xlsx")
-def ledger_export(request: Request, caller: LedgerStaff, ledger_id: RecordId) -> XlsxResponse:
+def ledger_export(caller: LedgerStaff, sessions: SessionsDep, ledger_id: RecordId) -> XlsxResponse:
     """The same workbook (and audit row) as ``GET /api/ledgers/{id}/export.xlsx``."""
-    with writing(request) as session:
+    with writing(sessions) as session:
         export = ledgers.export_ledger(session, caller, ledger_id)
     return xlsx(export)

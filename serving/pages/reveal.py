@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from matching.access import Act
+from serving.api.deps import SessionsDep
 from serving.api.schemas.common import RecordId
 from serving.pages.persons import person_context, reveal_form
 from serving.pages.session import CheckedForm, PageCaller
@@ -24,21 +25,25 @@ router = APIRouter(include_in_schema=False)
 
 @router.post("/persons/{person_id}/reveal")
 def reveal_page(
-    request: Request, caller: PageCaller, person_id: RecordId, form: CheckedForm
+    request: Request,
+    caller: PageCaller,
+    sessions: SessionsDep,
+    person_id: RecordId,
+    form: CheckedForm,
 ) -> Response:
     caller.require_act(Act.REVEAL)  # a role refused before anything is read (403, audited)
     reason = form.get("reason", "")
     try:
         asked = RevealRequest(reason=reason)
     except pydantic.ValidationError:
-        with request.app.state.sessions() as session:
+        with sessions() as session:
             context = person_context(session, person_id, caller)  # 404 beyond the reach
         context |= reveal_form(caller) | {
             "reveal_errors": {"reason": REASON_RULE_ZH},
             "reveal_reason": reason[:200],
         }
         return render(request, "person.html", context, caller=caller, status_code=422)
-    with request.app.state.sessions.begin() as session:
+    with sessions.begin() as session:
         revealed = reveal_person(session, caller, person_id, asked)
         context = person_context(session, person_id, caller)
     context |= {"revealed": revealed, "reason": asked.reason.strip()}
