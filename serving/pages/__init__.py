@@ -12,7 +12,17 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
-from serving.pages import home, imports, ledger_forms, ledgers, login, persons, reveal
+from serving.pages import (
+    fair_prematch,
+    fairs,
+    home,
+    imports,
+    ledger_forms,
+    ledgers,
+    login,
+    persons,
+    reveal,
+)
 from serving.pages.headers import PageHeaders
 from serving.pages.session import LoginRequired, login_redirect
 from serving.pages.templating import STATIC_DIR
@@ -25,6 +35,8 @@ ROUTERS = (
     ledgers.router,
     ledger_forms.router,
     imports.router,
+    fairs.router,
+    fair_prematch.router,
 )
 
 

@@ -19,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from matching.access import ROLES_FOR, Act, Caller
 from matching.codes import ALL_CODE_LISTS, COUNTIES, USER_ROLES
+from serving.api.routers.fairs import READERS as FAIR_READERS
 from serving.pages.session import LARGE_TYPE_COOKIE, finish
 
 HERE = Path(__file__).parent
@@ -39,6 +40,8 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("/persons", "求职登记人员", frozenset({"counselor", "case_worker", "admin"})),
     MenuItem("/ledgers", "离校不断线", frozenset({"case_worker", "admin"})),
     MenuItem("/imports", "数据导入", frozenset(ROLES_FOR[Act.EDIT])),
+    MenuItem("/fairs", "招聘会", frozenset(FAIR_READERS)),
+    MenuItem("/models", "模型", frozenset({"analyst", "admin"})),
 )
 
 

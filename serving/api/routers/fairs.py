@@ -255,7 +255,7 @@ def read_prematch(
 ) -> PrematchOut:
     """The latest pre-match, one page of each list, with only the persons you may see."""
     with sessions() as session:
-        _fair, result = _visible(session, fair_id, caller)
+        _fair, result = visible_prematch(session, fair_id, caller)
     return prematch_out(result, page, page_size)
 
 
@@ -263,11 +263,11 @@ def read_prematch(
 def prematch_xlsx(sessions: SessionsDep, fair_id: FairId, caller: PersonReader) -> XlsxResponse:
     """The latest pre-match as Excel in Chinese (audited), with only the persons you may see."""
     with sessions.begin() as session:
-        fair, result = _visible(session, fair_id, caller)
+        fair, result = visible_prematch(session, fair_id, caller)
         return xlsx(export_prematch(session, fair, result, actor=caller.username))
 
 
-def _visible(session: Session, fair_id: int, caller: Caller) -> tuple[Fair, PrematchResult]:
+def visible_prematch(session: Session, fair_id: int, caller: Caller) -> tuple[Fair, PrematchResult]:
     scope = caller
     fair = get_fair(session, fair_id, scope)
     result = load_visible_prematch(session, fair_id, scope)
