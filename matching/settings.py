@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     mlflow_tracking_uri: str = Field(
         default="", description="MLflow tracking URI; empty means SQLite mlflow.db under data_dir."
     )
+    mlflow_ui_url: str = Field(
+        default="http://127.0.0.1:5000",
+        description="Address of the MLflow UI (`make mlflow-ui`) the models page links runs to; "
+        "empty: no links.",
+    )
     working_age_min: int = Field(default=16, ge=0, le=100)
     working_age_max: int = Field(default=59, ge=0, le=100)
     quota_rate: str = Field(default="0.015", description="Shandong quota rate (Decimal text).")

@@ -23,6 +23,15 @@ from training.tracking import CHALLENGER, CHAMPION, PREVIOUS_CHAMPION, Tracking
 
 NDCG_METRIC = "ranker_ndcg_at_10"
 FAIRNESS_METRIC = "worst_group_ratio"
+CHECK_NAMES_ZH = {
+    "candidate": "待评审模型",
+    "loads": "模型能载入",
+    "feature list": "特征列表与服务一致",
+    "finite scores": "评分均为有效数值",
+    "champion": "与冠军模型比较",
+    "NDCG@10": "推荐质量（NDCG@10）不低于冠军",
+    "worst/best group": "群体公平（最差群体与最好群体之比）不低于冠军",
+}
 
 
 @dataclass
@@ -32,10 +41,25 @@ class GateResult:
     champion: str | None
     passed: bool
     checks: list[tuple[str, bool, str]] = field(default_factory=list)
+    details_zh: dict[str, str] = field(default_factory=dict)  # check name -> what a user reads
 
-    def check(self, name: str, ok: bool, detail: str) -> bool:
+    def check(self, name: str, ok: bool, detail: str, detail_zh: str = "") -> bool:
         self.checks.append((name, ok, detail))
+        self.details_zh[name] = detail_zh or detail
         return ok
+
+    def records(self) -> list[dict[str, Any]]:
+        """The checks as stored with the version and shown on the models page (both languages)."""
+        return [
+            {
+                "name": name,
+                "name_zh": CHECK_NAMES_ZH.get(name, name),
+                "passed": ok,
+                "detail": detail,
+                "detail_zh": self.details_zh.get(name, detail),
+            }
+            for name, ok, detail in self.checks
+        ]
 
 
 @dataclass(frozen=True)
@@ -73,11 +97,18 @@ def check_booster(
         else f"model has {len(names)} features, serving {len(feature_set.names)}; "
         f"first difference at position {first_difference(names, feature_set.names)}"
     )
-    if not result.check("feature list", same, detail):
+    detail_zh = (
+        "与服务使用的特征列表完全一致"
+        if same
+        else f"模型有{len(names)}个特征，服务使用{len(feature_set.names)}个，"
+        f"从第{first_difference(names, feature_set.names) + 1}个起不同"
+    )
+    if not result.check("feature list", same, detail, detail_zh):
         return False
     scores = booster.predict(probe.select(feature_set.names).to_pandas())
     finite = bool(np.isfinite(scores).all()) and len(scores) == probe.height
-    return result.check("finite scores", finite, f"{probe.height} probe rows")
+    finite_zh = f"{probe.height}行抽样数据的评分" + ("均为有效数值" if finite else "中有无效数值")
+    return result.check("finite scores", finite, f"{probe.height} probe rows", finite_zh)
 
 
 def booster_problems(booster: Any, feature_set: FeatureSet, probe: pl.DataFrame) -> list[str]:
@@ -103,14 +134,19 @@ def gate(
     champion = tracking.version_of(model, CHAMPION)
     result = GateResult(model=model, candidate=version, champion=champion, passed=False)
     if version is None:
-        result.check("candidate", False, "no challenger registered; run `jobmatch train` first")
+        result.check(
+            "candidate",
+            False,
+            "no challenger registered; run `jobmatch train` first",
+            "还没有挑战者模型，请先训练（jobmatch train）",
+        )
         return result
     try:
         booster = tracking.load_booster(model, version)
     except Exception as error:  # any failure to load refuses the model
-        result.check("loads", False, f"{type(error).__name__}: {error}")
+        result.check("loads", False, f"{type(error).__name__}: {error}", f"版本{version}无法载入")
         return result
-    result.check("loads", True, f"version {version}")
+    result.check("loads", True, f"version {version}", f"版本{version}已载入")
     if not check_booster(booster, feature_set, probe, result):
         return result
     if champion is not None and champion != version:
@@ -121,6 +157,7 @@ def gate(
                 True,
                 f"version {champion} was trained on another feature list and cannot be served "
                 "by this code, so there is nothing to compare with",
+                f"冠军版本{champion}使用旧的特征列表，服务已无法使用，无需比较",
             )
         elif not compare(
             result, tracking, (version, champion), (booster, old_booster), lists, tolerance
@@ -145,15 +182,30 @@ def compare(
     compared = same_data(*boosters, lists)
     if compared is None:
         compared = logged(tracking, result.model, champion, version)
+        where_zh = "各自训练时在各自测试月份上记录的数值"
+    else:
+        assert lists is not None
+        queries = lists.frame["query_id"].n_unique()
+        where_zh = f"两者在该版本的测试数据上同时评分，共{queries}个推荐列表"
     (new_ndcg, new_fair), (old_ndcg, old_fair), where = compared
     quality = new_ndcg >= old_ndcg - tolerance
     result.check(
         "NDCG@10",
         quality,
         f"{new_ndcg:.4f} vs champion {old_ndcg:.4f} (tolerance {tolerance}; {where})",
+        f"挑战者{new_ndcg:.4f}，冠军{old_ndcg:.4f}，允许低{tolerance}；"
+        + ("未低于允许范围" if quality else "低于冠军超出允许范围")
+        + f"（{where_zh}）",
     )
     fair = new_fair >= old_fair
-    result.check("worst/best group", fair, f"{new_fair:.3f} vs champion {old_fair:.3f} ({where})")
+    result.check(
+        "worst/best group",
+        fair,
+        f"{new_fair:.3f} vs champion {old_fair:.3f} ({where})",
+        f"挑战者{new_fair:.3f}，冠军{old_fair:.3f}；"
+        + ("不低于冠军" if fair else "低于冠军：某些群体的推荐质量相对变差")
+        + f"（{where_zh}）",
+    )
     return quality and fair
 
 

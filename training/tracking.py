@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import mlflow
+import mlflow.artifacts
 import mlflow.lightgbm
 import polars as pl
 from mlflow import MlflowClient
@@ -122,3 +123,26 @@ class Tracking:
 
     def load_booster(self, model: str, version: str) -> Any:
         return mlflow.lightgbm.load_model(f"models:/{model}/{version}")
+
+    def set_version_tags(self, model: str, version: str, tags: Mapping[str, str]) -> None:
+        for key, value in tags.items():
+            self.client.set_model_version_tag(model, version, key, value)
+
+    def version_tags(self, model: str, version: str) -> dict[str, str]:
+        return dict(self.client.get_model_version(model, version).tags)
+
+    def experiment_of(self, run_id: str) -> str:
+        return str(self.client.get_run(run_id).info.experiment_id)
+
+    def run_data(self, run_id: str) -> tuple[dict[str, float], dict[str, str], dict[str, str]]:
+        """(metrics, params, tags) of a run, in one read."""
+        data = self.client.get_run(run_id).data
+        return dict(data.metrics), dict(data.params), dict(data.tags)
+
+    def run_dict(self, run_id: str, path: str) -> dict[str, Any] | None:
+        """A JSON artifact the run logged with ``log_dict``; None if it has none there."""
+        try:
+            loaded = mlflow.artifacts.load_dict(f"runs:/{run_id}/{path}")
+        except (MlflowException, OSError):
+            return None
+        return dict(loaded)

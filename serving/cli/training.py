@@ -13,14 +13,15 @@ from rich.table import Table
 from features.context import FeatureContext
 from features.sources import read_snapshot
 from matching.settings import Settings
-from matching.storage import append_audit, make_engine, make_sessionmaker, upgrade_database
+from matching.storage import make_engine, make_sessionmaker, upgrade_database
 from serving.cli.settings import load_settings
+from serving.services.model_admin import promote_challenger, roll_back
 from training.config import TrainConfig
 from training.kinds import RANKER_KINDS, Kind
 from training.oracle import load_latents
 from training.pipeline import train
-from training.promotion import gate, promote, rollback, usable_champion
-from training.registry import model_name, record, recorded_held_out_lists
+from training.promotion import usable_champion
+from training.registry import model_name, record
 from training.tracking import CHAMPION, Tracking
 
 KINDS: tuple[Kind, ...] = ("jobs", "courses")
@@ -62,13 +63,6 @@ def _has_champion(settings: Settings, kind: Kind) -> bool:
             f"{model} 的冠军模型（版本 {stale}）使用旧的特征列表，服务无法使用，将重新训练并评审"
         )
     return version is not None
-
-
-def _audit(settings: Settings, action: str, entity: str, detail: dict[str, object]) -> None:
-    engine = make_engine(settings.resolved_database_url)
-    with make_sessionmaker(engine).begin() as session:
-        append_audit(session, actor="cli", action=action, entity=entity, detail=detail)
-    engine.dispose()
 
 
 def train_command(
@@ -140,33 +134,23 @@ def promote_command(
     if if_no_champion and _has_champion(settings, chosen):
         return
     context = _context(settings)
-    spec = RANKER_KINDS[chosen]
-    feature_set = spec.feature_set
-    probe = spec.training_frame(context).tail(500).collect()
-    tracking = _tracking(settings)
-    has_champion = tracking.version_of(model_name(chosen), CHAMPION) is not None
-    result = gate(
-        tracking,
-        model_name(chosen),
-        feature_set,
-        probe,
-        tolerance=TrainConfig().promotion_ndcg_tolerance,
-        candidate=version,
-        lists=recorded_held_out_lists(tracking, chosen, context, version) if has_champion else None,
-    )
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        result = promote_challenger(
+            _tracking(settings),
+            chosen,
+            context,
+            make_sessionmaker(engine).begin,
+            actor="cli",
+            version=version,
+        )
+    finally:
+        engine.dispose()
     for name, ok, detail in result.checks:
         typer.echo(f"{'通过' if ok else '未通过'}  {name}: {detail}")
     if not result.passed:
         typer.secho(f"promotion refused: {result.model} version {result.candidate}", err=True)
-        _audit(settings, "promotion_refused", result.model, {"version": result.candidate})
         raise typer.Exit(1)
-    promote(tracking, result)
-    _audit(
-        settings,
-        "promote",
-        result.model,
-        {"version": result.candidate, "previous": result.champion},
-    )
     typer.echo(f"{result.model}: champion is now version {result.candidate}")
 
 
@@ -174,10 +158,14 @@ def rollback_command(kind: Annotated[str, typer.Argument(help="jobs or courses")
     """Move 'champion' back to the previous champion."""
     chosen = _kind(kind)
     settings = load_settings()
+    engine = make_engine(settings.resolved_database_url)
     try:
-        old, new = rollback(_tracking(settings), model_name(chosen))
+        old, new = roll_back(
+            _tracking(settings), chosen, make_sessionmaker(engine).begin, actor="cli"
+        )
     except LookupError as error:
         typer.secho(f"error: {error}", err=True)
         raise typer.Exit(1) from None
-    _audit(settings, "rollback", model_name(chosen), {"from": old, "to": new})
+    finally:
+        engine.dispose()
     typer.echo(f"{model_name(chosen)}: champion moved back from version {old} to {new}")

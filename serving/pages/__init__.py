@@ -20,6 +20,7 @@ from serving.pages import (
     ledger_forms,
     ledgers,
     login,
+    models,
     persons,
     reveal,
 )
@@ -37,6 +38,7 @@ ROUTERS = (
     imports.router,
     fairs.router,
     fair_prematch.router,
+    models.router,
 )
 
 
