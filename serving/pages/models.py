@@ -10,6 +10,7 @@ The running service does not reload on a click: it polls the champion aliases ev
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -21,7 +22,7 @@ from matching.codes import ALL_CODE_LISTS
 from matching.errors import ConflictError, ForbiddenError, NotFoundError, UnavailableError
 from matching.settings import Settings
 from serving.pages.session import CheckedForm, PageCaller
-from serving.pages.templating import render
+from serving.pages.templating import date_zh, render
 from serving.services.model_admin import promote_challenger, roll_back
 from training.evaluation import GROUPS
 from training.kinds import RANKER_KINDS, Kind
@@ -87,6 +88,19 @@ def figure(value: float | None, decimals: int) -> str:
     return "—" if value is None else f"{value:,.{decimals}f}"
 
 
+def param(card: VersionCard, key: str) -> str:
+    """A run parameter as the page writes it (a moment as its date)."""
+    value = card.params.get(key)
+    if value is None:
+        return "—"
+    if key.startswith("split."):
+        try:
+            return date_zh(datetime.fromisoformat(value).date())
+        except ValueError:
+            return value
+    return value
+
+
 def kind_view(settings: Settings, cards: KindCards) -> dict[str, Any]:
     """One ranker's section: columns (aliases that are set) and the rows of each table."""
     columns = [cards.cards[alias] for alias in ALIASES if alias in cards.cards]
@@ -94,7 +108,7 @@ def kind_view(settings: Settings, cards: KindCards) -> dict[str, Any]:
         (label, [figure(card.metrics.get(key), decimals) for card in columns])
         for key, label, decimals in METRICS_ZH
     ]
-    params = [(label, [card.params.get(key, "—") for card in columns]) for key, label in PARAMS_ZH]
+    params = [(label, [param(card, key) for card in columns]) for key, label in PARAMS_ZH]
     groups = []
     for attribute, attribute_zh in GROUPS.items():
         values = sorted(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,13 +34,21 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(folder: Path, *, load_models: bool = True) -> Iterator[LiveServer]:
+def live_server(
+    folder: Path,
+    *,
+    load_models: bool = True,
+    tracking_uri: Callable[[str], str] | None = None,
+) -> Iterator[LiveServer]:
+    """``tracking_uri``: builds a registry of the test's own from the database URL (default:
+    the shared ``champion_store()``, whose aliases no test may move)."""
     url = f"sqlite:///{folder / 'pages.db'}"
     fill_database(url)
+    store = champion_store() if tracking_uri is None else tracking_uri(url)
     settings = Settings(
         data_dir=folder,
         database_url=url,
-        mlflow_tracking_uri=champion_store() if load_models else "",
+        mlflow_tracking_uri=store if load_models else "",
         load_models=load_models,
         model_poll_seconds=3600,
         snapshot_refresh_seconds=3600,
