@@ -16,11 +16,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from features.context import FeatureContext
 from matching.access import Caller
 from matching.codes import ALL_CODE_LISTS
-from matching.errors import ConflictError, ForbiddenError, NotFoundError, UnavailableError
+from matching.errors import ConflictError, ForbiddenError, NotFoundError
 from matching.settings import Settings
+from serving.api.deps import SnapshotDep
 from serving.pages.session import CheckedForm, PageCaller
 from serving.pages.templating import date_zh, render
 from serving.services.model_admin import promote_challenger, roll_back
@@ -59,7 +59,6 @@ PARAMS_ZH = (
 GROUP_CODES = {"is_graduate": {"true": "是", "false": "否"}}
 NOT_ALLOWED_ZH = "模型页面仅供数据分析人员和管理员使用"
 ADMIN_ONLY_ZH = "只有管理员可以更换或回退模型，数据分析人员可以查看"
-NO_CONTEXT_ZH = "服务的数据尚未载入，暂时无法评审模型，请稍后重试"
 
 
 def allow(caller: Caller, roles: frozenset[str], message_zh: str) -> None:
@@ -173,15 +172,10 @@ def kind_of(value: str) -> Kind:
     raise NotFoundError(f"no ranker {value!r}; allowed: {', '.join(KINDS)}", "没有这种模型")
 
 
-def served_context(request: Request) -> FeatureContext:
-    context: FeatureContext | None = request.app.state.service.context
-    if context is None:
-        raise UnavailableError("no feature snapshot loaded yet", NO_CONTEXT_ZH)
-    return context
-
-
 @router.post("/models/{kind}/promote")
-def promote(request: Request, caller: PageCaller, form: CheckedForm, kind: str) -> Response:
+def promote(
+    request: Request, caller: PageCaller, form: CheckedForm, kind: str, snapshot: SnapshotDep
+) -> Response:
     """The gate on the challenger; it becomes champion only if every check passes."""
     allow(caller, ACTORS, ADMIN_ONLY_ZH)
     chosen = kind_of(kind)
@@ -189,7 +183,7 @@ def promote(request: Request, caller: PageCaller, form: CheckedForm, kind: str) 
     result: GateResult = promote_challenger(
         tracking_of(settings),
         chosen,
-        served_context(request),
+        snapshot.context,
         request.app.state.sessions.begin,
         actor=caller.username,
         version=form.get("version") or None,
