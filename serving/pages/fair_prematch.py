@@ -16,7 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError as SchemaError
 
 from matching.fair_plans import export_prematch, get_fair
-from serving.api.deps import ServiceDep, SnapshotOrNoneDep
+from serving.api.deps import ServiceDep, SessionsDep, SnapshotOrNoneDep
 from serving.api.routers.fairs import ORGANISERS, PERSON_READERS, visible_prematch
 from serving.api.routers.fairs_answers import XlsxResponse, day_of, fair_out, prematch_out, xlsx
 from serving.api.schemas.common import RecordId
@@ -62,6 +62,7 @@ def run_prematch_form(
     request: Request,
     caller: PageCaller,
     form: CheckedForm,
+    sessions: SessionsDep,
     fair_id: RecordId,
     state: ServiceDep,
     snapshot: SnapshotOrNoneDep,
@@ -70,9 +71,9 @@ def run_prematch_form(
     allow(caller, ORGANISERS)
     settings, errors = prematch_settings(form)
     if settings is None:
-        return fair_page(request, caller, fair_id, errors=errors, prematch_values=form)
+        return fair_page(request, caller, sessions, fair_id, errors=errors, prematch_values=form)
     day, rule = day_of(settings)
-    with request.app.state.sessions.begin() as session:
+    with sessions.begin() as session:
         fair = get_fair(session, fair_id, caller)
         run_prematch(
             session,
@@ -94,6 +95,7 @@ View = Literal["candidates", "booths"]
 def prematch_page(
     request: Request,
     caller: PageCaller,
+    sessions: SessionsDep,
     fair_id: RecordId,
     view: View = "candidates",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
@@ -102,7 +104,7 @@ def prematch_page(
     """The latest pre-match: the ways compared, then one page of candidates' plans or of the
     booths' interview lists."""
     allow(caller, PERSON_READERS)
-    with request.app.state.sessions() as session:
+    with sessions() as session:
         fair, result = visible_prematch(session, fair_id, caller)
         shown = prematch_out(result, page, PAGE_SIZE)
         context: dict[str, Any] = {"fair": fair_out(fair)}
@@ -118,9 +120,11 @@ def prematch_page(
 
 
 @router.get("/fairs/{fair_id}/prematch.xlsx")
-def prematch_excel(request: Request, caller: PageCaller, fair_id: RecordId) -> XlsxResponse:
+def prematch_excel(
+    request: Request, caller: PageCaller, sessions: SessionsDep, fair_id: RecordId
+) -> XlsxResponse:
     """The Excel of ``GET /api/fairs/{id}/prematch.xlsx`` (audited), for a page session."""
     allow(caller, PERSON_READERS)
-    with request.app.state.sessions.begin() as session:
+    with sessions.begin() as session:
         fair, result = visible_prematch(session, fair_id, caller)
         return xlsx(export_prematch(session, fair, result, actor=caller.username))

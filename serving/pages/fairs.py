@@ -18,6 +18,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError as SchemaError
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.datastructures import UploadFile
 
 from matching import codes
@@ -37,6 +38,7 @@ from matching.fair_plans import (
     register_upload,
 )
 from matching.fair_plans.registration import ID_COLUMN, PERSON_COLUMN
+from serving.api.deps import SessionsDep
 from serving.api.routers.fairs import ORGANISERS, READERS, REGISTRARS
 from serving.api.routers.fairs_answers import fair_out, registration_answer, summary
 from serving.api.schemas.common import RecordId
@@ -45,6 +47,7 @@ from serving.pages.session import CheckedForm, PageCaller
 from serving.pages.templating import render
 
 router = APIRouter(include_in_schema=False)
+Sessions = sessionmaker[Session]
 PAGE_SIZE = 20
 NOT_ALLOWED_ZH = "您的账号无权进行此项操作（招聘会由招聘会组织者或管理员管理）"
 FAIR_FIELDS_ZH = {
@@ -79,10 +82,12 @@ def fair_form_page(
 
 
 @router.get("/fairs")
-def fairs_page(request: Request, caller: PageCaller, page: int = 1) -> Response:
+def fairs_page(
+    request: Request, caller: PageCaller, sessions: SessionsDep, page: int = 1
+) -> Response:
     allow(caller, READERS)
     page = max(1, min(page, 100_000))
-    with request.app.state.sessions() as session:
+    with sessions() as session:
         found = list_fairs(session, caller, page=page, page_size=PAGE_SIZE)
         fairs = [fair_out(fair) for fair in found.items]
     context = {"fairs": fairs, "found": found, "organiser": caller.role in ORGANISERS}
@@ -97,7 +102,9 @@ def new_fair_page(request: Request, caller: PageCaller) -> Response:
 
 
 @router.post("/fairs")
-async def create_fair_form(request: Request, caller: PageCaller, form: CheckedForm) -> Response:
+async def create_fair_form(
+    request: Request, caller: PageCaller, form: CheckedForm, sessions: SessionsDep
+) -> Response:
     allow(caller, ORGANISERS)
     chosen = [str(v) for v in (await request.form()).getlist("venue_accessibility")]
     values: dict[str, Any] = {
@@ -122,7 +129,7 @@ async def create_fair_form(request: Request, caller: PageCaller, form: CheckedFo
         venue_accessibility=tuple(body.venue_accessibility),
         online=body.online,
     )
-    with request.app.state.sessions.begin() as session:
+    with sessions.begin() as session:
         fair_id = create_fair(session, new, actor=caller.username).id
     return RedirectResponse(f"/fairs/{fair_id}?created=1", status_code=303)
 
@@ -147,6 +154,7 @@ def fair_context(session: Any, fair_id: int, caller: Caller) -> dict[str, Any]:
 def fair_page(
     request: Request,
     caller: Caller,
+    sessions: Sessions,
     fair_id: int,
     *,
     errors: dict[str, str] | None = None,
@@ -155,7 +163,7 @@ def fair_page(
     notice: str | None = None,
     prematch_values: dict[str, str] | None = None,
 ) -> Response:
-    with request.app.state.sessions() as session:
+    with sessions() as session:
         context = fair_context(session, fair_id, caller)
     context |= {
         "errors": errors or {},
@@ -177,10 +185,16 @@ NOTICES_ZH = {
 
 @router.get("/fairs/{fair_id}")
 def fair_detail(
-    request: Request, caller: PageCaller, fair_id: RecordId, created: int = 0
+    request: Request,
+    caller: PageCaller,
+    sessions: SessionsDep,
+    fair_id: RecordId,
+    created: int = 0,
 ) -> Response:
     allow(caller, READERS)
-    return fair_page(request, caller, fair_id, notice=NOTICES_ZH["created"] if created else None)
+    return fair_page(
+        request, caller, sessions, fair_id, notice=NOTICES_ZH["created"] if created else None
+    )
 
 
 def booth_requests(text: str) -> tuple[list[dict[str, Any]], str | None]:
@@ -215,7 +229,11 @@ def line_of(error: SchemaError, items: list[dict[str, Any]]) -> str:
 
 @router.post("/fairs/{fair_id}/vacancies")
 def add_booths_form(
-    request: Request, caller: PageCaller, form: CheckedForm, fair_id: RecordId
+    request: Request,
+    caller: PageCaller,
+    form: CheckedForm,
+    sessions: SessionsDep,
+    fair_id: RecordId,
 ) -> Response:
     allow(caller, ORGANISERS)
     text = form.get("vacancies", "")[:20_000]
@@ -227,10 +245,10 @@ def add_booths_form(
             problem = line_of(error, items)
     if problem is not None:
         return fair_page(
-            request, caller, fair_id, errors={"vacancies": problem}, vacancies_text=text
+            request, caller, sessions, fair_id, errors={"vacancies": problem}, vacancies_text=text
         )
     booths = [BoothRequest(b.vacancy_id, b.interview_capacity, b.booth) for b in body.vacancies]
-    with request.app.state.sessions.begin() as session:
+    with sessions.begin() as session:
         fair = get_fair(session, fair_id, caller)  # another county's fair: the 404 page
         try:  # the domain checks every vacancy before it writes anything
             added = add_vacancies(session, fair, booths, actor=caller.username)
@@ -238,28 +256,32 @@ def add_booths_form(
             problem = error.message_zh
     if problem is not None:
         return fair_page(
-            request, caller, fair_id, errors={"vacancies": problem}, vacancies_text=text
+            request, caller, sessions, fair_id, errors={"vacancies": problem}, vacancies_text=text
         )
     notice = f"已添加{added.added}个岗位，更新{added.updated}个岗位。"
-    return fair_page(request, caller, fair_id, notice=notice)
+    return fair_page(request, caller, sessions, fair_id, notice=notice)
 
 
 @router.post("/fairs/{fair_id}/candidates/upload")
 async def upload_form(
-    request: Request, caller: PageCaller, form: CheckedForm, fair_id: RecordId
+    request: Request,
+    caller: PageCaller,
+    form: CheckedForm,
+    sessions: SessionsDep,
+    fair_id: RecordId,
 ) -> Response:
     allow(caller, REGISTRARS)
     sent = (await request.form()).get("file")
     if not isinstance(sent, UploadFile) or not sent.filename:
         errors = {"file": "请选择要上传的文件（.csv 或 .xlsx）"}
-        return fair_page(request, caller, fair_id, errors=errors)
+        return fair_page(request, caller, sessions, fair_id, errors=errors)
     try:
-        with request.app.state.sessions.begin() as session:
+        with sessions.begin() as session:
             fair = get_fair(session, fair_id, caller)
             done = register_upload(
                 session, fair, sent.file, sent.filename, caller, actor=caller.username,
                 today=datetime.now(UTC).date(),
             )  # fmt: skip
     except ImportFileError as error:
-        return fair_page(request, caller, fair_id, errors={"file": error.message_zh})
-    return fair_page(request, caller, fair_id, registration=done)
+        return fair_page(request, caller, sessions, fair_id, errors={"file": error.message_zh})
+    return fair_page(request, caller, sessions, fair_id, registration=done)

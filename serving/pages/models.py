@@ -20,7 +20,7 @@ from matching.access import Caller
 from matching.codes import ALL_CODE_LISTS
 from matching.errors import ConflictError, ForbiddenError, NotFoundError
 from matching.settings import Settings
-from serving.api.deps import SnapshotDep
+from serving.api.deps import SessionsDep, SettingsDep, SnapshotDep
 from serving.pages.session import CheckedForm, PageCaller
 from serving.pages.templating import date_zh, render
 from serving.services.model_admin import promote_challenger, roll_back
@@ -140,11 +140,11 @@ def kind_view(settings: Settings, cards: KindCards) -> dict[str, Any]:
 def models_page(
     request: Request,
     caller: Caller,
+    settings: Settings,
     *,
     outcome: dict[str, Any] | None = None,
     status_code: int = 200,
 ) -> Response:
-    settings: Settings = request.app.state.settings
     tracking = tracking_of(settings)
     kinds = [kind_view(settings, kind_cards(tracking, kind)) for kind in KINDS]
     context = {
@@ -160,9 +160,9 @@ KINDS: tuple[Kind, ...] = ("jobs", "courses")
 
 
 @router.get("/models")
-def models(request: Request, caller: PageCaller) -> Response:
+def models(request: Request, caller: PageCaller, settings: SettingsDep) -> Response:
     allow(caller, READERS, NOT_ALLOWED_ZH)
-    return models_page(request, caller)
+    return models_page(request, caller, settings)
 
 
 def kind_of(value: str) -> Kind:
@@ -174,17 +174,22 @@ def kind_of(value: str) -> Kind:
 
 @router.post("/models/{kind}/promote")
 def promote(
-    request: Request, caller: PageCaller, form: CheckedForm, kind: str, snapshot: SnapshotDep
+    request: Request,
+    caller: PageCaller,
+    form: CheckedForm,
+    kind: str,
+    snapshot: SnapshotDep,
+    settings: SettingsDep,
+    sessions: SessionsDep,
 ) -> Response:
     """The gate on the challenger; it becomes champion only if every check passes."""
     allow(caller, ACTORS, ADMIN_ONLY_ZH)
     chosen = kind_of(kind)
-    settings: Settings = request.app.state.settings
     result: GateResult = promote_challenger(
         tracking_of(settings),
         chosen,
         snapshot.context,
-        request.app.state.sessions.begin,
+        sessions.begin,
         actor=caller.username,
         version=form.get("version") or None,
     )
@@ -196,19 +201,25 @@ def promote(
         "champion": result.champion,
         "checks": result.records(),
     }
-    return models_page(request, caller, outcome=outcome, status_code=200 if result.passed else 409)
+    return models_page(
+        request, caller, settings, outcome=outcome, status_code=200 if result.passed else 409
+    )
 
 
 @router.post("/models/{kind}/rollback")
-def rollback(request: Request, caller: PageCaller, form: CheckedForm, kind: str) -> Response:
+def rollback(
+    request: Request,
+    caller: PageCaller,
+    form: CheckedForm,
+    kind: str,
+    settings: SettingsDep,
+    sessions: SessionsDep,
+) -> Response:
     """Back to the previous champion (and the current one becomes the previous)."""
     allow(caller, ACTORS, ADMIN_ONLY_ZH)
     chosen = kind_of(kind)
-    settings: Settings = request.app.state.settings
     try:
-        old, new = roll_back(
-            tracking_of(settings), chosen, request.app.state.sessions.begin, actor=caller.username
-        )
+        old, new = roll_back(tracking_of(settings), chosen, sessions.begin, actor=caller.username)
     except LookupError:
         raise ConflictError(
             f"{chosen}: no previous champion to roll back to", "没有上一任冠军模型，无法回退"
@@ -220,4 +231,4 @@ def rollback(request: Request, caller: PageCaller, form: CheckedForm, kind: str)
         "old": old,
         "new": new,
     }
-    return models_page(request, caller, outcome=outcome)
+    return models_page(request, caller, settings, outcome=outcome)
