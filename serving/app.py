@@ -28,7 +28,7 @@ from serving.api.routers import (
     reveal,
 )
 from serving.pages import install_pages
-from serving.pages.templating import error_page
+from serving.pages.templating import error_page, too_large_page
 from serving.runtime.models import bound_registry_waits
 from serving.runtime.state import ServiceState
 
@@ -70,7 +70,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.admission = Admission(settings.admission_limit, settings.admission_wait_seconds)
     app.state.metrics.registry.register(AdmissionCollector(app.state.admission))
     app.add_middleware(RequestMetrics, metrics=app.state.metrics)
-    app.add_middleware(BodyLimit)
+    app.add_middleware(BodyLimit, html=too_large_page)
     app.include_router(health.probes)
     app.include_router(health.router, prefix="/api")
     app.include_router(auth.router, prefix="/api")

@@ -65,3 +65,12 @@ def test_a_chunked_body_is_cut_off_at_the_limit(client: TestClient) -> None:
 def test_bodies_within_the_limit_reach_the_routes(client: TestClient) -> None:
     answer = client.post("/api/referrals", content=chunks(OTHER_LIMIT, head=b"["))
     assert answer.status_code == 401  # read whole, then refused for want of a token
+
+
+def test_a_page_form_past_the_limit_gets_a_page(client: TestClient) -> None:
+    headers = {"content-type": "multipart/form-data; boundary=x", "content-length": "999999999"}
+    answer = client.post("/imports", content=b"", headers=headers)
+    assert answer.status_code == 413
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "<h1>内容过大</h1>" in answer.text and "拆分后分批导入" in answer.text
+    assert "content-security-policy" in answer.headers

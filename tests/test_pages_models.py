@@ -24,6 +24,8 @@ from training.model_cards import kind_cards
 from training.registry import model_name
 from training.tracking import CHALLENGER, CHAMPION, PREVIOUS_CHAMPION
 
+# Every test here reads a registry of four small models trained for this module: the model tier.
+pytestmark = pytest.mark.model
 UI = "http://mlflow.example:5000"
 JOBS = model_name("jobs")
 

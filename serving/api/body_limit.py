@@ -10,6 +10,7 @@ as large as an import file plus the form's framing; every other body (JSON) is s
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -36,24 +37,31 @@ def declared_length(scope: Scope) -> int | None:
     return None
 
 
-def refusal(limit: int) -> bytes:
+def refusal_body(limit: int) -> dict[str, str]:
     megabytes = limit // MB
-    return json.dumps(
-        {
-            "error": "RequestTooLarge",
-            "message": f"the request body is larger than {megabytes} MB",
-            "message_zh": f"提交的内容过大（超过{megabytes}MB）；导入文件请不超过20MB，"
-            "过大的文件请拆分后分批导入",
-        },
-        ensure_ascii=False,
-    ).encode()
+    return {
+        "error": "RequestTooLarge",
+        "message": f"the request body is larger than {megabytes} MB",
+        "message_zh": f"提交的内容过大（超过{megabytes}MB）；导入文件请不超过20MB，"
+        "过大的文件请拆分后分批导入",
+    }
+
+
+def refusal(limit: int) -> bytes:
+    return json.dumps(refusal_body(limit), ensure_ascii=False).encode()
+
+
+# The pages' rendering of the refusal (``serving.pages``): HTML for a page's form, None for the
+# API, which gets the JSON body.
+HtmlRefusal = Callable[[Scope, dict[str, str]], bytes | None]
 
 
 class BodyLimit:
-    """The middleware; ``app.add_middleware(BodyLimit)``."""
+    """The middleware; ``app.add_middleware(BodyLimit, html=...)``."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, html: HtmlRefusal | None = None) -> None:
         self.app = app
+        self.html = html
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -62,7 +70,7 @@ class BodyLimit:
         limit = limit_for(scope)
         length = declared_length(scope)
         if length is not None and length > limit:
-            await self._refuse(send, limit)
+            await self._refuse(scope, send, limit)
             return
         seen = 0
         started = refused = False
@@ -77,7 +85,7 @@ class BodyLimit:
                 if seen > limit and not refused:
                     refused = True
                     if not started:
-                        await self._refuse(send, limit)
+                        await self._refuse(scope, send, limit)
                     return {"type": "http.disconnect"}
             return message
 
@@ -91,15 +99,16 @@ class BodyLimit:
 
         await self.app(scope, counted_receive, tracked_send)
 
-    @staticmethod
-    async def _refuse(send: Send, limit: int) -> None:
-        body = refusal(limit)
+    async def _refuse(self, scope: Scope, send: Send, limit: int) -> None:
+        page = self.html(scope, refusal_body(limit)) if self.html is not None else None
+        body = page if page is not None else refusal(limit)
+        content_type = b"text/html" if page is not None else b"application/json"
         await send(
             {
                 "type": "http.response.start",
                 "status": 413,
                 "headers": [
-                    (b"content-type", b"application/json; charset=utf-8"),
+                    (b"content-type", content_type + b"; charset=utf-8"),
                     (b"content-length", str(len(body)).encode()),
                     (b"connection", b"close"),
                 ],

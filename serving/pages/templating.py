@@ -16,6 +16,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from starlette.types import Scope
 
 from matching.access import ROLES_FOR, Act, Caller
 from matching.codes import ALL_CODE_LISTS, COUNTIES, USER_ROLES
@@ -142,6 +143,17 @@ ERROR_TITLES_ZH = {
     429: "操作过于频繁",
     503: "服务暂不可用",
 }
+
+
+def too_large_page(scope: Scope, body: dict[str, str]) -> bytes | None:
+    """The page of a form whose body is over the size limit (``serving.api.body_limit``
+    answers before any route runs, so the page has no caller and no menu)."""
+    request = Request(scope)
+    if not is_page_request(request):
+        return None
+    context = {"title": ERROR_TITLES_ZH[413], "message_zh": body["message_zh"], "status": 413}
+    response = render(request, "error.html", context, status_code=413)
+    return bytes(response.body)
 
 
 def error_page(request: Request, status: int, body: dict[str, Any]) -> HTMLResponse | None:
