@@ -12,17 +12,14 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Path
-from sqlalchemy.orm import Session
 
 from matching.access import ROLES_FOR, Act, Caller
 from matching.errors import ForbiddenError
-from matching.ledgers import plan_referral
 from matching.pages import DEFAULT_PAGE_SIZE
 from matching.referral_flow import (
     NewReferral,
     StageChange,
     advance_referral,
-    create_referral,
     person_referrals,
     referral_view,
 )
@@ -40,6 +37,7 @@ from serving.api.schemas.referrals import (
     referral_out,
 )
 from serving.api.security import require_roles
+from serving.services.referrals import record_referral
 
 router = APIRouter(tags=["referrals"])
 READERS = ROLES_FOR[Act.READ]
@@ -89,27 +87,8 @@ def create(
         )
     new = new_referral(body)
     with sessions.begin() as session:
-        referral = create_referral(
-            session,
-            new,
-            caller,
-            now=datetime.now(UTC),
-            min_age=settings.working_age_min,
-        )
-        action = accept_into_ledger(session, caller, referral.shown_rank, referral.id)
-        detail = referral_detail(referral_view(session, referral.id, caller, new.act))
-        return detail.model_copy(update={"ledger_action_id": action})
-
-
-def accept_into_ledger(
-    session: Session, caller: Caller, shown_rank: int | None, referral_id: int
-) -> int | None:
-    """Accepting a line of a recommendation list for a graduate with a 一人一策 ledger also plans
-    the follow-up in the ledger (job referral or skills training); the planned action's id."""
-    if shown_rank is None or caller.role == "fair_organizer":
-        return None
-    action = plan_referral(session, caller, referral_id)
-    return action.id if action is not None else None
+        view, action = record_referral(session, new, caller, settings, datetime.now(UTC))
+        return referral_detail(view).model_copy(update={"ledger_action_id": action})
 
 
 @router.get(
