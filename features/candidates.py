@@ -159,13 +159,15 @@ class _Rules:
             ),
         ]
         self.distance = pair_distance_km(pl.col("v_home_based") == 1).alias("distance")
-        open_now = (pl.col("_opened_on") <= day) & (
+        # Each rule by name, so that ``features.exclusion`` can tell which one a pair fails.
+        self.open_now = (pl.col("_opened_on") <= day) & (
             pl.col("_deadline").is_null() | (day <= pl.col("_deadline"))
         )
-        age_ok = (pl.col("_age_min").is_null() | (pl.col("p_age") >= pl.col("_age_min"))) & (
+        self.age_ok = (pl.col("_age_min").is_null() | (pl.col("p_age") >= pl.col("_age_min"))) & (
             pl.col("_age_max").is_null() | (pl.col("p_age") <= pl.col("_age_max"))
         )
-        self.reachable = open_now & age_ok & (pl.col("distance") <= pl.col("_reach"))
+        self.near = pl.col("distance") <= pl.col("_reach")
+        self.reachable = self.open_now & self.age_ok & self.near
         self.gaps = [
             expression(accommodated_margin(POLARS, f"_score_{d}", d)).alias(gap)
             for d, gap in zip(DIMENSIONS, GAPS, strict=True)
@@ -190,6 +192,9 @@ class _Rules:
 @lru_cache(maxsize=8)
 def _rules(sets: Vocabularies) -> _Rules:
     return _Rules(sets)
+
+
+candidate_rules = _rules  # the rules' expressions, for explaining an exclusion
 
 
 def prescore_terms(o: Ops, sets: Vocabularies) -> dict[str, Column]:

@@ -22,6 +22,8 @@ from serving.pages import (
     login,
     models,
     persons,
+    recommendations,
+    referrals,
     reveal,
 )
 from serving.pages.headers import PageHeaders
@@ -39,6 +41,8 @@ ROUTERS = (
     fairs.router,
     fair_prematch.router,
     models.router,
+    recommendations.router,
+    referrals.router,
 )
 
 

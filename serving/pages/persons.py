@@ -23,6 +23,12 @@ from matching.validators import mask_certificate, mask_resident_id
 from serving.api.deps import SessionsDep
 from serving.api.schemas.common import RecordId
 from serving.api.schemas.persons import PersonRecord
+from serving.pages.person_parts import (
+    assessment_chart,
+    ledger_of,
+    referral_timeline,
+    typical_demand,
+)
 from serving.pages.session import CheckedForm, PageCaller
 from serving.pages.templating import render
 from serving.services.reveal import REVEAL_ROLES
@@ -143,5 +149,13 @@ def person_page(
     caller.require_act(Act.READ)  # as the API's person routes: analysts, organisers 403
     with sessions() as session:
         context = person_context(session, person_id, caller)
-    context |= reveal_form(caller)
+        assessment = context["assessment"]
+        demand, no_demand = typical_demand(request, session, caller, person_id)
+        context |= {
+            "chart": assessment_chart(assessment, demand) if assessment is not None else None,
+            "no_demand_zh": no_demand,
+            "referrals": referral_timeline(session, person_id, caller),
+            "ledger_id": ledger_of(session, person_id),
+        }
+        context |= reveal_form(caller)
     return render(request, "person.html", context, caller=caller)

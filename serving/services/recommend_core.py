@@ -121,6 +121,46 @@ def rank(
     return Ranked(top_rows(rows, features, top, names), scores[top], contributions)
 
 
+@dataclass(frozen=True)
+class Standing:
+    """Where one row stands among all the rows ``rank`` would score: its 1-based rank (ties keep
+    the candidates' order, as in ``rank``), its values and its contributions."""
+
+    rank: int
+    row: dict[str, Any]
+    contributions: FloatArray
+
+
+def standing(
+    model: ServedModel,
+    rows: pl.DataFrame,
+    names: list[str],
+    rule: RuleScores,
+    index: int,
+    *,
+    features: FloatArray | None = None,
+) -> Standing:
+    """The standing of row ``index``: scored with every row as ``rank`` scores them, its
+    contributions computed for it alone."""
+    booster = model.booster
+    if booster is None:
+        scores = rule(rows)
+        row = rows[index].to_dicts()[0]
+        contributions = np.zeros(len(names) + 1)
+    else:
+        if features is None:
+            features = matrix(rows, names)
+        scores = np.asarray(booster.predict(features, num_threads=LIGHTGBM_THREADS), np.float64)
+        with CONTRIBUTIONS:
+            contributions = np.asarray(
+                booster.predict(features[[index]], pred_contrib=True, num_threads=LIGHTGBM_THREADS),
+                np.float64,
+            )[0]
+        row = top_rows(rows, features, np.array([index], np.intp), names)[0]
+    order = np.argsort(-scores, kind="stable")
+    return Standing(int(np.flatnonzero(order == index)[0]) + 1, row, contributions)
+
+
 @lru_cache(maxsize=8)
 def _topics(names: tuple[str, ...]) -> tuple[str | None, ...]:
     """Each feature's topic (its own name unless ``TOPICS`` groups it), None when no phrase."""
@@ -128,9 +168,10 @@ def _topics(names: tuple[str, ...]) -> tuple[str | None, ...]:
 
 
 def reasons_of(
-    row: dict[str, Any], contributions: FloatArray, names: list[str]
+    row: dict[str, Any], contributions: FloatArray, names: list[str], *, against_only: bool = False
 ) -> tuple[list[str], list[str]]:
-    """Up to three phrases: the strongest explainable contributions, for and against."""
+    """Up to three phrases: the strongest explainable contributions, for and against (only
+    against with ``against_only``: what held a line down)."""
     order = np.argsort(-np.abs(contributions[: len(names)]))
     topic_of = _topics(tuple(names))
     reasons: list[str] = []
@@ -141,6 +182,8 @@ def reasons_of(
         if topic is None or topic in topics:
             continue
         supportive = bool(contributions[index] > 0)
+        if against_only and supportive:
+            continue
         found = phrase(names[index], row, supportive=supportive)
         if found is not None and found.text not in reasons + cautions:
             (reasons if supportive else cautions).append(found.text)

@@ -9,6 +9,9 @@ from pydantic import BaseModel, Field
 from serving.services.recommend import JobLine
 from serving.services.recommend_courses import CourseLine
 from serving.services.recommend_next import NearbyVacancy, NextStep, StepKind
+from serving.services.why_not import Rule as WhyRule
+from serving.services.why_not import Verdict as WhyVerdict
+from serving.services.why_not import WhyNot
 
 
 class JobItem(BaseModel):
@@ -118,4 +121,52 @@ def _nearby(vacancy: NearbyVacancy) -> NearbyVacancyItem:
         employer=vacancy.employer,
         county=vacancy.county,
         distance_km=vacancy.distance_km,
+    )
+
+
+class WhyNotAnswer(BaseModel):
+    """Why a vacancy is (not) on the person's list of ``shown`` lines."""
+
+    person_id: int
+    vacancy_id: int
+    vacancy_code: str
+    title: str
+    employer: str
+    model_version: str
+    verdict: WhyVerdict = Field(
+        description="not_open: not recruiting; excluded: a hard rule (see rules); "
+        "not_preselected: passed the rules, cut by the pre-selection; ranked_low: a candidate "
+        "ranked below the list; on_list: on the list"
+    )
+    summary_zh: str
+    rules: list[WhyRule] = Field(description="the hard rules that exclude the vacancy")
+    details_zh: list[str] = Field(description="one sentence per rule failed")
+    rank: int | None = Field(description="its rank among the candidates, when it is one")
+    candidates: int | None = Field(description="how many candidates were ranked")
+    shown: int = Field(description="how many lines the list shows")
+    held_down: list[str] = Field(description="features that pulled its score down")
+    reasons: list[str]
+    cautions: list[str]
+    statements: list[str]
+
+
+def why_not_answer(person_id: int, code: str, model_version: str, why: WhyNot) -> WhyNotAnswer:
+    return WhyNotAnswer(
+        person_id=person_id,
+        vacancy_id=why.vacancy_id,
+        vacancy_code=code,
+        title=why.title,
+        employer=why.employer,
+        model_version=model_version,
+        verdict=why.verdict,
+        summary_zh=why.summary_zh,
+        rules=why.rules,
+        details_zh=why.details_zh,
+        rank=why.rank,
+        candidates=why.candidates,
+        shown=why.shown,
+        held_down=why.held_down,
+        reasons=why.reasons,
+        cautions=why.cautions,
+        statements=why.statements,
     )
