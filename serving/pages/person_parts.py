@@ -69,7 +69,7 @@ def assessment_chart(assessment: Assessment, demand: dict[str, float] | None) ->
                 demand_width=None if wanted is None else max(wanted * BAR_SCALE, 2),
             )
         )
-    ticks = [(value, LABEL_WIDTH + value * BAR_SCALE) for value in range(SCORE_MAX + 1)]
+    ticks = [(value, float(LABEL_WIDTH + value * BAR_SCALE)) for value in range(SCORE_MAX + 1)]
     return Chart(
         rows=rows,
         width=LABEL_WIDTH + SCORE_MAX * BAR_SCALE + 60,

@@ -62,7 +62,6 @@ def why_not_job(
     vacancy = lookups.vacancies.get(vacancy_id)
     if vacancy is None:
         return None
-    known = {"vacancy_id": vacancy_id, "title": vacancy.title, "employer": vacancy.employer}
     names = JOB_FEATURE_SET.names
     fast = job_matrix(lookups.frames, person_id, at) if model.booster is not None else None
     rows, features = fast or (job_request(lookups.frames, person_id, at), None)
@@ -83,7 +82,9 @@ def why_not_job(
             f"推荐列表只显示前{k}位。"
         )
         return WhyNot(
-            **known,
+            vacancy_id=vacancy_id,
+            title=vacancy.title,
+            employer=vacancy.employer,
             verdict="on_list" if on_list else "ranked_low",
             summary_zh=summary,
             rank=where.rank,
@@ -99,7 +100,9 @@ def why_not_job(
     if check is None:
         status = _status(context, vacancy_id)
         return WhyNot(
-            **known,
+            vacancy_id=vacancy_id,
+            title=vacancy.title,
+            employer=vacancy.employer,
             verdict="not_open",
             summary_zh=f"该岗位目前不在招聘中（岗位状态：{status}），所以不会推荐。",
             rules=["not_open"],
@@ -107,7 +110,9 @@ def why_not_job(
         )
     if check.passes:
         return WhyNot(
-            **known,
+            vacancy_id=vacancy_id,
+            title=vacancy.title,
+            employer=vacancy.employer,
             verdict="not_preselected",
             summary_zh="该岗位符合各项硬性条件，但初步筛选时（按能力匹配、通勤、薪资、工作方式等"
             "粗略打分）与最合适的岗位相差较大，没有进入候选，因此没有参加排序。",
@@ -115,7 +120,9 @@ def why_not_job(
         )
     rules, details = _failed(check)
     return WhyNot(
-        **known,
+        vacancy_id=vacancy_id,
+        title=vacancy.title,
+        employer=vacancy.employer,
         verdict="excluded",
         summary_zh="该岗位不符合硬性条件，推荐时已被排除：" + "；".join(details) + "。",
         rules=rules,
