@@ -114,9 +114,7 @@ def course_answer(
     )
 
 
-def why_answer(
-    sources: Sources, caller: Caller, person_id: int, code: str, k: int
-) -> WhyNotAnswer:
+def why_answer(sources: Sources, caller: Caller, person_id: int, code: str, k: int) -> WhyNotAnswer:
     """Why the vacancy with the office's code ``code`` (岗位编号) is not on the person's list
     of ``k`` jobs; 404 for an unknown code (or one the snapshot does not hold yet)."""
     snapshot, jobs = person_snapshot(sources, caller, person_id, "jobs")

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from statistics import fmean
 
-from fastapi import Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -21,7 +20,7 @@ from matching.codes import ASSESSMENT_DIMENSIONS, SCORE_MAX
 from matching.errors import UnavailableError
 from matching.referral_flow import person_referrals, referral_view
 from matching.storage import Assessment, GraduateLedger, Vacancy
-from serving.api.recommending import job_answer
+from serving.api.recommending import Sources, job_answer
 from serving.api.schemas.referrals import ReferralDetail, referral_detail
 
 TIMELINE_SIZE = 20
@@ -81,12 +80,12 @@ def assessment_chart(assessment: Assessment, demand: dict[str, float] | None) ->
 
 
 def typical_demand(
-    request: Request, session: Session, caller: Caller, person_id: int
+    sources: Sources, session: Session, caller: Caller, person_id: int
 ) -> tuple[dict[str, float] | None, str | None]:
     """The mean demand per dimension of the person's best vacancies (the recommendations the
     API gives), or None and why not (no model or data loaded yet, no eligible vacancy)."""
     try:
-        answer = job_answer(request, caller, person_id, TYPICAL_OF)
+        answer = job_answer(sources, caller, person_id, TYPICAL_OF)
     except UnavailableError as error:
         return None, error.message_zh
     ids = [item.vacancy_id for item in answer.items]

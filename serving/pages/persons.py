@@ -21,6 +21,7 @@ from matching.pages import Page
 from matching.storage import Assessment
 from matching.validators import mask_certificate, mask_resident_id
 from serving.api.deps import SessionsDep
+from serving.api.recommending import SourcesDep
 from serving.api.schemas.common import RecordId
 from serving.api.schemas.persons import PersonRecord
 from serving.pages.person_parts import (
@@ -144,13 +145,17 @@ def reveal_form(caller: Caller) -> dict[str, Any]:
 
 @router.get("/persons/{person_id}")
 def person_page(
-    request: Request, caller: PageCaller, sessions: SessionsDep, person_id: RecordId
+    request: Request,
+    caller: PageCaller,
+    sessions: SessionsDep,
+    sources: SourcesDep,
+    person_id: RecordId,
 ) -> Response:
     caller.require_act(Act.READ)  # as the API's person routes: analysts, organisers 403
     with sessions() as session:
         context = person_context(session, person_id, caller)
         assessment = context["assessment"]
-        demand, no_demand = typical_demand(request, session, caller, person_id)
+        demand, no_demand = typical_demand(sources, session, caller, person_id)
         context |= {
             "chart": assessment_chart(assessment, demand) if assessment is not None else None,
             "no_demand_zh": no_demand,

@@ -18,11 +18,14 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import TypeAdapter
 from pydantic import ValidationError as ModelError
 from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
 from matching import records
 from matching.errors import ValidationError
 from matching.storage import Course, Employer, TrainingBase, Vacancy
+from serving.api.deps import SessionsDep, SettingsDep
 from serving.api.recommending import (
+    SourcesDep,
     UnknownVacancyCode,
     course_answer,
     job_answer,
@@ -45,18 +48,24 @@ REFERRAL = TypeAdapter(ReferralRequest)
 BAD_REFERRAL_ZH = "推荐信息不完整，请返回推荐列表后重新点击“推荐”"
 
 
-def _person(request: Request, caller: Any, person_id: int) -> PersonRecord:
-    with request.app.state.sessions() as session:
+def _person(sessions: sessionmaker[Session], caller: Any, person_id: int) -> PersonRecord:
+    with sessions() as session:
         return PersonRecord.of(records.get_person(session, person_id, caller))
 
 
 @router.get("/persons/{person_id}/recommendations")
-def recommendations_page(request: Request, caller: PageCaller, person_id: RecordId) -> Response:
+def recommendations_page(
+    request: Request,
+    caller: PageCaller,
+    sessions: SessionsDep,
+    sources: SourcesDep,
+    person_id: RecordId,
+) -> Response:
     """Both lists on one page (one visit for the counselor; the print sheet reads the same)."""
-    jobs = job_answer(request, caller, person_id, JOBS_SHOWN)
-    courses = course_answer(request, caller, person_id, COURSES_SHOWN)
+    jobs = job_answer(sources, caller, person_id, JOBS_SHOWN)
+    courses = course_answer(sources, caller, person_id, COURSES_SHOWN)
     context = {
-        "person": _person(request, caller, person_id),
+        "person": _person(sessions, caller, person_id),
         "jobs": jobs,
         "courses": courses,
     }
@@ -64,7 +73,13 @@ def recommendations_page(request: Request, caller: PageCaller, person_id: Record
 
 
 @router.post("/persons/{person_id}/referrals")
-def refer(request: Request, caller: PageCaller, form: CheckedForm, person_id: RecordId) -> Response:
+def refer(
+    caller: PageCaller,
+    form: CheckedForm,
+    sessions: SessionsDep,
+    settings: SettingsDep,
+    person_id: RecordId,
+) -> Response:
     """推荐: record the referral of the line, with its rank and the list's model version, the
     way POST /api/referrals does (the same request model and domain function); then show it."""
     body: dict[str, Any] = {"person_id": person_id, "source": "counselor"}
@@ -80,20 +95,26 @@ def refer(request: Request, caller: PageCaller, form: CheckedForm, person_id: Re
         raise ValidationError(
             "bad_referral_form", "referral form incomplete", BAD_REFERRAL_ZH
         ) from None
-    with request.app.state.sessions.begin() as session:
+    with sessions.begin() as session:
         view, _action = record_referral(
-            session, new_referral(parsed), caller, request.app.state.settings, datetime.now(UTC)
+            session, new_referral(parsed), caller, settings, datetime.now(UTC)
         )
     return RedirectResponse(f"/referrals/{view.id}?created=1", status_code=303)
 
 
 @router.get("/persons/{person_id}/recommendations/print")
-def print_sheet(request: Request, caller: PageCaller, person_id: RecordId) -> Response:
+def print_sheet(
+    request: Request,
+    caller: PageCaller,
+    sessions: SessionsDep,
+    sources: SourcesDep,
+    person_id: RecordId,
+) -> Response:
     """打印推荐单: the top jobs and courses with employer, place, pay and contact, and the
     reasons in plain words; A4 by the print stylesheet."""
-    jobs = job_answer(request, caller, person_id, PRINTED_JOBS)
-    courses = course_answer(request, caller, person_id, PRINTED_COURSES)
-    with request.app.state.sessions() as session:
+    jobs = job_answer(sources, caller, person_id, PRINTED_JOBS)
+    courses = course_answer(sources, caller, person_id, PRINTED_COURSES)
+    with sessions() as session:
         vacancy_ids = [item.vacancy_id for item in jobs.items]
         places = {
             vacancy.id: (vacancy, employer)
@@ -127,11 +148,13 @@ def print_sheet(request: Request, caller: PageCaller, person_id: RecordId) -> Re
 def why_page(
     request: Request,
     caller: PageCaller,
+    sessions: SessionsDep,
+    sources: SourcesDep,
     person_id: RecordId,
     vacancy: Annotated[str, Query(max_length=40)] = "",
 ) -> Response:
     """为什么没有这个岗位？ The answer of GET /api/persons/{id}/recommendations/jobs/why."""
-    person = _person(request, caller, person_id)
+    person = _person(sessions, caller, person_id)
     code = vacancy.strip()
     context: dict[str, Any] = {"person": person, "code": code, "why": None, "errors": {}}
     status = 200
@@ -143,7 +166,7 @@ def why_page(
         status = 422
     else:
         try:
-            context["why"] = why_answer(request, caller, person_id, code, JOBS_SHOWN)
+            context["why"] = why_answer(sources, caller, person_id, code, JOBS_SHOWN)
         except UnknownVacancyCode as error:
             context["errors"] = {"vacancy": error.message_zh}
             status = 404

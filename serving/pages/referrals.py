@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import TypeAdapter
 from pydantic import ValidationError as ModelError
+from sqlalchemy.orm import Session, sessionmaker
 
 from matching.access import Caller
 from matching.codes import REFUSAL_REASONS
@@ -22,6 +23,7 @@ from matching.referral_flow import (
     referral_view,
     stage_label,
 )
+from serving.api.deps import SessionsDep
 from serving.api.schemas.common import RecordId
 from serving.api.schemas.referrals import (
     ReferralDetail,
@@ -39,8 +41,8 @@ STAGE_NEEDED_ZH = "请选择新的阶段"
 NOTE_BAD_ZH = "备注不能超过500字，且不能含有控制字符"
 
 
-def _detail(request: Request, caller: Caller, referral_id: int) -> ReferralDetail:
-    with request.app.state.sessions() as session:
+def _detail(sessions: sessionmaker[Session], caller: Caller, referral_id: int) -> ReferralDetail:
+    with sessions() as session:
         return referral_detail(referral_view(session, referral_id, caller))
 
 
@@ -72,17 +74,22 @@ def referral_page(
 def referral(
     request: Request,
     caller: PageCaller,
+    sessions: SessionsDep,
     referral_id: RecordId,
     created: bool = False,
     saved: bool = False,
 ) -> Response:
-    detail = _detail(request, caller, referral_id)
+    detail = _detail(sessions, caller, referral_id)
     return referral_page(request, caller, detail, created=created, saved=saved)
 
 
 @router.post("/referrals/{referral_id}/stage")
 def change_stage(
-    request: Request, caller: PageCaller, form: CheckedForm, referral_id: RecordId
+    request: Request,
+    caller: PageCaller,
+    form: CheckedForm,
+    sessions: SessionsDep,
+    referral_id: RecordId,
 ) -> Response:
     """The next stage, checked by the API's request model and recorded by the domain's
     ``advance_referral``; a refused move is said next to its field."""
@@ -102,7 +109,7 @@ def change_stage(
         if not errors or "stage" not in body:
             errors = {"stage": STAGE_NEEDED_ZH, **errors}
     if errors:
-        detail = _detail(request, caller, referral_id)
+        detail = _detail(sessions, caller, referral_id)
         return referral_page(request, caller, detail, form=form, errors=errors)
     change = StageChange(
         stage=parsed.stage,
@@ -110,10 +117,10 @@ def change_stage(
         note=parsed.note,
     )
     try:
-        with request.app.state.sessions.begin() as session:
+        with sessions.begin() as session:
             advance_referral(session, referral_id, change, caller, now=datetime.now(UTC))
     except ConflictError as error:
-        detail = _detail(request, caller, referral_id)
+        detail = _detail(sessions, caller, referral_id)
         errors = {"stage": error.message_zh}
         return referral_page(request, caller, detail, form=form, errors=errors)
     return RedirectResponse(f"/referrals/{referral_id}?saved=1", status_code=303)

@@ -12,14 +12,13 @@ from typing import Literal
 
 import polars as pl
 
-from features.context import FeatureContext
 from features.exclusion import RuleCheck, rule_check
 from features.reasons import ability_statements
 from features.request import job_matrix, job_request, person_row
 from features.schema import JOB_FEATURE_SET
 from matching.codes import ASSESSMENT_DIMENSIONS, VACANCY_STATUSES
-from serving.runtime.lookups import lookups_of
 from serving.runtime.models import ServedModel
+from serving.runtime.snapshot import ServingSnapshot
 from serving.services.recommend import RULE_FEATURES
 from serving.services.recommend_core import explain, reasons_of, standing
 from training.baselines import job_rule_scores
@@ -49,7 +48,7 @@ class WhyNot:
 
 
 def why_not_job(
-    context: FeatureContext,
+    snapshot: ServingSnapshot,
     model: ServedModel,
     person_id: int,
     vacancy_id: int,
@@ -58,13 +57,13 @@ def why_not_job(
 ) -> WhyNot | None:
     """The explanation for the person and the vacancy at ``at`` against a list of ``k`` lines
     (the recommendations page's length); None when the snapshot does not know the vacancy."""
-    lookups = lookups_of(context)
+    lookups, frames, context = snapshot.lookups, snapshot.frames, snapshot.context
     vacancy = lookups.vacancies.get(vacancy_id)
     if vacancy is None:
         return None
     names = JOB_FEATURE_SET.names
-    fast = job_matrix(lookups.frames, person_id, at) if model.booster is not None else None
-    rows, features = fast or (job_request(lookups.frames, person_id, at), None)
+    fast = job_matrix(frames, person_id, at) if model.booster is not None else None
+    rows, features = fast or (job_request(frames, person_id, at), None)
     found = (rows["vacancy_id"] == vacancy_id).arg_true()
     if found.len() > 0:
         index = int(found[0])
@@ -95,10 +94,10 @@ def why_not_job(
             cautions=cautions,
             statements=ability_statements(where.row, vacancy.offered, needed),
         )
-    person, _moment = person_row(lookups.frames, person_id, at)
+    person, _moment = person_row(frames, person_id, at)
     check = rule_check(context, person, vacancy_id)
     if check is None:
-        status = _status(context, vacancy_id)
+        status = _status(snapshot, vacancy_id)
         return WhyNot(
             vacancy_id=vacancy_id,
             title=vacancy.title,
@@ -159,8 +158,8 @@ def _failed(check: RuleCheck) -> tuple[list[Rule], list[str]]:
     return rules, details
 
 
-def _status(context: FeatureContext, vacancy_id: int) -> str:
-    found = context.vacancies.frame.filter(pl.col("vacancy_id") == vacancy_id)
+def _status(snapshot: ServingSnapshot, vacancy_id: int) -> str:
+    found = snapshot.context.vacancies.frame.filter(pl.col("vacancy_id") == vacancy_id)
     if found.height == 0 or "_status" not in found.columns:
         return "未知"
     code = str(found["_status"][0])
