@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from matching import records
 from matching.access import Act, Caller
@@ -21,7 +22,7 @@ from matching.pages import Page
 from matching.storage import Assessment
 from matching.validators import mask_certificate, mask_resident_id
 from serving.api.deps import SessionsDep
-from serving.api.recommending import SourcesDep
+from serving.api.recommending import Sources, SourcesDep
 from serving.api.schemas.common import RecordId
 from serving.api.schemas.persons import PersonRecord
 from serving.pages.person_parts import (
@@ -153,14 +154,24 @@ def person_page(
 ) -> Response:
     caller.require_act(Act.READ)  # as the API's person routes: analysts, organisers 403
     with sessions() as session:
-        context = person_context(session, person_id, caller)
-        assessment = context["assessment"]
-        demand, no_demand = typical_demand(sources, session, caller, person_id)
-        context |= {
+        context = person_page_context(session, sources, person_id, caller)
+    return render(request, "person.html", context, caller=caller)
+
+
+def person_page_context(
+    session: Session, sources: Sources, person_id: int, caller: Caller
+) -> dict[str, Any]:
+    """Everything the person page shows (the reveal form's error shows it again)."""
+    context = person_context(session, person_id, caller)
+    assessment = context["assessment"]
+    demand, no_demand = typical_demand(sources, session, caller, person_id)
+    return (
+        context
+        | {
             "chart": assessment_chart(assessment, demand) if assessment is not None else None,
             "no_demand_zh": no_demand,
             "referrals": referral_timeline(session, person_id, caller),
             "ledger_id": ledger_of(session, person_id),
         }
-        context |= reveal_form(caller)
-    return render(request, "person.html", context, caller=caller)
+        | reveal_form(caller)
+    )

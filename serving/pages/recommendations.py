@@ -31,13 +31,12 @@ from serving.api.recommending import (
     job_answer,
     why_answer,
 )
-from serving.api.routers.referrals import new_referral
 from serving.api.schemas.common import RecordId
 from serving.api.schemas.persons import PersonRecord
 from serving.api.schemas.referrals import ReferralRequest
 from serving.pages.session import CheckedForm, PageCaller
 from serving.pages.templating import render
-from serving.services.referrals import record_referral
+from serving.services.referrals import new_referral, record_referral
 
 router = APIRouter(include_in_schema=False)
 JOBS_SHOWN = 10

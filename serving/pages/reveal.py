@@ -14,8 +14,9 @@ from fastapi.responses import Response
 
 from matching.access import Act
 from serving.api.deps import SessionsDep
+from serving.api.recommending import SourcesDep
 from serving.api.schemas.common import RecordId
-from serving.pages.persons import person_context, reveal_form
+from serving.pages.persons import person_context, person_page_context
 from serving.pages.session import CheckedForm, PageCaller
 from serving.pages.templating import render
 from serving.services.reveal import REASON_RULE_ZH, RevealRequest, reveal_person
@@ -28,6 +29,7 @@ def reveal_page(
     request: Request,
     caller: PageCaller,
     sessions: SessionsDep,
+    sources: SourcesDep,
     person_id: RecordId,
     form: CheckedForm,
 ) -> Response:
@@ -37,8 +39,8 @@ def reveal_page(
         asked = RevealRequest(reason=reason)
     except pydantic.ValidationError:
         with sessions() as session:
-            context = person_context(session, person_id, caller)  # 404 beyond the reach
-        context |= reveal_form(caller) | {
+            context = person_page_context(session, sources, person_id, caller)  # 404 beyond
+        context |= {
             "reveal_errors": {"reason": REASON_RULE_ZH},
             "reveal_reason": reason[:200],
         }

@@ -12,8 +12,23 @@ from matching.access import Caller
 from matching.ledgers import plan_referral
 from matching.referral_flow import NewReferral, ReferralView, create_referral, referral_view
 from matching.settings import Settings
+from serving.api.schemas.referrals import ReferralRequest
 
-__all__ = ["accept_into_ledger", "record_referral"]
+__all__ = ["accept_into_ledger", "new_referral", "record_referral"]
+
+
+def new_referral(body: ReferralRequest) -> NewReferral:
+    """The domain's request; the fields a shape lacks are empty."""
+    return NewReferral(
+        person_id=body.person_id,
+        source=body.source,
+        vacancy_id=getattr(body, "vacancy_id", None),
+        course_id=getattr(body, "course_id", None),
+        shown_rank=getattr(body, "shown_rank", None),
+        model_version=getattr(body, "model_version", None),
+        fair_id=getattr(body, "fair_id", None),
+        note=body.note,
+    )
 
 
 def record_referral(

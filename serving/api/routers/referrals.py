@@ -17,7 +17,6 @@ from matching.access import ROLES_FOR, Act, Caller
 from matching.errors import ForbiddenError
 from matching.pages import DEFAULT_PAGE_SIZE
 from matching.referral_flow import (
-    NewReferral,
     StageChange,
     advance_referral,
     person_referrals,
@@ -37,7 +36,7 @@ from serving.api.schemas.referrals import (
     referral_out,
 )
 from serving.api.security import require_roles
-from serving.services.referrals import record_referral
+from serving.services.referrals import new_referral, record_referral
 
 router = APIRouter(tags=["referrals"])
 READERS = ROLES_FOR[Act.READ]
@@ -47,20 +46,6 @@ FAIR_ONLY_ZH = "招聘会组织者只能登记招聘会上的对接（来源为�
 Readers = Annotated[Caller, Depends(require_roles(*READERS))]
 Writers = Annotated[Caller, Depends(require_roles(*WRITERS))]
 ReferralId = Annotated[IdText, Path(description="referral id")]
-
-
-def new_referral(body: ReferralRequest) -> NewReferral:
-    """The domain's request; the fields a shape lacks are empty."""
-    return NewReferral(
-        person_id=body.person_id,
-        source=body.source,
-        vacancy_id=getattr(body, "vacancy_id", None),
-        course_id=getattr(body, "course_id", None),
-        shown_rank=getattr(body, "shown_rank", None),
-        model_version=getattr(body, "model_version", None),
-        fair_id=getattr(body, "fair_id", None),
-        note=body.note,
-    )
 
 
 @router.post(
