@@ -9,6 +9,7 @@ the writer is a county's counselor and ``new`` is the record they just wrote.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 
 from sqlalchemy import or_, select
@@ -42,10 +43,16 @@ def _queue_chunk(
             .order_by(Person.id)
         )
     )
+    by_number: dict[str, list[Person]] = defaultdict(list)
+    by_certificate: dict[str, list[Person]] = defaultdict(list)
+    for other in others:  # indexed, not compared pairwise: an import brings thousands at once
+        by_number[other.id_number].append(other)
+        if other.certificate_number:
+            by_certificate[other.certificate_number].append(other)
     pairs = [
         (person, other, kind)
         for person in persons
-        for other in others
+        for other in _candidates(person, by_number, by_certificate)
         if other.id != person.id
         and other.county != person.county
         and (kind := _kind(person, other)) is not None
@@ -97,6 +104,18 @@ def _queue_chunk(
             },
         )
     return [conflict for conflict, _, _ in queued]
+
+
+def _candidates(
+    person: Person,
+    by_number: dict[str, list[Person]],
+    by_certificate: dict[str, list[Person]],
+) -> list[Person]:
+    """The others sharing ``person``'s ID or certificate, in id order (as they were read)."""
+    found = {other.id: other for other in by_number.get(person.id_number, ())}
+    if person.certificate_number:
+        found |= {other.id: other for other in by_certificate.get(person.certificate_number, ())}
+    return [found[key] for key in sorted(found)]
 
 
 def _kind(person: Person, other: Person) -> str | None:
