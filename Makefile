@@ -42,8 +42,12 @@ WITH_POSTGRES := if [ "$$CI" = true ] && [ -z "$$JOBMATCH_TEST_POSTGRES_URL" ]; 
 # Under CI=true the browser tests must run: Debian's chromium and CJK fonts are installed if missing.
 WITH_BROWSER := if [ "$$CI" = true ]; then bash .ci/install-browser || exit 1; fi;
 
+# The default run in PYTEST_WORKERS processes (pytest-xdist), a test module per worker at a time
+# (module fixtures are built once); each worker builds its own templates, city and champions.
+PYTEST_WORKERS ?= 2
+
 test: lint typecheck
-	@$(WITH_POSTGRES) $(BIN)/pytest -q
+	@$(WITH_POSTGRES) $(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadscope
 
 # pytest exits 5 when no test carries the marker; that is not a failure here.
 # The tiers the default run leaves out (markers in pyproject.toml); CI runs both targets.

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from matching.storage import make_engine, make_sessionmaker
-from tests.databases import copy_sqlite, drop_postgres, postgres_copy
+from tests.databases import copy_sqlite, drop_postgres, new_postgres_name, postgres_copy
 
 POSTGRES_URL_VARIABLE = "JOBMATCH_TEST_POSTGRES_URL"
 
@@ -29,10 +31,21 @@ def postgres_url() -> str:
     pytest.skip(f"{POSTGRES_URL_VARIABLE} not set (run `make postgres` to get one)")
 
 
-def _reset_postgres(engine: Engine) -> None:
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
+@contextmanager
+def database_of_kind(kind: str, folder: Path) -> Iterator[str]:
+    """The URL of a database of ``kind`` (``sqlite`` or ``postgresql``) of the caller's own, not
+    created yet (``api_city.fill_database`` copies a template there): a file in ``folder``, or a
+    database beside the configured one, dropped afterwards. Never the configured database
+    itself: parallel test workers share that server."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'jobmatch.db'}"
+        return
+    base = postgres_url()
+    url = make_url(base).set(database=new_postgres_name(base)).render_as_string(False)
+    try:
+        yield url
+    finally:
+        drop_postgres(base, url)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

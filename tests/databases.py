@@ -108,7 +108,9 @@ def _recreate(admin: Engine, name: str, template: str | None = None) -> None:
 def postgres_template(base_url: str, content: Content) -> str:
     """The name of the template database of ``content`` beside ``base_url``'s database."""
     base = make_url(base_url)
-    name = f"{base.database}_template_{content}"
+    # one template per pytest-xdist worker: two workers must not recreate the same one at once
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    name = f"{base.database}_template_{content}" + (f"_{worker}" if worker else "")
     admin = _admin(base)
     try:
         _recreate(admin, name)
@@ -128,13 +130,18 @@ def postgres_copy(base_url: str, content: Content, name: str | None = None) -> s
     """A new database copied from the template (or ``name`` made one again); its URL."""
     base = make_url(base_url)
     template = postgres_template(base_url, content)
-    name = name or f"{base.database}_t{os.getpid()}_{next(_numbers)}"
+    name = name or new_postgres_name(base_url)
     admin = _admin(base)
     try:
         _recreate(admin, name, template)
     finally:
         admin.dispose()
     return base.set(database=name).render_as_string(hide_password=False)
+
+
+def new_postgres_name(base_url: str) -> str:
+    """A database name beside ``base_url``'s that no other test (nor worker process) uses."""
+    return f"{make_url(base_url).database}_t{os.getpid()}_{next(_numbers)}"
 
 
 def drop_postgres(base_url: str, url: str) -> None:

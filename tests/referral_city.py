@@ -15,11 +15,11 @@ from pathlib import Path
 
 import polars as pl
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select, text, update
+from sqlalchemy import Engine, select, update
 
 from matching.storage import AuditEntry, Vacancy, make_engine, make_sessionmaker
 from tests.api_city import served_city, test_city
-from tests.conftest import postgres_url
+from tests.conftest import database_of_kind
 
 KINDS = ("sqlite", "postgresql")
 
@@ -70,15 +70,10 @@ class City:
 @contextmanager
 def city_of_kind(kind: str, folder: Path) -> Iterator[City]:
     """The served test city in a fresh database of ``kind`` (``sqlite`` or ``postgresql``)."""
-    if kind == "sqlite":
-        engine = make_engine(f"sqlite:///{folder / 'jobmatch.db'}")
-    else:
-        engine = make_engine(postgres_url())
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-    try:
-        with served_city(engine, folder) as client:
-            yield City(client, engine)
-    finally:
-        engine.dispose()
+    with database_of_kind(kind, folder) as url:
+        engine = make_engine(url)
+        try:
+            with served_city(engine, folder) as client:
+                yield City(client, engine)
+        finally:
+            engine.dispose()

@@ -16,7 +16,6 @@ import polars as pl
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import Workbook, load_workbook
-from sqlalchemy import text
 
 import serving.services.fair_prematch
 from features.context import FeatureContext
@@ -24,7 +23,6 @@ from matching.fair_plans import SHEETS
 from matching.fair_plans.excel import CANDIDATE_HEADERS, COMPARISON_HEADERS, EMPLOYER_HEADERS
 from matching.fair_plans.rules import RESERVED_CHANNELS, WELFARE_CHANNELS
 from matching.settings import Settings
-from matching.storage import make_engine
 from matching.validators import make_resident_id
 from serving.app import create_app
 from serving.runtime.models import ServedModel
@@ -33,7 +31,7 @@ from serving.services.fair_calibration import Calibration, fit_calibration
 from tests import api_city
 from tests.api_city import COUNTY_A, COUNTY_B, fill_database, headers
 from tests.api_models import champion_store
-from tests.conftest import postgres_url
+from tests.conftest import database_of_kind
 
 FAIR_DAY = date(2026, 12, 5)
 OTHER_COUNTY = "371521"
@@ -92,18 +90,6 @@ def open_vacancies(county: str, n: int) -> list[int]:
     return [int(i) for i in vacancies["id"].head(n)]
 
 
-def database_url(kind: str, folder: Path) -> str:
-    if kind == "sqlite":
-        return f"sqlite:///{folder / 'jobmatch.db'}"
-    url = postgres_url()
-    engine = make_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    return url
-
-
 @pytest.fixture(
     scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 )
@@ -111,7 +97,12 @@ def served(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Served]:
     folder = tmp_path_factory.mktemp("fairs")
-    url = database_url(request.param, folder)
+    with database_of_kind(request.param, folder) as url:
+        yield from serve_fair(url, folder)
+
+
+def serve_fair(url: str, folder: Path) -> Iterator[Served]:
+    """The test city served at ``url`` with one fair, its booths, candidates and prematch."""
     fill_database(url)
     settings = Settings(
         data_dir=folder,

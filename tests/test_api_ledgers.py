@@ -15,14 +15,14 @@ import polars as pl
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
-from sqlalchemy import Engine, insert, select, text
+from sqlalchemy import Engine, insert, select
 
 from matching.ledgers import XLSX_MEDIA_TYPE
 from matching.storage import AuditEntry, Person, make_engine, make_sessionmaker
 from matching.validators import mask_resident_id
 from tests import api_city
 from tests.api_city import COUNTY_A, COUNTY_B, headers, persons_of, served_city
-from tests.conftest import postgres_url
+from tests.conftest import database_of_kind
 
 _serial = count(1)
 
@@ -84,18 +84,13 @@ def city(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[City]:
     folder: Path = tmp_path_factory.mktemp("ledgers")
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{folder / 'jobmatch.db'}")
-    else:
-        engine = make_engine(postgres_url())
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-    try:
-        with served_city(engine, folder) as client:
-            yield City(client, engine, {})
-    finally:
-        engine.dispose()
+    with database_of_kind(request.param, folder) as url:
+        engine = make_engine(url)
+        try:
+            with served_city(engine, folder) as client:
+                yield City(client, engine, {})
+        finally:
+            engine.dispose()
 
 
 def city_ledgers(county: str) -> pl.DataFrame:

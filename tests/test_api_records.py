@@ -26,7 +26,7 @@ from matching.storage import AuditEntry, make_engine
 from matching.validators import make_certificate, make_resident_id, make_uscc
 from tests.api_city import COUNTY_A, COUNTY_B, headers, persons_of, served_city
 from tests.api_city import test_city as built_city
-from tests.conftest import postgres_url
+from tests.conftest import database_of_kind
 from tests.import_files import PERSON_HEADERS, person_row, write_csv
 
 PERSONS = SPECS["persons"]
@@ -55,13 +55,11 @@ def city(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[City]:
     folder = tmp_path_factory.mktemp("records")
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{folder / 'jobmatch.db'}")
-    else:
-        engine = make_engine(postgres_url())
-    with served_city(engine, folder) as client:
-        yield City(client)
-    engine.dispose()
+    with database_of_kind(request.param, folder) as url:
+        engine = make_engine(url)
+        with served_city(engine, folder) as client:
+            yield City(client)
+        engine.dispose()
 
 
 _CITY_IDS = frozenset(built_city().frames["persons"]["id_number"].to_list())

@@ -24,7 +24,7 @@ from matching.storage import AuditEntry, make_engine, make_sessionmaker
 from matching.validators import make_certificate, make_resident_id
 from tests.api_city import COUNTY_A, COUNTY_B, headers, persons_of, served_city
 from tests.api_city import test_city as built_city
-from tests.conftest import postgres_url
+from tests.conftest import database_of_kind
 from tests.import_files import PERSON_HEADERS, write_csv
 
 _serial = count(1)
@@ -66,13 +66,11 @@ def city(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[City]:
     folder = tmp_path_factory.mktemp("conflicts")
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{folder / 'jobmatch.db'}")
-    else:
-        engine = make_engine(postgres_url())
-    with served_city(engine, folder) as client:
-        yield City(client, engine)
-    engine.dispose()
+    with database_of_kind(request.param, folder) as url:
+        engine = make_engine(url)
+        with served_city(engine, folder) as client:
+            yield City(client, engine)
+        engine.dispose()
 
 
 def body(county: str, id_number: str | None = None, **changes: Any) -> dict[str, Any]:
