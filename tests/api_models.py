@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import shutil
+import sqlite3
 import tempfile
 from collections.abc import Callable
 from functools import cache
@@ -64,3 +65,16 @@ def champion_store() -> str:
         assert result.passed, result.checks
         promote(tracking, result)
     return uri
+
+
+def copy_store(folder: Path) -> str:
+    """A private copy of the shared champion store (aliases may move in it; runs recorded in it
+    keep their artifacts beside the shared store's, each under its own run id)."""
+    folder.mkdir(parents=True)
+    source = sqlite3.connect(champion_store().removeprefix("sqlite:///"))
+    target = sqlite3.connect(folder / "mlflow.db")
+    with target:
+        source.backup(target)
+    source.close()
+    target.close()
+    return f"sqlite:///{folder / 'mlflow.db'}"

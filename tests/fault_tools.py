@@ -1,4 +1,4 @@
-"""Tools of the fault tests: a port nobody listens on, a private copy of the champion store,
+"""Tools of the fault tests: a port nobody listens on,
 a loop of requests on its own thread, and a database that can be taken down and brought back
 (PostgreSQL behind a ``TcpProxy``; SQLite, which has no server, by moving its folder away and
 dropping the pooled connections, as when the volume holding it goes away)."""
@@ -6,7 +6,6 @@ dropping the pooled connections, as when the volume holding it goes away)."""
 from __future__ import annotations
 
 import socket
-import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -17,7 +16,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from tests.api_city import COUNTY_A, fill_database, headers, persons_of
-from tests.api_models import champion_store
 from tests.tcp_proxy import TcpProxy
 
 JOBS = "/api/persons/{}/recommendations/jobs"
@@ -34,18 +32,6 @@ def closed_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
     return port
-
-
-def copy_store(folder: Path) -> str:
-    """A private copy of the shared champion store (aliases may move in it)."""
-    folder.mkdir(parents=True)
-    source = sqlite3.connect(champion_store().removeprefix("sqlite:///"))
-    target = sqlite3.connect(folder / "mlflow.db")
-    with target:
-        source.backup(target)
-    source.close()
-    target.close()
-    return f"sqlite:///{folder / 'mlflow.db'}"
 
 
 def wait_for(condition: Callable[[], bool], seconds: float) -> float:

@@ -29,8 +29,8 @@ from matching.settings import Settings
 from serving.api.errors import DATABASE_DOWN_BODY
 from serving.app import create_app
 from tests.api_city import PASSWORD, fill_database, headers
-from tests.api_models import champion_store, city_context
-from tests.fault_tools import Requests, closed_port, copy_store, jobs_route, outage, wait_for
+from tests.api_models import champion_store, city_context, copy_store
+from tests.fault_tools import Requests, closed_port, jobs_route, outage, wait_for
 from training.promotion import gate, promote, rollback
 from training.registry import model_name
 from training.tracking import CHAMPION, Tracking

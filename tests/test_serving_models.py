@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
@@ -11,12 +11,11 @@ import pytest
 
 from features.context import FeatureContext
 from features.schema import JOB_FEATURE_SET
-from features.sources import snapshot_from_frames
 from features.training_frames import job_training_frame
-from matching.synth.city import SCALES, build_city
 from serving.runtime.models import ModelHolder
 from serving.runtime.snapshot import ServingSnapshot
 from serving.services.recommend import recommend_jobs
+from tests.api_models import city_context, copy_store
 from training.config import TrainConfig
 from training.pipeline import train
 from training.promotion import gate, promote, rollback
@@ -29,22 +28,22 @@ CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 @pytest.fixture(scope="module")
 def context() -> FeatureContext:
-    city = build_city(41, SCALES["test"], date(2026, 11, 1))
-    return FeatureContext.from_snapshot(snapshot_from_frames(city.frames))
+    return city_context()
 
 
 @pytest.fixture(scope="module")
 def registry(context: FeatureContext, tmp_path_factory: pytest.TempPathFactory) -> Tracking:
+    """A private copy of the shared champion store (jobs champion: version 1) with a version 2
+    trained and promoted here (one training, not two: recording to MLflow costs seconds)."""
     folder = tmp_path_factory.mktemp("mlflow")
-    tracking = Tracking(f"sqlite:///{folder / 'mlflow.db'}", folder / "artifacts")
+    tracking = Tracking(copy_store(folder / "store"), folder / "artifacts")
+    champion = tracking.client.get_model_version_by_alias(model_name("jobs"), "champion")
+    assert str(champion.version) == "1"
     config = TrainConfig(n_estimators=40, num_threads=1)
-    for _ in range(2):
-        result = train("jobs", context, config)
-        record(tracking, result, config)
-        promote(
-            tracking,
-            gate(tracking, model_name("jobs"), JOB_FEATURE_SET, probe(context), tolerance=1.0),
-        )
+    record(tracking, train("jobs", context, config), config)
+    promote(
+        tracking, gate(tracking, model_name("jobs"), JOB_FEATURE_SET, probe(context), tolerance=1.0)
+    )
     return tracking
 
 
