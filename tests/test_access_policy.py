@@ -23,7 +23,7 @@ from sqlalchemy import Engine, func, select, text
 from matching.access import Act, Caller
 from matching.storage import Person
 from tests.api_city import COUNTY_A, COUNTY_B, USERS, headers, served_city
-from tests.test_county_scope import BODIES, PERSON_SCOPED, openapi_paths, operations
+from tests.test_county_scope import BODIES, PERSON_SCOPED, QUERIES, openapi_paths, operations
 
 __all__ = ["openapi_paths"]  # a module fixture the tests here use too
 
@@ -31,6 +31,7 @@ __all__ = ["openapi_paths"]  # a module fixture the tests here use too
 ACTS: dict[tuple[str, str], Act] = {
     ("get", "/api/persons/{person_id}/recommendations/jobs"): Act.READ,
     ("get", "/api/persons/{person_id}/recommendations/courses"): Act.READ,
+    ("get", "/api/persons/{person_id}/recommendations/jobs/why"): Act.READ,
     ("get", "/api/persons/{person_id}"): Act.READ,
     ("patch", "/api/persons/{person_id}"): Act.EDIT,
     ("get", "/api/persons/{person_id}/assessments"): Act.READ,
@@ -140,7 +141,11 @@ def test_every_person_scoped_operation_follows_the_policy_for_every_role(
                     continue
                 url = path.format(**{name: target.ids[name] for name in names})
                 answer = client.request(
-                    method.upper(), url, headers=auth, json=BODIES.get((method, path))
+                    method.upper(),
+                    url,
+                    headers=auth,
+                    json=BODIES.get((method, path)),
+                    params=QUERIES.get((method, path)),
                 )
                 want = expected(caller, ACTS[(method, path)], target)
                 if outcome(answer.status_code) != want:

@@ -22,7 +22,7 @@ from sqlalchemy import Engine, MetaData, select, text
 from matching.codes import ASSESSMENT_DIMENSIONS
 from matching.settings import Settings
 from serving.app import create_app
-from tests.api_city import COUNTY_A, COUNTY_B, headers, served_city
+from tests.api_city import COUNTY_A, COUNTY_B, headers, served_city, test_city
 
 # Path parameters naming records that belong to a person (and so to the person's county).
 PERSON_SCOPED = {"person_id", "assessment_id", "referral_id", "ledger_id", "action_id"}
@@ -56,6 +56,12 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
         "action": "电话回访",
     },
     ("post", "/api/ledgers/{ledger_id}/status"): {"status": "employed"},
+}
+# Query parameters an operation requires, so that only the scope can refuse it.
+QUERIES: dict[tuple[str, str], dict[str, str]] = {
+    ("get", "/api/persons/{person_id}/recommendations/jobs/why"): {
+        "vacancy": str(test_city().frames["vacancies"]["code"][0])
+    },
 }
 # Operations that take a county-B person in their body: (method, path, body) → expected status.
 BODY_SCOPED: list[tuple[str, str, Callable[[dict[str, int]], dict[str, Any]], int]] = [
@@ -187,7 +193,8 @@ def test_county_a_reaches_nothing_of_county_b(
         body = BODIES.get((method, path))
         if method in {"post", "put", "patch"}:
             assert body is not None, f"add a valid body for {method.upper()} {path} to BODIES"
-        answer = client.request(method.upper(), url, headers=auth, json=body)
+        params = QUERIES.get((method, path))
+        answer = client.request(method.upper(), url, headers=auth, json=body, params=params)
         assert answer.status_code == 404, f"{method.upper()} {url}: {answer.status_code}"
         assert not [value for value in hidden if value in answer.text], url
         tried.append(f"{method.upper()} {path}")
