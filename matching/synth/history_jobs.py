@@ -1,5 +1,6 @@
 """Two years of job referrals: counselor lists (with ranks), fair contacts and self-applications,
-each carried through staged outcomes drawn from the ground truth with the position effect."""
+each carried through staged outcomes drawn from the ground truth with the position effect and
+the competition for each vacancy's openings (``matching/synth/truth/competition.py``)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import polars as pl
 from matching.synth.selection import PersonView, VacancyView, counselor_lists
 from matching.synth.timeline import DAY, EventLog, after
 from matching.synth.truth import JobTruth, examination_probability
+from matching.synth.truth.competition import fill_in_order, screening
 
 SESSIONS_PER_PERSON = 1.3  # counselor sessions with a job list in two years (*assumption*)
 SELF_APPLICATIONS_PER_PERSON = 0.4  # *assumption*
@@ -113,20 +115,31 @@ def play_out(
     direct = referrals.source != "counselor"  # fair contacts and self-applications are applications
     examined = direct | (rng.random(n) < examination_probability(referrals.shown_rank))
     applied = direct | (examined & (rng.random(n) < outcome.apply))
-    interviewed = applied & (rng.random(n) < outcome.interview)
+    # Applicants compete: beyond four per opening the employer shortlists (competition.py).
+    vacancy_row = truth.vacancy_rows(referrals.vacancy_id)
+    openings = truth.openings[vacancy_row]
+    applicants = np.bincount(vacancy_row, weights=applied, minlength=len(truth.openings))
+    considered = screening(applicants[vacancy_row], openings)
+    interviewed = applied & (rng.random(n) < outcome.interview * considered)
     offered = interviewed & (rng.random(n) < outcome.offer)
-    hired = offered & (rng.random(n) < outcome.accept)
-    retained = hired & (rng.random(n) < outcome.retain)
+    would_hire = offered & (rng.random(n) < outcome.accept)
+    stays = rng.random(n) < outcome.retain
     log = EventLog(as_of)
     t0 = referrals.referred_at
     log.add(ids, "referred", t0, ~direct)
     t_apply = np.where(direct, t0, after(rng, t0, 1, 7))
     log.add(ids, "applied", t_apply, applied)
     t_interview = after(rng, t_apply, 3, 14)
-    log.add(ids, "interviewed", t_interview, interviewed)
     t_offer = after(rng, t_interview, 1, 7)
-    log.add(ids, "offered", t_offer, offered)
     t_hire = after(rng, t_offer, 3, 14)
+    # The post closes when filled (no offer after that); a person takes one job at most.
+    hired, post_filled = fill_in_order(
+        referrals.person_id, vacancy_row, t_hire, would_hire, openings
+    )
+    offered &= ~post_filled
+    retained = hired & stays
+    log.add(ids, "interviewed", t_interview, interviewed)
+    log.add(ids, "offered", t_offer, offered)
     log.add(ids, "hired", t_hire, hired)
     log.add(ids, "retained_6m", t_hire + 182 * DAY, retained)
     hint = outcome.refusal_hint

@@ -107,11 +107,19 @@ class JobTruth:
         self.massage = vacancies["occupation_code"].is_in(list(MASSAGE_OCCUPATIONS)).to_numpy()
         self.vacancy_skills = multi_hot(vacancies["skills_wanted"], vocabulary)
         self.opened_year = vacancies["opened_on"].dt.year().to_numpy()
+        # posts to fill (matching/synth/vacancies.py draws them; at least one)
+        self.openings = np.maximum(vacancies["openings"].fill_null(1).to_numpy(), 1).astype(
+            np.int64
+        )
         employer = vacancies.select("employer_id").join(
             _employer_terms(employers, latents), left_on="employer_id", right_on="id", how="left"
         )
         self.openness = employer["openness"].to_numpy()
         self.quota_pressure = employer["quota_pressure"].to_numpy()
+
+    def vacancy_rows(self, vacancy_ids: IntArray) -> IntArray:
+        """Row of each vacancy id in this truth's arrays (dense indices, e.g. for ``openings``)."""
+        return lookup(self.vacancy_index, np.asarray(vacancy_ids, dtype=np.int64))
 
     def outcome(self, person_ids: IntArray, vacancy_ids: IntArray) -> JobOutcome:
         p = lookup(self.person_index, np.asarray(person_ids, dtype=np.int64))
