@@ -84,7 +84,7 @@ def expected_fills(q: FloatArray, vacancy: IntArray, openings: IntArray) -> Floa
         old = dist[v]
         new = old * (1.0 - p)
         new[:, 1:] += old[:, :-1] * p
-        new[:, -1] += old[:, -1] * p  # ≥ top stays ≥ top
+        new[:, -1] += old[:, -1] * p[:, 0]  # ≥ top stays ≥ top
         dist[v] = new
     j = np.arange(top + 1)
     capped = np.minimum(j[None, :], posts[:, None])
