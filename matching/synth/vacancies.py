@@ -200,7 +200,10 @@ def _hiring_terms(
 ) -> tuple[Array, Array, Array, Array]:  # fmt: skip
     """Openings, the reserved flag, graduate orientation and the age band of each vacancy."""
     n = len(kind)
-    big = np.where(staff >= 300, rng.integers(1, 8, n), 1)  # big firms hire in batches
+    # Openings, the capacity the truth's competition shares out (truth/competition.py): most posts
+    # hire one to three (geometric, p = 0.55, capped at 3), firms of 300+ staff hire in batches of
+    # up to 7 times that (at most 20), auxiliary-employment posts (辅助性就业) 3–10 (*assumptions*).
+    big = np.where(staff >= 300, rng.integers(1, 8, n), 1)
     openings = np.minimum(np.minimum(rng.geometric(0.55, n), 3) * big, 20)
     openings = np.where(channel == "auxiliary", rng.integers(3, 11, n), openings)
     reserved = (channel != "open") | (rng.random(n) < _SPECIAL_POST_SHARE)
