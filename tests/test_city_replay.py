@@ -30,6 +30,7 @@ def test_two_persons_one_opening_by_hand() -> None:
     )
     assert got.person_placed == pytest.approx([0.32, 0.32])
     assert got.person_placed.sum() == pytest.approx(0.64)
+    assert got.uncontested == pytest.approx([0.4, 0.4])  # each alone at the post
     assert got.applications.sum() == pytest.approx(1.0)
 
 
@@ -62,13 +63,16 @@ def test_report_gini_never_recommended_and_ratio_on_known_inputs() -> None:
     )
     persons = pl.DataFrame({"person_id": [1, 2], "county": ["a", "b"], "category": ["1", "1"]})
     vacancies = pl.DataFrame({"vacancy_id": [10, 11, 12, 13], "openings": [1, 1, 1, 1]})
-    outcome = CityOutcome(np.full(4, 0.25), np.full(4, 0.1), np.array([0.2, 0.1]))
+    outcome = CityOutcome(
+        np.full(4, 0.25), np.full(4, 0.1), np.array([0.2, 0.1]), np.array([0.3, 0.2])
+    )
     report = policy_report(served, judged, outcome, persons, vacancies)
     # exposure counts (2, 2, 0, 0): Gini = 2·(3·2 + 4·2)/(4·4) − 5/4 = 0.5
     assert report.exposure_gini == pytest.approx(0.5)
     assert report.never_recommended == pytest.approx(0.5)
     assert report.applications_per_opening == pytest.approx(0.25)
     assert report.expected_placements == pytest.approx(0.3)
+    assert report.extra["placements_without_competition"] == pytest.approx(0.5)
     assert report.worst_best_group_placements == pytest.approx(0.5)  # counties a: 0.2, b: 0.1
     assert report.ndcg10 == pytest.approx((1.0 + 1.0 / np.log2(3)) / 2)
     assert mean_ndcg(served, judged) == report.ndcg10
@@ -91,6 +95,7 @@ def test_replay_on_the_test_city() -> None:
     assert plain.placements_vs_plain == 1.0 and plain.ndcg10_vs_plain == 1.0
     assert rule.expected_placements == pytest.approx(plain.expected_placements)  # same scores
     assert 0 < plain.expected_placements <= city.persons.height
+    assert plain.expected_placements <= plain.extra["placements_without_competition"]
     assert 0.0 <= plain.never_recommended < 1.0 and 0.0 < plain.exposure_gini < 1.0
     assert 0.0 < plain.ndcg10 <= 1.0 and 0.0 < plain.worst_best_group_placements <= 1.0
     assert sum(plain.placements_by_group["county"].values()) == pytest.approx(

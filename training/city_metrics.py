@@ -75,6 +75,7 @@ def policy_report(
         extra={
             "served_items": float(served.height),
             "expected_hires_through_lists": float(outcome.placed.sum()),
+            "placements_without_competition": float(outcome.uncontested.sum()),
         },
     )
 

@@ -44,6 +44,7 @@ class CityOutcome:
     applications: FloatArray  # per served row: P(examined and applied)
     placed: FloatArray  # per served row: P(hired through this row), after competition
     person_placed: FloatArray  # per person row of ``persons``: P(placed in the months)
+    uncontested: FloatArray  # per person row: the same if no one competed (no shortlist, no cap)
 
 
 def expected_outcome(
@@ -60,9 +61,14 @@ def expected_outcome(
     applications = examination_probability(np.asarray(rank, dtype=float)) * stages.apply
     applicants = np.bincount(vacancy, weights=applications, minlength=n_vacancies)
     considered = screening(applicants, openings)[vacancy]
-    would_hire = applications * considered * stages.interview * stages.offer * stages.accept
-    placed = rationed(would_hire, vacancy, openings)
-    return CityOutcome(applications, placed, one_job_each(placed, person, n_persons))
+    alone = applications * stages.interview * stages.offer * stages.accept
+    placed = rationed(alone * considered, vacancy, openings)
+    return CityOutcome(
+        applications,
+        placed,
+        one_job_each(placed, person, n_persons),
+        one_job_each(alone, person, n_persons),
+    )
 
 
 class CityTruth:

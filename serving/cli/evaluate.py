@@ -55,6 +55,9 @@ def answer(months: int, sessions: int, reports: dict[str, PolicyReport]) -> dict
     out: dict[str, Any] = {"months": months, "sessions": sessions, "policies": list(reports)}
     for key in SCALARS:
         out[key] = {name: _finite(float(getattr(r, key))) for name, r in reports.items()}
+    out["placements_without_competition"] = {
+        name: _finite(r.extra["placements_without_competition"]) for name, r in reports.items()
+    }
     for attribute in ("county", "disability_category"):
         out[f"placements_by_{attribute}"] = {
             name: {g: round(v, 3) for g, v in r.placements_by_group[attribute].items()}
