@@ -21,8 +21,9 @@ from features.context import FeatureContext
 from features.schema import COURSE_FEATURE_SET, JOB_FEATURE_SET, FeatureSet
 from features.sources import snapshot_from_frames
 from features.training_frames import course_training_frame, job_training_frame
+from matching.settings import Settings
 from serving.runtime.snapshot import ServingSnapshot
-from tests.api_city import test_city
+from tests.api_city import fill_database, test_city
 from training.config import TrainConfig
 from training.kinds import Kind
 from training.pipeline import train
@@ -78,3 +79,16 @@ def copy_store(folder: Path) -> str:
     source.close()
     target.close()
     return f"sqlite:///{folder / 'mlflow.db'}"
+
+
+def served_settings(folder: Path, url: str | None = None) -> Settings:
+    """Settings of a service over a copy of the test city (``url``, default a SQLite file in
+    ``folder``) that loads the shared champions."""
+    database = url or f"sqlite:///{folder / 'jobmatch.db'}"
+    fill_database(database)
+    return Settings(
+        data_dir=folder,
+        database_url=database,
+        mlflow_tracking_uri=champion_store(),
+        model_poll_seconds=3600,
+    )

@@ -22,15 +22,14 @@ from features.context import FeatureContext
 from matching.fair_plans import SHEETS
 from matching.fair_plans.excel import CANDIDATE_HEADERS, COMPARISON_HEADERS, EMPLOYER_HEADERS
 from matching.fair_plans.rules import RESERVED_CHANNELS, WELFARE_CHANNELS
-from matching.settings import Settings
 from matching.validators import make_resident_id
 from serving.app import create_app
 from serving.runtime.models import ServedModel
 from serving.runtime.state import ServiceState
 from serving.services.fair_calibration import Calibration, fit_calibration
 from tests import api_city
-from tests.api_city import COUNTY_A, COUNTY_B, fill_database, headers
-from tests.api_models import champion_store
+from tests.api_city import COUNTY_A, COUNTY_B, headers
+from tests.api_models import served_settings
 from tests.conftest import database_of_kind
 
 FAIR_DAY = date(2026, 12, 5)
@@ -103,13 +102,7 @@ def served(
 
 def serve_fair(url: str, folder: Path) -> Iterator[Served]:
     """The test city served at ``url`` with one fair, its booths, candidates and prematch."""
-    fill_database(url)
-    settings = Settings(
-        data_dir=folder,
-        database_url=url,
-        mlflow_tracking_uri=champion_store(),
-        model_poll_seconds=3600,
-    )
+    settings = served_settings(folder, url)
     with TestClient(create_app(settings)) as client:
         city = Served(client, 0, [], [], {})
         city.fair_id = city.new_fair()

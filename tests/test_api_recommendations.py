@@ -21,8 +21,8 @@ from serving.app import create_app
 from serving.runtime.models import ServedModel
 from serving.services.recommend import RULE_FEATURES, recommend_jobs
 from tests import api_city
-from tests.api_city import PASSWORD, fill_database, headers
-from tests.api_models import champion_store, city_snapshot
+from tests.api_city import PASSWORD, headers
+from tests.api_models import city_snapshot, served_settings
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 NOW = datetime(2026, 11, 28, tzinfo=UTC)
@@ -31,14 +31,7 @@ NOW = datetime(2026, 11, 28, tzinfo=UTC)
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, pl.DataFrame]]:
     folder = tmp_path_factory.mktemp("service")
-    url = f"sqlite:///{folder / 'jobmatch.db'}"
-    fill_database(url)
-    settings = Settings(
-        data_dir=folder,
-        database_url=url,
-        mlflow_tracking_uri=champion_store(),
-        model_poll_seconds=3600,
-    )
+    settings = served_settings(folder)
     persons = api_city.test_city().frames["persons"].select("id", "county")
     with TestClient(create_app(settings)) as client:
         yield client, persons

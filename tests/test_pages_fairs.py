@@ -13,10 +13,9 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from matching.fair_plans import SHEETS
-from matching.settings import Settings
 from serving.app import create_app
-from tests.api_city import COUNTY_A, COUNTY_B, fill_database, persons_of
-from tests.api_models import champion_store
+from tests.api_city import COUNTY_A, COUNTY_B, persons_of
+from tests.api_models import served_settings
 from tests.test_api_fairs import FAIR_DAY, open_vacancies, seekers
 from tests.test_pages_session import log_in, page_csrf
 
@@ -24,14 +23,7 @@ from tests.test_pages_session import log_in, page_csrf
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     folder = tmp_path_factory.mktemp("fair-pages")
-    url = f"sqlite:///{folder / 'jobmatch.db'}"
-    fill_database(url)
-    settings = Settings(
-        data_dir=folder,
-        database_url=url,
-        mlflow_tracking_uri=champion_store(),
-        model_poll_seconds=3600,
-    )
+    settings = served_settings(folder)
     with TestClient(create_app(settings)) as running:
         yield running
 

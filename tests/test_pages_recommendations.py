@@ -13,25 +13,17 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from matching.settings import Settings
 from serving.app import create_app
 from tests import api_city
-from tests.api_city import COUNTY_A, COUNTY_B, fill_database, headers, persons_of, served_city
-from tests.api_models import champion_store
+from tests.api_city import COUNTY_A, COUNTY_B, headers, persons_of, served_city
+from tests.api_models import served_settings
 from tests.test_pages_session import log_in, page_csrf
 
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     folder = tmp_path_factory.mktemp("pages_recs")
-    url = f"sqlite:///{folder / 'jobmatch.db'}"
-    fill_database(url)
-    settings = Settings(
-        data_dir=folder,
-        database_url=url,
-        mlflow_tracking_uri=champion_store(),
-        model_poll_seconds=3600,
-    )
+    settings = served_settings(folder)
     with TestClient(create_app(settings)) as running:
         log_in(running, "county_a")
         yield running

@@ -26,7 +26,6 @@ from matching.access import Caller
 from matching.errors import ConflictError, ForbiddenError, ImportFileError, NotFoundError
 from matching.fair_plans import (
     BoothRequest,
-    NewFair,
     Registration,
     add_vacancies,
     candidate_count,
@@ -121,16 +120,8 @@ async def create_fair_form(
         failed = {str(e["loc"][0]) for e in error.errors() if e["loc"]}
         errors = {name: text for name, text in FAIR_FIELDS_ZH.items() if name in failed}
         return fair_form_page(request, caller, values, errors or {"name": FAIR_FIELDS_ZH["name"]})
-    new = NewFair(
-        name=body.name,
-        held_on=body.held_on,
-        venue=body.venue,
-        county=body.county,
-        venue_accessibility=tuple(body.venue_accessibility),
-        online=body.online,
-    )
     with sessions.begin() as session:
-        fair_id = create_fair(session, new, actor=caller.username).id
+        fair_id = create_fair(session, body.new_fair(), actor=caller.username).id
     return RedirectResponse(f"/fairs/{fair_id}?created=1", status_code=303)
 
 

@@ -21,7 +21,6 @@ from matching.access import ROLES_FOR, Act, Caller
 from matching.errors import NotFoundError
 from matching.fair_plans import (
     BoothRequest,
-    NewFair,
     PrematchResult,
     add_vacancies,
     candidate_count,
@@ -92,16 +91,8 @@ def create(
     sessions: SessionsDep, body: Annotated[FairCreate, Body()], caller: Organiser
 ) -> FairOut:
     """Create a fair (name, date, venue, county, the accommodations the venue provides)."""
-    new = NewFair(
-        name=body.name,
-        held_on=body.held_on,
-        venue=body.venue,
-        county=body.county,
-        venue_accessibility=tuple(body.venue_accessibility),
-        online=body.online,
-    )
     with sessions.begin() as session:
-        return fair_out(create_fair(session, new, actor=caller.username))
+        return fair_out(create_fair(session, body.new_fair(), actor=caller.username))
 
 
 @router.get("", response_model=FairPage, responses=errors(401, 403, 422))

@@ -14,7 +14,7 @@ from typing import Annotated
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict
 
 from matching import codes
-from matching.fair_plans import MAX_CAPACITY, MAX_FAIR_VACANCIES
+from matching.fair_plans import MAX_CAPACITY, MAX_FAIR_VACANCIES, NewFair
 from matching.imports.fields import BIDI_CONTROLS, INVISIBLE_FORMATS
 from serving.api.schemas.common import MAX_ID, IdValue, OneOf, Stamp
 from serving.api.schemas.imports import RejectLine
@@ -65,6 +65,17 @@ class FairCreate(BaseModel):
         Field(max_length=len(codes.ACCOMMODATIONS), description="accommodations the venue has"),
     ] = []
     online: Flag = False
+
+    def new_fair(self) -> NewFair:
+        """The domain's request (the API's POST /api/fairs and the pages' form)."""
+        return NewFair(
+            name=self.name,
+            held_on=self.held_on,
+            venue=self.venue,
+            county=self.county,
+            venue_accessibility=tuple(self.venue_accessibility),
+            online=self.online,
+        )
 
 
 class BoothIn(BaseModel):
