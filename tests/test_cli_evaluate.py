@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import polars as pl
 import pytest
 from typer.testing import CliRunner
 
+from features.sources import UTC_MICROS
 from serving.cli import app
 from serving.cli.evaluate import policies
 from tests.api_models import champion_store
@@ -35,7 +37,10 @@ def test_evaluate_city_needs_the_ground_truth(
 
 
 def test_the_plain_ranker_comes_first() -> None:
-    assert list(policies())[:2] == ["plain", "rule"]
+    prior = pl.DataFrame(
+        schema={"person_id": pl.Int64, "vacancy_id": pl.Int64, "referred_at": UTC_MICROS}
+    )
+    assert list(policies(prior)) == ["plain", "rule", "congestion"]
 
 
 @pytest.mark.model  # the champion store trains both rankers on the test city
@@ -52,7 +57,8 @@ def test_evaluate_city_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     assert result.exit_code == 0, result.output
     line = json.loads(result.output.strip().splitlines()[-1])
     assert set(line) >= KEYS
-    assert line["policies"] == ["plain", "rule"]
+    assert line["policies"] == ["plain", "rule", "congestion"]
+    assert 0 <= line["never_recommended"]["congestion"] <= 1
     assert line["placements_vs_plain"]["plain"] == 1.0
     assert line["ndcg10_vs_plain"]["plain"] == 1.0
     assert 0 < line["expected_placements"]["plain"] < line["sessions"]

@@ -95,10 +95,17 @@ def open_catalogue(context: FeatureContext, start: datetime, end: datetime) -> p
 
 
 def replay_city(
-    context: FeatureContext, months: int, score: Callable[[pl.DataFrame], np.ndarray]
+    context: FeatureContext,
+    months: int,
+    score: Callable[[pl.DataFrame], np.ndarray],
+    *,
+    frame: pl.DataFrame | None = None,
 ) -> ReplayCity:
+    """The replay of the newest ``months``; ``frame``: the candidate frame kept from an earlier
+    call on the same city and scores (it is the costly part), built when None."""
     queries, start, end = sessions(context, months)
-    frame = candidate_frame(context, queries, score)
+    if frame is None:
+        frame = candidate_frame(context, queries, score)
     persons = (
         queries.select("person_id")
         .unique()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 import numpy as np
@@ -13,13 +14,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from features.congestion import WINDOW_DAYS
 from features.context import FeatureContext
 from features.schema import JOB_FEATURE_SET
 from features.sources import read_snapshot
 from matching.storage import make_engine, upgrade_database
 from serving.cli.settings import load_settings
 from training.city_metrics import PolicyReport
-from training.city_policies import Policy, plain_policy, rule_policy
+from training.city_policies import Policy, congestion_policy, plain_policy, rule_policy
 from training.promotion import usable_champion
 from training.registry import model_name
 from training.tracking import Tracking
@@ -41,9 +43,24 @@ SCALARS = (
 )
 
 
-def policies() -> dict[str, Policy]:
-    """The policies replayed, the plain ranker first (the others are related to it)."""
-    return {"plain": plain_policy(), "rule": rule_policy()}
+def policies(prior: pl.DataFrame) -> dict[str, Policy]:
+    """The policies replayed, the plain ranker first (the others are related to it).
+    ``prior``: the referrals before the replayed months (the congestion policy's first load)."""
+    return {
+        "plain": plain_policy(),
+        "rule": rule_policy(),
+        "congestion": congestion_policy(prior),
+    }
+
+
+def prior_referrals(referrals: pl.DataFrame, start: datetime) -> pl.DataFrame:
+    """The job referrals of the load window before ``start``."""
+    since = start - timedelta(days=WINDOW_DAYS)
+    return referrals.filter(
+        pl.col("vacancy_id").is_not_null()
+        & (pl.col("referred_at") >= since)
+        & (pl.col("referred_at") < start)
+    ).select("person_id", "vacancy_id", "referred_at")
 
 
 def _finite(value: float) -> float | None:
@@ -71,7 +88,8 @@ def city_command(
     months: Annotated[int, typer.Option(min=1, help="Newest months to replay.")] = 2,
     as_json: Annotated[bool, typer.Option("--json", help="End with one JSON line.")] = False,
 ) -> None:
-    """Expected placements, exposure and NDCG@10 of the plain ranker and the rule, city-wide."""
+    """Expected placements, exposure and NDCG@10 of the plain ranker, the rule and the
+    congestion-aware ranking, city-wide."""
     from training.city_replay import replay, replay_city
     from training.oracle import load_latents
     from training.oracle_city import CityTruth
@@ -103,7 +121,8 @@ def city_command(
 
     with console.status("回放中…"):
         city = replay_city(context, months, score)
-        reports = replay(city, CityTruth(context, load_latents(truth_dir)), policies())
+        prior = prior_referrals(context.snapshot.referrals, city.start)
+        reports = replay(city, CityTruth(context, load_latents(truth_dir)), policies(prior))
     sessions = city.frame["query_id"].n_unique()
     table = Table(
         title=f"city replay {city.start:%Y-%m-%d}..{city.end:%Y-%m-%d}, {sessions} sessions"

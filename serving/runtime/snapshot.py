@@ -2,7 +2,8 @@
 object that a refresh builds whole and swaps in with one assignment (``serving.runtime.state``).
 
 It holds the feature context, its lookups (``serving.runtime.lookups``), the request-time frames
-(``features.request.RequestFrames``, the day's built before the swap) and the values derived
+(``features.request.RequestFrames``, the day's built before the swap), the recent load on each
+vacancy that the congestion prices read (``features.congestion``) and the values derived
 from the snapshot and a served model (``per_model``: the fair calibrations). A request reads
 the current snapshot once (``serving.api.deps.SnapshotDep``) and uses that object throughout,
 so it never mixes two snapshots; whatever was cached for a snapshot goes with it when the next
@@ -14,9 +15,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TypeVar, cast
 
+from features.congestion import LoadIndex, recent_load
 from features.context import FeatureContext
 from features.request import RequestFrames, moment_of
 from serving.runtime.lookups import Lookups
@@ -31,6 +33,7 @@ class ServingSnapshot:
     context: FeatureContext
     lookups: Lookups
     frames: RequestFrames  # the request frames of a few moments, the day's among them
+    load: LoadIndex  # persons recommended each vacancy in the weeks before the read
     _per_model: dict[tuple[Callable[..., object], str], object] = field(
         default_factory=dict, repr=False
     )
@@ -40,7 +43,8 @@ class ServingSnapshot:
     def of(cls, context: FeatureContext, day: datetime | None = None) -> ServingSnapshot:
         """The snapshot of ``context``, with the request frames of ``day`` built when given (the
         service builds them before the swap, so no request waits for them)."""
-        snapshot = cls(context, Lookups.of(context), RequestFrames(context))
+        load = recent_load(context.snapshot.referrals, day or datetime.now(UTC))
+        snapshot = cls(context, Lookups.of(context), RequestFrames(context), load)
         if day is not None:
             snapshot.prepare(day)
         return snapshot

@@ -4,16 +4,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+
+from features.congestion import CONGESTION, WINDOW_DAYS
 from features.reasons import ability_statements, congestion_note
 from features.request import job_matrix, job_request
 from features.schema import JOB_FEATURE_SET
 from serving.runtime.models import ServedModel
 from serving.runtime.snapshot import ServingSnapshot
-from serving.services.recommend_core import MAX_REASONS, explain, rank, reasons_of
+from serving.services.recommend_core import MAX_REASONS, Order, explain, rank, reasons_of
 from training.baselines import job_rule_scores
 
-__all__ = ["MAX_REASONS", "JobLine", "JobList", "reasons_of", "recommend_jobs"]
+__all__ = [
+    "MAX_REASONS",
+    "JobLine",
+    "JobList",
+    "congestion_order",
+    "load_note",
+    "reasons_of",
+    "recommend_jobs",
+]
+
+FloatArray = npt.NDArray[np.float64]
 
 # What the rule ranking weighs, phrased as reasons when no model scored the line.
 RULE_FEATURES = ("x_distance_km", "x_accommodation_coverage", "x_mode_fit")
@@ -29,6 +45,7 @@ class JobLine:
     cautions: list[str]
     statements: list[str]
     congestion: str | None
+    plain_rank: int  # where the model alone put it; the served rank also prices the load
 
 
 @dataclass(frozen=True)
@@ -55,14 +72,16 @@ def recommend_jobs(
     result = JobList(person_id, model.label, JOB_FEATURE_SET.version, model.degraded)
     if rows.height == 0:
         return result
-    ranked = rank(model, rows, names, job_rule_scores, k, features=features)
+    served_order = congestion_order(snapshot, rows, features, names, k)
+    ranked = rank(model, rows, names, job_rule_scores, k, features=features, order=served_order)
     needed = lookups.accommodations_needed.get(person_id, [])
     for position, row in enumerate(ranked.rows):
         vacancy = lookups.vacancies[row["vacancy_id"]]
         reasons, cautions = explain(
             model, row, ranked.contributions[position], names, RULE_FEATURES
         )
-        referred = round((row["x_congestion"] or 0.0) * (row["v_openings"] or 1.0))
+        plain_rank = int(ranked.plain_ranks[position])
+        note = load_note(snapshot, row, plain_rank, position + 1)
         result.lines.append(
             JobLine(
                 vacancy_id=int(row["vacancy_id"]),
@@ -72,7 +91,51 @@ def recommend_jobs(
                 reasons=reasons,
                 cautions=cautions,
                 statements=ability_statements(row, vacancy.offered, needed),
-                congestion=congestion_note(referred, int(row["v_openings"] or 1)),
+                congestion=note,
+                plain_rank=plain_rank,
             )
         )
     return result
+
+
+def congestion_order(
+    snapshot: ServingSnapshot,
+    rows: pl.DataFrame,
+    features: FloatArray | None,
+    names: list[str],
+    k: int,
+) -> Order:
+    """The person's list of ``k`` in the order the congestion prices give it
+    (``features.congestion``), with the recent load as of the snapshot's read."""
+    load = snapshot.load(rows["vacancy_id"].to_numpy())
+    openings = _openings(rows, features, names)
+
+    def served(scores: FloatArray) -> npt.NDArray[np.intp]:
+        return CONGESTION.order(scores, load, openings, k)
+
+    return served
+
+
+def load_note(
+    snapshot: ServingSnapshot, row: dict[str, Any], plain_rank: int, rank: int
+) -> str | None:
+    """What a line says about the competition for the post: why the load moved it down or up,
+    else the referrals so far against the openings (``congestion_note``)."""
+    openings = int(row["v_openings"] or 1)
+    recent = snapshot.load.count(int(row["vacancy_id"]))
+    weeks = WINDOW_DAYS // 7
+    if plain_rank < rank:
+        return f"该岗位已推荐较多人（近{weeks}周已推荐{recent}人，招{openings}人），排序已适当下调"
+    if plain_rank > rank and recent == 0:
+        return f"该岗位近{weeks}周尚无人推荐（招{openings}人），竞争较小，排序已适当上调"
+    referred = round((row["x_congestion"] or 0.0) * openings)
+    return congestion_note(referred, openings)
+
+
+def _openings(rows: pl.DataFrame, features: FloatArray | None, names: list[str]) -> FloatArray:
+    """Each row's openings (at least one), from the model's matrix when there is one."""
+    if features is not None:
+        values = features[:, names.index("v_openings")]
+    else:
+        values = rows["v_openings"].cast(pl.Float64).fill_null(1.0).to_numpy()
+    return np.nan_to_num(np.asarray(values, np.float64), nan=1.0)

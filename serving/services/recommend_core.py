@@ -23,6 +23,8 @@ from serving.runtime.scoring_threads import CONTRIBUTIONS, LIGHTGBM_THREADS
 MAX_REASONS = 3
 FloatArray = npt.NDArray[np.float64]
 RuleScores = Callable[[pl.DataFrame], FloatArray]
+# The order a list is served in, from its scores (the congestion prices): row indices, best first.
+Order = Callable[[FloatArray], npt.NDArray[np.intp]]
 # Features that speak about the same thing: one phrase per topic on a line.
 TOPICS = {
     "x_distance_km": "distance",
@@ -63,6 +65,18 @@ class Ranked:
     rows: list[dict[str, Any]]
     scores: FloatArray
     contributions: FloatArray
+    plain_ranks: npt.NDArray[np.int64]  # 1-based rank of each row by the scores alone
+
+
+def _order(
+    scores: FloatArray, order: Order | None
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.int64]]:
+    """Rows best first by ``order`` (by the scores when None; ties keep the candidates' order),
+    and every row's 1-based rank by the scores alone."""
+    plain = np.argsort(-scores, kind="stable")
+    plain_rank = np.empty(scores.size, np.int64)
+    plain_rank[plain] = np.arange(1, scores.size + 1)
+    return (plain if order is None else order(scores)), plain_rank
 
 
 def top_rows(
@@ -97,28 +111,32 @@ def rank(
     k: int,
     *,
     features: FloatArray | None = None,
+    order: Order | None = None,
 ) -> Ranked:
     """Score every row, keep the ``k`` best (ties keep the candidates' order) and compute the
     contributions of those only: ``pred_contrib`` costs a multiple of a plain prediction.
 
     ``features``: the rows' ``matrix`` when the caller has it already; ``rows`` then needs only
-    the columns that are not features (the rule ranking reads the features from ``rows``)."""
+    the columns that are not features (the rule ranking reads the features from ``rows``).
+    ``order``: the list is served in ``order(scores)``; ``scores`` stay the model's."""
     booster = model.booster
     if booster is None:
         scores = rule(rows)
-        top = np.argsort(-scores, kind="stable")[:k]
+        ordered, plain_rank = _order(scores, order)
+        top = ordered[:k]
         chosen = rows[top.tolist()].to_dicts()
-        return Ranked(chosen, scores[top], np.zeros((top.size, len(names) + 1)))
+        return Ranked(chosen, scores[top], np.zeros((top.size, len(names) + 1)), plain_rank[top])
     if features is None:
         features = matrix(rows, names)
     scores = np.asarray(booster.predict(features, num_threads=LIGHTGBM_THREADS), np.float64)
-    top = np.argsort(-scores, kind="stable")[:k]
+    ordered, plain_rank = _order(scores, order)
+    top = ordered[:k]
     with CONTRIBUTIONS:
         contributions = np.asarray(
             booster.predict(features[top], pred_contrib=True, num_threads=LIGHTGBM_THREADS),
             np.float64,
         )
-    return Ranked(top_rows(rows, features, top, names), scores[top], contributions)
+    return Ranked(top_rows(rows, features, top, names), scores[top], contributions, plain_rank[top])
 
 
 @dataclass(frozen=True)
@@ -129,6 +147,7 @@ class Standing:
     rank: int
     row: dict[str, Any]
     contributions: FloatArray
+    plain_rank: int  # by the scores alone, before ``order``
 
 
 def standing(
@@ -139,6 +158,7 @@ def standing(
     index: int,
     *,
     features: FloatArray | None = None,
+    order: Order | None = None,
 ) -> Standing:
     """The standing of row ``index``: scored with every row as ``rank`` scores them, its
     contributions computed for it alone."""
@@ -157,8 +177,9 @@ def standing(
                 np.float64,
             )[0]
         row = top_rows(rows, features, np.array([index], np.intp), names)[0]
-    order = np.argsort(-scores, kind="stable")
-    return Standing(int(np.flatnonzero(order == index)[0]) + 1, row, contributions)
+    ordered, plain_rank = _order(scores, order)
+    position = int(np.flatnonzero(ordered == index)[0]) + 1
+    return Standing(position, row, contributions, int(plain_rank[index]))
 
 
 @lru_cache(maxsize=8)

@@ -19,7 +19,7 @@ from features.schema import JOB_FEATURE_SET
 from matching.codes import ASSESSMENT_DIMENSIONS, VACANCY_STATUSES
 from serving.runtime.models import ServedModel
 from serving.runtime.snapshot import ServingSnapshot
-from serving.services.recommend import RULE_FEATURES
+from serving.services.recommend import RULE_FEATURES, congestion_order, load_note
 from serving.services.recommend_core import explain, reasons_of, standing
 from training.baselines import job_rule_scores
 
@@ -67,11 +67,16 @@ def why_not_job(
     found = (rows["vacancy_id"] == vacancy_id).arg_true()
     if found.len() > 0:
         index = int(found[0])
-        where = standing(model, rows, names, job_rule_scores, index, features=features)
+        served_order = congestion_order(snapshot, rows, features, names, k)
+        where = standing(
+            model, rows, names, job_rule_scores, index, features=features, order=served_order
+        )
         reasons, cautions = explain(model, where.row, where.contributions, names, RULE_FEATURES)
         held_down = []
         if model.booster is not None:
             held_down = reasons_of(where.row, where.contributions, names, against_only=True)[1]
+        if where.rank > where.plain_rank:  # the load on the post moved it down
+            held_down.append(str(load_note(snapshot, where.row, where.plain_rank, where.rank)))
         needed = lookups.accommodations_needed.get(person_id, [])
         on_list = where.rank <= k
         summary = (

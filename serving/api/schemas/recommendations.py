@@ -23,6 +23,10 @@ class JobItem(BaseModel):
     cautions: list[str]
     statements: list[str]
     congestion_note: str | None
+    plain_rank: int = Field(
+        description="the rank by the model's score alone; the served order also prices each "
+        "vacancy's recent load against its openings, and a line it moved down says so"
+    )
 
 
 class CourseItem(BaseModel):
@@ -87,6 +91,7 @@ def job_item(line: JobLine) -> JobItem:
         cautions=line.cautions,
         statements=line.statements,
         congestion_note=line.congestion,
+        plain_rank=line.plain_rank,
     )
 
 
