@@ -77,6 +77,11 @@ SCORED = (  # what the pre-score reads of the vacancy
     "_leaning",
 )
 GAPS = tuple(f"_gap_{d}" for d in DIMENSIONS)
+# Only an assessed incapacity excludes a job: the gaps of the person's own assessment (null on a
+# dimension never assessed). ``GAPS`` fill those from the typical scores of the person's
+# disability category and level, which inform the pre-score but never exclude (issue 19 §4).
+ASSESSED_SCORES = tuple(f"p_{d}" for d in DIMENSIONS)
+ASSESSED_GAPS = tuple(f"_assessed_gap_{d}" for d in DIMENSIONS)
 PERSON = (
     "at",
     "p_commute_km",
@@ -110,16 +115,26 @@ def job_candidates(
     person = [*PERSON, *sets.skills.columns(SKILL_BITS), *sets.modes.columns(MODE_BITS)]
     reachable = (
         people.select(
-            "query_id", "p_age", "_phi", "_cos_phi", "_longitude", *SCORES, *person, *rules.seeker
+            "query_id",
+            "p_age",
+            "_phi",
+            "_cos_phi",
+            "_longitude",
+            *SCORES,
+            *ASSESSED_SCORES,
+            *person,
+            *rules.seeker,
         )
         .join(vacancies.frame.lazy().select(OPEN_ROW, *PLACE, *WHERE), how="cross")
         .with_columns(rules.distance)
         .filter(rules.reachable)
-        .select("query_id", OPEN_ROW, "v_home_based", "distance", *SCORES, *person)
+        .select(
+            "query_id", OPEN_ROW, "v_home_based", "distance", *SCORES, *ASSESSED_SCORES, *person
+        )
     )
     able = (
         vacancies.attach(reachable, OPEN_ROW, FIT)
-        .with_columns(rules.gaps)
+        .with_columns(*rules.gaps, *rules.assessed_gaps)
         .filter(rules.able)
         .select("query_id", OPEN_ROW, "v_home_based", "distance", *rules.fit, *person)
     )
@@ -172,8 +187,12 @@ class _Rules:
             expression(accommodated_margin(POLARS, f"_score_{d}", d)).alias(gap)
             for d, gap in zip(DIMENSIONS, GAPS, strict=True)
         ]
+        self.assessed_gaps = [
+            expression(accommodated_margin(POLARS, score, d)).alias(gap)
+            for d, score, gap in zip(DIMENSIONS, ASSESSED_SCORES, ASSESSED_GAPS, strict=True)
+        ]
+        self.able = pl.min_horizontal(ASSESSED_GAPS).fill_null(0.0) > INCAPACITY
         worst = pl.min_horizontal(GAPS).fill_null(0.0)
-        self.able = worst > INCAPACITY
         self.fit = [
             worst.alias("worst"),
             ordered_sum([(-pl.col(gap)).clip(0.0, None) for gap in GAPS], skip_nulls=True).alias(

@@ -11,7 +11,16 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from features.candidates import FIT, GAPS, INCAPACITY, PLACE, SCORES, WHERE, candidate_rules
+from features.candidates import (
+    ASSESSED_GAPS,
+    ASSESSED_SCORES,
+    FIT,
+    INCAPACITY,
+    PLACE,
+    SCORES,
+    WHERE,
+    candidate_rules,
+)
 from features.context import FeatureContext
 from features.schema import DIMENSIONS
 
@@ -32,7 +41,7 @@ class RuleCheck:
     age_min: int | None
     age_max: int | None
     home_based: bool
-    gaps: dict[str, float]  # per dimension: the margin left after offered accommodations
+    gaps: dict[str, float]  # per assessed dimension: the margin left after offered accommodations
 
     @property
     def passes(self) -> bool:
@@ -56,10 +65,19 @@ def rule_check(context: FeatureContext, person: pl.DataFrame, vacancy_id: int) -
     rules = candidate_rules(context.sets)
     row = (
         person.lazy()
-        .select("p_age", "_phi", "_cos_phi", "_longitude", "p_commute_km", *SCORES, *rules.seeker)
+        .select(
+            "p_age",
+            "_phi",
+            "_cos_phi",
+            "_longitude",
+            "p_commute_km",
+            *SCORES,
+            *ASSESSED_SCORES,
+            *rules.seeker,
+        )
         .join(vacancy.lazy().select(*PLACE, *WHERE, *FIT), how="cross")
         .with_columns(rules.distance)
-        .with_columns(rules.gaps)
+        .with_columns(*rules.gaps, *rules.assessed_gaps)
         .select(
             rules.open_now.alias("open_now"),
             rules.age_ok.alias("age_ok"),
@@ -71,7 +89,7 @@ def rule_check(context: FeatureContext, person: pl.DataFrame, vacancy_id: int) -
             "_age_min",
             "_age_max",
             "v_home_based",
-            *GAPS,
+            *ASSESSED_GAPS,
         )
         .collect()
         .row(0, named=True)
@@ -89,7 +107,7 @@ def rule_check(context: FeatureContext, person: pl.DataFrame, vacancy_id: int) -
         home_based=row["v_home_based"] == 1,
         gaps={
             d: float(row[gap])
-            for d, gap in zip(DIMENSIONS, GAPS, strict=True)
+            for d, gap in zip(DIMENSIONS, ASSESSED_GAPS, strict=True)
             if row[gap] is not None
         },
     )

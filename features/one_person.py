@@ -40,6 +40,7 @@ from features.arrays import (
     string_sets,
 )
 from features.candidates import (
+    ASSESSED_SCORES,
     DEFAULT_MARGIN,
     INCAPACITY,
     MIN_REACH_KM,
@@ -74,6 +75,7 @@ from features.vocabularies import (
 
 Bools = npt.NDArray[np.bool_]
 
+ASSESSED_PAIRS: Final = tuple(zip(DIMENSIONS, ASSESSED_SCORES, strict=True))
 _DISTANCE: Final = pair_distance_km(pl.col("v_home_based") == 1).alias("distance")
 _ENTITIES: Final = ("person", "vacancy", "pair")  # of JOB_FEATURE_SET
 _OWN: Final = {
@@ -253,7 +255,10 @@ class OnePerson:
         o = NumpyOps([p, Rows(v, rows)], rows.size)
         gaps = [_a(accommodated_margin(o, f"_score_{d}", d)) for d in DIMENSIONS]
         worst = reduce(np.minimum, gaps)
-        able = worst > INCAPACITY
+        # only an assessed incapacity excludes (features.candidates.ASSESSED_GAPS): a dimension
+        # never assessed is NaN here, null there, and ignored by the minimum
+        assessed = [_a(accommodated_margin(o, score, d)) for d, score in ASSESSED_PAIRS]
+        able = np.nan_to_num(reduce(np.fmin, assessed), nan=0.0) > INCAPACITY
         rows, distance, worst = rows[able], distance[able], worst[able]
         shortfall = left_sum([np.maximum(-gap[able], 0.0) for gap in gaps])
         computed = {"distance": distance, "worst": worst, "shortfall": shortfall}

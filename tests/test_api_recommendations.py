@@ -59,6 +59,21 @@ def test_a_counselor_gets_ranked_lines_with_reasons(
     for item in body["items"]:
         assert CHINESE.search(item["title"])
         assert all(CHINESE.search(text) for text in item["reasons"] + item["cautions"])
+        assert item["plain_rank"] >= 1
+    assert isinstance(body["assessment_missing"], bool)
+
+
+def test_a_person_never_assessed_is_told_so(served: tuple[TestClient, pl.DataFrame]) -> None:
+    client, persons = served
+    assessed = set(api_city.test_city().frames["assessments"]["person_id"].to_list())
+    county = persons.filter(~pl.col("id").is_in(list(assessed)) & (pl.col("county") == "371502"))
+    answer = client.get(
+        f"/api/persons/{int(county['id'][0])}/recommendations/jobs",
+        headers=headers(client, "county_a"),
+    ).json()
+    assert answer["assessment_missing"] is True
+    assert "尚无职业能力评估" in answer["assessment_note_zh"]
+    assert "不据此排除" in answer["assessment_note_zh"]
 
 
 def test_another_county_sees_nothing(served: tuple[TestClient, pl.DataFrame]) -> None:

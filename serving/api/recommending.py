@@ -35,7 +35,7 @@ from serving.api.schemas.recommendations import (
 from serving.runtime.models import ModelHolder
 from serving.runtime.snapshot import ServingSnapshot
 from serving.runtime.state import ServiceState
-from serving.services.recommend import recommend_jobs
+from serving.services.recommend import UNASSESSED_ZH, recommend_jobs
 from serving.services.recommend_courses import recommend_courses
 from serving.services.recommend_next import next_steps
 from serving.services.why_not import why_not_job
@@ -94,6 +94,8 @@ def job_answer(sources: Sources, caller: Caller, person_id: int, k: int) -> JobR
         degraded=answer.degraded,
         no_eligible_vacancy=answer.no_eligible_vacancy,
         message_zh=NO_VACANCY_ZH if answer.no_eligible_vacancy else None,
+        assessment_missing=not answer.assessed,
+        assessment_note_zh=None if answer.assessed else UNASSESSED_ZH,
         items=[job_item(line) for line in answer.lines],
         next_steps=steps,
     )

@@ -33,6 +33,7 @@ from serving.pages.person_parts import (
 )
 from serving.pages.session import CheckedForm, PageCaller
 from serving.pages.templating import render
+from serving.services.recommend import UNASSESSED_ZH
 from serving.services.reveal import REVEAL_ROLES
 
 router = APIRouter(include_in_schema=False)
@@ -115,9 +116,7 @@ def person_search_form(
 def assessment_warning(assessment: Assessment | None, today: date) -> str | None:
     """Why the person's recommendations rest on weak ground, if they do."""
     if assessment is None:
-        return (
-            "此人尚无职业能力评估，推荐结果按同类别、同等级残疾人的一般情况估计，请尽快安排评估。"
-        )
+        return UNASSESSED_ZH
     if today - assessment.assessed_on > ASSESSMENT_STALE:
         return (
             f"最近一次职业能力评估已超过两年（{assessment.assessed_on.year}年"

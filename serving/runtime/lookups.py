@@ -26,7 +26,7 @@ class VacancyDetail:
 class Lookups:
     person_ids: frozenset[int]
     vacancies: dict[int, VacancyDetail]
-    accommodations_needed: dict[int, list[str]]
+    accommodations_needed: dict[int, list[str]]  # of every assessed person, from the latest
 
     @classmethod
     def of(cls, context: FeatureContext) -> Lookups:

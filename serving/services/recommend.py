@@ -21,6 +21,7 @@ from training.baselines import job_rule_scores
 
 __all__ = [
     "MAX_REASONS",
+    "UNASSESSED_ZH",
     "JobLine",
     "JobList",
     "congestion_order",
@@ -31,6 +32,12 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 
+# Said wherever a person never assessed gets recommendations: the typical scores of the person's
+# disability category and level stand in for the assessment in the ranking, never to exclude.
+UNASSESSED_ZH = (
+    "此人尚无职业能力评估：能力匹配暂按同类别、同等级残疾人的一般情况估计，只用于排序，"
+    "不据此排除任何岗位。请尽快安排评估。"
+)
 # What the rule ranking weighs, phrased as reasons when no model scored the line.
 RULE_FEATURES = ("x_distance_km", "x_accommodation_coverage", "x_mode_fit")
 
@@ -54,6 +61,7 @@ class JobList:
     model: str
     feature_set: str
     degraded: bool
+    assessed: bool  # whether the snapshot holds an assessment of the person
     lines: list[JobLine] = field(default_factory=list)
 
     @property
@@ -69,7 +77,8 @@ def recommend_jobs(
     lookups, frames = snapshot.lookups, snapshot.frames
     fast = job_matrix(frames, person_id, at) if model.booster is not None else None
     rows, features = fast or (job_request(frames, person_id, at), None)
-    result = JobList(person_id, model.label, JOB_FEATURE_SET.version, model.degraded)
+    assessed = person_id in lookups.accommodations_needed  # one entry per assessed person
+    result = JobList(person_id, model.label, JOB_FEATURE_SET.version, model.degraded, assessed)
     if rows.height == 0:
         return result
     served_order = congestion_order(snapshot, rows, features, names, k)

@@ -67,6 +67,11 @@ class JobRecommendations(BaseModel):
     degraded: bool
     no_eligible_vacancy: bool
     message_zh: str | None
+    assessment_missing: bool = Field(
+        description="the person has no vocational assessment: typical scores of the category "
+        "and level inform the ranking, never exclude a vacancy"
+    )
+    assessment_note_zh: str | None
     items: list[JobItem]
     next_steps: list[NextStepItem] = Field(
         description="filled only when no vacancy passes eligibility"
