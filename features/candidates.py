@@ -1,8 +1,10 @@
 """Candidate generation: hard eligibility, then a bounded set per query.
 
 Hard rules (never the disability category alone): the vacancy is open at the moment, the person's
-age is within its limits, no assessed incapacity remains that no offered accommodation closes,
-and the workplace is within reach of the person's commute unless the work is home-based. The
+age is within its limits, the channel rules of ``matching.eligibility`` let the person take the
+post (certificate, employment difficulty, massage licence), no assessed incapacity remains that
+no offered accommodation closes, and the workplace is within reach of the person's commute
+unless the work is home-based. The
 survivors are cut to the ``limit`` best by a cheap, transparent pre-score.
 
 The cheap rules run first on a narrow person × vacancy frame; the columns the later rules and the
@@ -22,6 +24,7 @@ from features.ordered import ordered_sum
 from features.schema import DIMENSIONS
 from features.vacancy import EMPLOYER_COUNTS, OPEN_ROW, accommodated_margin
 from features.vocabularies import MODE_BITS, SKILL_BITS, V_MODE_BITS, WANTED_BITS, Vocabularies
+from matching.eligibility import channel_allows
 
 if TYPE_CHECKING:
     from features.context import FeatureContext
@@ -46,7 +49,6 @@ PRESCORE_WEIGHTS: dict[str, float] = {
     "quota_gap": 0.3,
     "employs_disabled": 0.3,
     "skills": 0.5,
-    "massage_licence": -2.0,
     "toilet": -1.0,
     "employer_hires": 4.0,
     "graduate": 0.6,
@@ -59,6 +61,9 @@ MODE_POINTS = (0.5, -0.3)  # a preferred work mode, another one
 SKILLS_COUNTED = 2  # skills wanted and held count up to this many
 HIRES_PRIOR = (0.2, 10.0, 0.02)  # (hires + a) / (referrals + b) - c
 PLACE = ("_opened_on", "_deadline", "_age_min", "_age_max", "v_home_based")
+# The channel rules (matching.eligibility): what the post needs, what the person holds.
+CHANNEL = ("_needs_certificate", "_needs_difficulty", "_wants_massage")
+HOLDS = ("_certified", "_difficulty", "_licensed")
 WHERE = ("_v_phi", "_v_cos_phi", "_v_longitude")
 FIT = tuple(f"{prefix}_{d}" for prefix in ("v_demand", "_closes") for d in DIMENSIONS)
 SCORES = tuple(f"_score_{d}" for d in DIMENSIONS)
@@ -71,7 +76,6 @@ SCORED = (  # what the pre-score reads of the vacancy
     "v_reserved",
     "v_employer_quota_gap",
     "v_employer_disabled_rate",
-    "_wants_massage",
     "_offers_toilet",
     "v_graduate_oriented",
     "_leaning",
@@ -122,10 +126,11 @@ def job_candidates(
             "_longitude",
             *SCORES,
             *ASSESSED_SCORES,
+            *HOLDS,
             *person,
             *rules.seeker,
         )
-        .join(vacancies.frame.lazy().select(OPEN_ROW, *PLACE, *WHERE), how="cross")
+        .join(vacancies.frame.lazy().select(OPEN_ROW, *PLACE, *WHERE, *CHANNEL), how="cross")
         .with_columns(rules.distance)
         .filter(rules.reachable)
         .select(
@@ -182,7 +187,15 @@ class _Rules:
             pl.col("_age_max").is_null() | (pl.col("p_age") <= pl.col("_age_max"))
         )
         self.near = pl.col("distance") <= pl.col("_reach")
-        self.reachable = self.open_now & self.age_ok & self.near
+        self.channel_ok = channel_allows(
+            needs_certificate=pl.col("_needs_certificate"),
+            needs_difficulty=pl.col("_needs_difficulty"),
+            needs_licence=pl.col("_wants_massage"),
+            has_certificate=pl.col("_certified"),
+            has_difficulty=pl.col("_difficulty"),
+            has_licence=pl.col("_licensed"),
+        )
+        self.reachable = self.open_now & self.age_ok & self.near & self.channel_ok
         self.gaps = [
             expression(accommodated_margin(POLARS, f"_score_{d}", d)).alias(gap)
             for d, gap in zip(DIMENSIONS, GAPS, strict=True)
@@ -237,7 +250,6 @@ def prescore_terms(o: Ops, sets: Vocabularies) -> dict[str, Column]:
         "quota_gap": o.floats(o.col("v_employer_quota_gap") > 0),
         "employs_disabled": o.floats(o.col("v_employer_disabled_rate") > 0),
         "skills": o.clip(o.shared(sets.skills, SKILL_BITS, WANTED_BITS), None, SKILLS_COUNTED),
-        "massage_licence": o.floats(o.col("_wants_massage") & ~o.col("_has_massage")),
         "toilet": o.floats(
             o.col("_needs_toilet") & ~o.col("_offers_toilet") & (o.col("v_home_based") == 0)
         ),

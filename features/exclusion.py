@@ -1,5 +1,6 @@
 """Why a vacancy is not among a person's candidates: the hard rules of ``features.candidates``
-(open at the moment, age limits, within reach, no incapacity left after accommodations),
+(open at the moment, age limits, within reach, the channel rules, no assessed incapacity left
+after accommodations),
 evaluated for one person × vacancy pair as facts instead of filters. The rules' expressions are
 the ones candidate generation filters with (``candidate_rules``), so an explanation cannot
 drift from what excluded the vacancy.
@@ -14,7 +15,9 @@ import polars as pl
 from features.candidates import (
     ASSESSED_GAPS,
     ASSESSED_SCORES,
+    CHANNEL,
     FIT,
+    HOLDS,
     INCAPACITY,
     PLACE,
     SCORES,
@@ -23,6 +26,7 @@ from features.candidates import (
 )
 from features.context import FeatureContext
 from features.schema import DIMENSIONS
+from matching.eligibility import channel_reasons
 
 __all__ = ["RuleCheck", "rule_check"]
 
@@ -34,6 +38,7 @@ class RuleCheck:
     open_now: bool
     age_ok: bool
     near: bool
+    channel_ok: bool
     able: bool
     distance_km: float
     reach_km: float
@@ -42,10 +47,11 @@ class RuleCheck:
     age_max: int | None
     home_based: bool
     gaps: dict[str, float]  # per assessed dimension: the margin left after offered accommodations
+    channel_reasons: list[str]  # the channel rules that keep the person from the post, in Chinese
 
     @property
     def passes(self) -> bool:
-        return self.open_now and self.age_ok and self.near and self.able
+        return self.open_now and self.age_ok and self.near and self.channel_ok and self.able
 
     @property
     def incapacities(self) -> list[str]:
@@ -73,16 +79,20 @@ def rule_check(context: FeatureContext, person: pl.DataFrame, vacancy_id: int) -
             "p_commute_km",
             *SCORES,
             *ASSESSED_SCORES,
+            *HOLDS,
             *rules.seeker,
         )
-        .join(vacancy.lazy().select(*PLACE, *WHERE, *FIT), how="cross")
+        .join(vacancy.lazy().select(*PLACE, *WHERE, *CHANNEL, *FIT), how="cross")
         .with_columns(rules.distance)
         .with_columns(*rules.gaps, *rules.assessed_gaps)
         .select(
             rules.open_now.alias("open_now"),
             rules.age_ok.alias("age_ok"),
             rules.near.alias("near"),
+            rules.channel_ok.alias("channel_ok"),
             rules.able.alias("able"),
+            *CHANNEL,
+            *HOLDS,
             "distance",
             "_reach",
             "p_age",
@@ -98,6 +108,7 @@ def rule_check(context: FeatureContext, person: pl.DataFrame, vacancy_id: int) -
         open_now=bool(row["open_now"]),
         age_ok=bool(row["age_ok"]),
         near=bool(row["near"]),
+        channel_ok=bool(row["channel_ok"]),
         able=bool(row["able"]),
         distance_km=float(row["distance"]),
         reach_km=float(row["_reach"]),
@@ -110,4 +121,12 @@ def rule_check(context: FeatureContext, person: pl.DataFrame, vacancy_id: int) -
             for d, gap in zip(DIMENSIONS, ASSESSED_GAPS, strict=True)
             if row[gap] is not None
         },
+        channel_reasons=channel_reasons(
+            needs_certificate=bool(row["_needs_certificate"]),
+            needs_difficulty=bool(row["_needs_difficulty"]),
+            needs_licence=bool(row["_wants_massage"]),
+            has_certificate=bool(row["_certified"]),
+            has_difficulty=bool(row["_difficulty"]),
+            has_licence=bool(row["_licensed"]),
+        ),
     )

@@ -72,6 +72,7 @@ from features.vocabularies import (
     WANTED_BITS,
     Vocabularies,
 )
+from matching.eligibility import channel_allows
 
 Bools = npt.NDArray[np.bool_]
 
@@ -248,6 +249,15 @@ class OnePerson:
             & (v["_age_min"] <= age)
             & (age <= v["_age_max"])
         )
+        allowed = channel_allows(
+            needs_certificate=v["_needs_certificate"][rows],
+            needs_difficulty=v["_needs_difficulty"][rows],
+            needs_licence=v["_wants_massage"][rows],
+            has_certificate=np.full(rows.size, bool(p["_certified"])),
+            has_difficulty=np.full(rows.size, bool(p["_difficulty"])),
+            has_licence=np.full(rows.size, bool(p["_licensed"])),
+        )
+        rows = rows[allowed]
         distance = _distances(p, {name: v[name][rows] for name in DISTANCE_INPUTS})
         reach = max(float(p["p_commute_km"]) * REACH_FACTOR, MIN_REACH_KM)
         near = distance <= reach

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from features.candidates import FIT, PERSON, PLACE, SCORED, SCORES, WHERE
+from features.candidates import CHANNEL, FIT, HOLDS, PERSON, PLACE, SCORED, SCORES, WHERE
 from features.person import effective_score
 from features.schema import DIMENSIONS
 from features.vacancy import EMPLOYER_COUNTS
@@ -24,7 +24,7 @@ IDS: Final = ("query_id", "person_id", "vacancy_id", "at")
 DISTANCE_INPUTS: Final = (*WHERE, "v_home_based")
 # What the rules read of an open vacancy (``Moment.open_vacancies``), as job_candidates does;
 # nulls allowed only in the limits the rules test for null.
-CANDIDATE_INPUTS: Final = (*PLACE, *WHERE, *FIT, *SCORED, *EMPLOYER_COUNTS)
+CANDIDATE_INPUTS: Final = (*PLACE, *WHERE, *CHANNEL, *FIT, *SCORED, *EMPLOYER_COUNTS)
 NULLABLE_LIMITS: Final = ("_deadline", "_age_min", "_age_max")
 # What the pair features read of a vacancy (``Moment.vacancies``).
 PAIR_INPUTS: Final = (
@@ -52,6 +52,7 @@ PERSON_INPUTS: Final = (
     "_needed",
     "_text",
     *SCORES,
+    *HOLDS,
 )
 # The assessed scores the pair features read: null for a person never assessed.
 ASSESSED: Final = tuple(f"p_{d}" for d in DIMENSIONS) + tuple(

@@ -13,6 +13,7 @@ from features.tables import History, Keyed
 from features.text import bigrams
 from features.vocabularies import MODE_BITS, NEEDED_BITS, PERSON_BITS, SKILL_BITS, Vocabularies
 from matching import codes
+from matching.eligibility import DIFFICULTY_EXCLUDED, MASSAGE_LICENCE, MASSAGE_SKILL
 
 PERSON_HISTORY = [
     "past_referrals",
@@ -22,7 +23,6 @@ PERSON_HISTORY = [
     "past_refused",
 ]
 EDUCATION_RANK = {item.code: item.rank for item in codes.EDUCATION_LEVELS}
-MASSAGE_SKILL = "盲人医疗按摩"  # licensed blind medical massage: the job needs the licence
 TOILET = "accessible_toilet"
 
 
@@ -66,6 +66,9 @@ def person_table(persons: pl.LazyFrame, typical: pl.LazyFrame, sets: Vocabularie
             _disability=pl.col("disability_category") + pl.col("disability_level"),
             _modes=pl.col("preferred_work_modes").fill_null([]),
             _unassessed_text=_text(pl.lit(None, dtype=pl.List(pl.String))),
+            # inputs of the channel rules (matching.eligibility)
+            _certified=pl.col("certificate_number").is_not_null(),
+            _difficulty=~pl.col("employment_status").is_in(list(DIFFICULTY_EXCLUDED)),
         )
         .join(typical, on="_disability", how="left")
         .with_columns(sets.modes.encode(pl.col("_modes"), MODE_BITS))
@@ -94,6 +97,7 @@ def assessment_table(
             _needed=pl.col("accommodations_needed").fill_null([]),
             _skills=pl.col("assessed_skills").fill_null([]),
             _assessed_text=_text(pl.col("assessed_skills")),
+            _licensed=pl.col("certificates").list.contains(MASSAGE_LICENCE).fill_null(False),
         )
         .with_columns(
             *sets.skills.encode(pl.col("_skills"), SKILL_BITS),
@@ -168,6 +172,8 @@ PERSON_COLUMNS = (
     "_disability",
     "_modes",
     "_unassessed_text",
+    "_certified",
+    "_difficulty",
     *(f"_typical_{d}" for d in DIMENSIONS),
 )
 ASSESSMENT_COLUMNS = (
@@ -178,6 +184,7 @@ ASSESSMENT_COLUMNS = (
     "_needed",
     "_skills",
     "_assessed_text",
+    "_licensed",
     *(f"_capped_{d}" for d in NEEDS_SHOW_LOW),
 )
 
@@ -242,5 +249,7 @@ def _person_columns() -> list[pl.Expr]:
         # inputs of the candidate rules (features.candidates)
         *(pl.coalesce(f"p_{d}", f"_typical_{d}").alias(f"_score_{d}") for d in DIMENSIONS),
         pl.col("_skills").list.contains(MASSAGE_SKILL).fill_null(False).alias("_has_massage"),
+        pl.col("_certified", "_difficulty"),
+        pl.col("_licensed").fill_null(False),
         pl.col("_needed").list.contains(TOILET).fill_null(False).alias("_needs_toilet"),
     ]

@@ -9,12 +9,13 @@ import polars as pl
 
 from features.geo import latitude_radians
 from features.ops import Column, Ops
-from features.person import EDUCATION_RANK, MASSAGE_SKILL, TOILET, code_index
+from features.person import EDUCATION_RANK, TOILET, code_index
 from features.schema import DIMENSIONS
 from features.tables import History, Keyed
 from features.text import bigrams
 from features.vocabularies import OFFERED_BITS, V_MODE_BITS, WANTED_BITS, Vocabularies
 from matching import codes
+from matching.eligibility import MASSAGE_SKILL, RESERVED_CHANNELS, WELFARE_CHANNELS
 from matching.occupations import load_occupations
 
 QUOTA_RATE = 0.015  # Shandong (docs/domain.md); the exact Decimal rules live in matching.quota
@@ -120,6 +121,10 @@ def vacancy_table(
             _offered=pl.col("accommodations_offered").fill_null([]),
             _wanted=pl.col("skills_wanted").fill_null([]),
             _wants_massage=pl.col("skills_wanted").fill_null([]).list.contains(MASSAGE_SKILL),
+            # inputs of the channel rules (matching.eligibility)
+            _needs_certificate=pl.col("reserved_for_disabled").fill_null(False)
+            | pl.col("channel").is_in(list(RESERVED_CHANNELS)),
+            _needs_difficulty=pl.col("channel").is_in(list(WELFARE_CHANNELS)),
             _offers_toilet=pl.col("accommodations_offered").fill_null([]).list.contains(TOILET),
             _education_min=pl.col("education_min").replace_strict(
                 EDUCATION_RANK, default=0, return_dtype=pl.Int32
@@ -207,6 +212,8 @@ CANDIDATE_COLUMNS = (
     "v_employer_kind",
     "_education_min",
     "_wants_massage",
+    "_needs_certificate",
+    "_needs_difficulty",
     "_offers_toilet",
     "v_graduate_oriented",
     "employer_id",

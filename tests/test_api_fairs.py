@@ -19,9 +19,9 @@ from openpyxl import Workbook, load_workbook
 
 import serving.services.fair_prematch
 from features.context import FeatureContext
+from matching.eligibility import RESERVED_CHANNELS, WELFARE_CHANNELS
 from matching.fair_plans import SHEETS
 from matching.fair_plans.excel import CANDIDATE_HEADERS, COMPARISON_HEADERS, EMPLOYER_HEADERS
-from matching.fair_plans.rules import RESERVED_CHANNELS, WELFARE_CHANNELS
 from matching.validators import make_resident_id
 from serving.app import create_app
 from serving.runtime.models import ServedModel

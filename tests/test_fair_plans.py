@@ -32,7 +32,7 @@ from matching.fair_plans.excel import (
     EMPLOYER_HEADERS,
     prematch_workbook,
 )
-from matching.fair_plans.rules import CandidateTerms, VacancyTerms
+from matching.fair_plans.rules import CandidateTerms, VacancyTerms, reservation_note
 from matching.storage import Fair
 
 CALIBRATION = CalibrationInfo("test", 100, 10, 10, 2, 1.0, -2.0, 0.5)
@@ -51,23 +51,25 @@ def test_the_venue_keeps_out_only_whom_it_cannot_serve() -> None:
 
 def test_reserved_posts_go_to_those_they_are_reserved_for() -> None:
     people = [
-        CandidateTerms(has_certificate=True, employment_status="seeking"),
-        CandidateTerms(has_certificate=False, employment_status="seeking"),
-        CandidateTerms(has_certificate=True, employment_status="employed"),
+        CandidateTerms(has_certificate=True, employment_status="seeking", has_licence=True),
+        CandidateTerms(has_certificate=False, employment_status="seeking", has_licence=False),
+        CandidateTerms(has_certificate=True, employment_status="employed", has_licence=False),
     ]
     posts = [
-        VacancyTerms(reserved_for_disabled=False, channel="open"),
-        VacancyTerms(reserved_for_disabled=True, channel="open"),
-        VacancyTerms(reserved_for_disabled=False, channel="kiosk"),
-        VacancyTerms(reserved_for_disabled=False, channel="public_welfare"),
+        VacancyTerms(reserved_for_disabled=False, channel="open", wants_massage=False),
+        VacancyTerms(reserved_for_disabled=True, channel="open", wants_massage=False),
+        VacancyTerms(reserved_for_disabled=False, channel="kiosk", wants_massage=False),
+        VacancyTerms(reserved_for_disabled=False, channel="public_welfare", wants_massage=False),
+        VacancyTerms(reserved_for_disabled=False, channel="blind_massage", wants_massage=True),
     ]
     allowed = reservation_allows(people, posts)
     assert allowed.tolist() == [
-        [True, True, True, True],
-        [True, False, False, True],
-        [True, True, True, False],
+        [True, True, True, True, True],
+        [True, False, False, True, False],
+        [True, True, True, False, False],
     ]
-    assert reservation_allows([], posts).shape == (0, 4)
+    assert reservation_allows([], posts).shape == (0, 5)
+    assert reservation_note(posts[4]) == "盲人医疗按摩岗位需持盲人医疗按摩人员考试合格证"
 
 
 def small_fair(seed: int = 7) -> tuple[list[int], list[int], sp.csr_array, list[int]]:
@@ -131,14 +133,14 @@ def solved() -> PrematchResult:
     infos = [
         CandidateInfo(
             pid, f"求职者{pid}", "371502********1234", "371502" if pid % 2 else "371581",
-            CandidateTerms(True, "seeking"), (),
+            CandidateTerms(True, "seeking", False), (),
         )
         for pid in candidates
     ]  # fmt: skip
     booths = [
         VacancyInfo(
             vid, f"{vid - 500:02d}", f"岗位{vid}", "聊城某公司", "371502", 2, 8,
-            VacancyTerms(vid == 501, "open"), vid != 508,
+            VacancyTerms(vid == 501, "open", False), vid != 508,
         )
         for vid in vacancies
     ]  # fmt: skip

@@ -334,9 +334,10 @@ def test_history_rates_count_only_what_happened_before(
 def test_shortfall_toilet_and_licence_follow_the_records(context: FeatureContext) -> None:
     """Hand-computed from the raw rows: a recorded need caps the score it speaks for (step-free
     entry → mobility ≤ 1.3), an offered accommodation makes up two points of what it closes."""
-    from features.person import MASSAGE_SKILL, NEEDS_SHOW_LOW, TOILET
+    from features.person import NEEDS_SHOW_LOW, TOILET
     from features.schema import DIMENSIONS
     from matching import codes
+    from matching.eligibility import MASSAGE_SKILL
 
     snapshot = context.snapshot
     once = snapshot.assessments.filter(pl.len().over("person_id") == 1)

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from matching.access import Caller
+from matching.eligibility import MASSAGE_LICENCE, MASSAGE_SKILL
 from matching.fair_plans.rules import CandidateTerms, VacancyTerms
 from matching.pages import check_page
 from matching.storage import Assessment, Employer, FairCandidate, FairVacancy, Person, Vacancy
@@ -57,29 +58,37 @@ def load_candidates(session: Session, fair_id: int) -> list[CandidateInfo]:
         .where(FairCandidate.fair_id == fair_id)
         .order_by(Person.id)
     ).all()
-    needs = latest_needs(session, fair_id)
+    needs, licensed = latest_needs_and_licences(session, fair_id)
     return [
         CandidateInfo(
             person_id=row.id,
             name=row.name,
             id_number=mask_resident_id(row.id_number),
             county=row.county,
-            terms=CandidateTerms(row.certificate_number is not None, row.employment_status),
+            terms=CandidateTerms(
+                row.certificate_number is not None, row.employment_status, row.id in licensed
+            ),
             needs=needs.get(row.id, ()),
         )
         for row in rows
     ]
 
 
-def latest_needs(session: Session, fair_id: int) -> dict[int, tuple[str, ...]]:
-    """Accommodations each candidate's latest assessment asks for."""
+def latest_needs_and_licences(
+    session: Session, fair_id: int
+) -> tuple[dict[int, tuple[str, ...]], set[int]]:
+    """Accommodations each candidate's latest assessment asks for, and the candidates whose
+    latest assessment lists the blind medical massage licence."""
     rows = session.execute(
-        select(Assessment.person_id, Assessment.accommodations_needed)
+        select(Assessment.person_id, Assessment.accommodations_needed, Assessment.certificates)
         .join(FairCandidate, FairCandidate.person_id == Assessment.person_id)
         .where(FairCandidate.fair_id == fair_id)
         .order_by(Assessment.person_id, Assessment.assessed_on)
     ).all()
-    return {row.person_id: tuple(row.accommodations_needed or ()) for row in rows}
+    latest = {row.person_id: row for row in rows}  # ordered by date: the last one stays
+    needs = {pid: tuple(row.accommodations_needed or ()) for pid, row in latest.items()}
+    licensed = {pid for pid, row in latest.items() if MASSAGE_LICENCE in (row.certificates or ())}
+    return needs, licensed
 
 
 def load_vacancies(session: Session, fair_id: int) -> list[VacancyInfo]:
@@ -95,6 +104,7 @@ def load_vacancies(session: Session, fair_id: int) -> list[VacancyInfo]:
             FairVacancy.interview_capacity,
             Vacancy.reserved_for_disabled,
             Vacancy.channel,
+            Vacancy.skills_wanted,
             Vacancy.status,
         )
         .join(FairVacancy, FairVacancy.vacancy_id == Vacancy.id)
@@ -110,7 +120,9 @@ def load_vacancies(session: Session, fair_id: int) -> list[VacancyInfo]:
             county=row.county,
             openings=row.openings,
             capacity=row.interview_capacity,
-            terms=VacancyTerms(row.reserved_for_disabled, row.channel),
+            terms=VacancyTerms(
+                row.reserved_for_disabled, row.channel, MASSAGE_SKILL in (row.skills_wanted or ())
+            ),
             is_open=row.status == "open",
         )
         for row in rows

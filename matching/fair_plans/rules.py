@@ -8,11 +8,9 @@ interpreter, large print or braille material and transport to the venue; online,
 screen-reader-friendly pages and large print. Needs such as flexible hours concern the job, not
 the fair, and are left to the job's own rules.
 
-Reserved posts (docs/domain.md, "Channels that are reserved openings"): a post reserved for persons
-with disabilities (``reserved_for_disabled``) and the channels that are really reserved openings —
-postal kiosks, lottery outlets, tobacco retail — go to holders of a disability certificate only;
-public-welfare posts (公益性岗位) go to persons with employment difficulties only, taken here as
-anyone not employed and not still in school (*assumption*, see ``DIFFICULTY_EXCLUDED``).
+Reserved posts: the channel rules of ``matching.eligibility`` (a certificate for reserved posts and
+the kiosk, lottery and tobacco channels, employment difficulty for public-welfare posts, the licence
+for blind medical massage), the same rules job recommendations apply.
 """
 
 from __future__ import annotations
@@ -24,6 +22,15 @@ import numpy as np
 import numpy.typing as npt
 
 from matching import codes
+from matching.eligibility import (
+    CERTIFICATE_ZH,
+    DIFFICULTY_EXCLUDED,
+    DIFFICULTY_ZH,
+    LICENCE_ZH,
+    RESERVED_CHANNELS,
+    WELFARE_CHANNELS,
+    channel_allows,
+)
 
 BoolMatrix = npt.NDArray[np.bool_]
 ON_SITE_NEEDS = (
@@ -34,11 +41,6 @@ ON_SITE_NEEDS = (
     "transport",
 )
 ONLINE_NEEDS = ("sign_interpreter", "screen_reader", "large_print_braille")
-RESERVED_CHANNELS = frozenset({"kiosk", "lottery", "tobacco"})
-WELFARE_CHANNELS = frozenset({"public_welfare"})
-DIFFICULTY_EXCLUDED = frozenset({"employed", "studying"})  # statuses without employment difficulty
-RESERVED_ZH = "残疾人专岗，需持残疾人证"
-WELFARE_ZH = "公益性岗位仅面向就业困难人员"
 
 
 def venue_needs(online: bool) -> tuple[str, ...]:
@@ -63,6 +65,7 @@ class CandidateTerms:
 
     has_certificate: bool
     employment_status: str
+    has_licence: bool  # the blind medical massage licence (``matching.eligibility``)
 
     @property
     def has_difficulty(self) -> bool:
@@ -75,6 +78,7 @@ class VacancyTerms:
 
     reserved_for_disabled: bool
     channel: str
+    wants_massage: bool  # asks for blind medical massage: the licence is needed
 
     @property
     def needs_certificate(self) -> bool:
@@ -88,19 +92,29 @@ class VacancyTerms:
 def reservation_allows(
     candidates: Sequence[CandidateTerms], vacancies: Sequence[VacancyTerms]
 ) -> BoolMatrix:
-    """candidates × vacancies: True where no reservation keeps the candidate from the post."""
-    certified = np.array([c.has_certificate for c in candidates], dtype=bool)
-    difficulty = np.array([c.has_difficulty for c in candidates], dtype=bool)
-    certificate_posts = np.array([v.needs_certificate for v in vacancies], dtype=bool)
-    welfare_posts = np.array([v.needs_difficulty for v in vacancies], dtype=bool)
-    blocked = (certificate_posts[None, :] & ~certified[:, None]) | (
-        welfare_posts[None, :] & ~difficulty[:, None]
+    """candidates × vacancies: True where no channel rule keeps the candidate from the post."""
+
+    def column(values: list[bool]) -> BoolMatrix:
+        return np.array(values, dtype=bool).reshape(-1, 1)
+
+    def row(values: list[bool]) -> BoolMatrix:
+        return np.array(values, dtype=bool).reshape(1, -1)
+
+    allowed = channel_allows(
+        needs_certificate=row([v.needs_certificate for v in vacancies]),
+        needs_difficulty=row([v.needs_difficulty for v in vacancies]),
+        needs_licence=row([v.wants_massage for v in vacancies]),
+        has_certificate=column([c.has_certificate for c in candidates]),
+        has_difficulty=column([c.has_difficulty for c in candidates]),
+        has_licence=column([c.has_licence for c in candidates]),
     )
-    return np.asarray(~blocked, dtype=bool).reshape(len(candidates), len(vacancies))
+    return np.broadcast_to(allowed, (len(candidates), len(vacancies))).copy()
 
 
 def reservation_note(vacancy: VacancyTerms) -> str | None:
     """The rule a reserved post applies, for its line in the employer's list (None: open post)."""
     if vacancy.needs_difficulty:
-        return WELFARE_ZH
-    return RESERVED_ZH if vacancy.needs_certificate else None
+        return DIFFICULTY_ZH
+    if vacancy.needs_certificate:
+        return CERTIFICATE_ZH
+    return LICENCE_ZH if vacancy.wants_massage else None

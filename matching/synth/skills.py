@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from matching.eligibility import MASSAGE_LICENCE
 from matching.occupations import load_occupations
 
 __all__ = [
@@ -29,7 +30,6 @@ __all__ = [
     "skills_for",
 ]
 
-MASSAGE_LICENCE = "盲人医疗按摩人员考试合格证"
 SIGN_LANGUAGE = "手语"
 
 # Occupation code (2022 classification) → skills a job of that occupation asks for, most

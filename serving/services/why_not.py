@@ -26,7 +26,7 @@ from training.baselines import job_rule_scores
 __all__ = ["Verdict", "WhyNot", "why_not_job"]
 
 Verdict = Literal["not_open", "excluded", "not_preselected", "ranked_low", "on_list"]
-Rule = Literal["not_open", "age", "distance", "incapacity"]
+Rule = Literal["not_open", "age", "distance", "channel", "incapacity"]
 
 
 @dataclass(frozen=True)
@@ -153,6 +153,9 @@ def _failed(check: RuleCheck) -> tuple[list[Rule], list[str]]:
             f"距离过远：工作地点约{round(check.distance_km)}公里，超出此人可接受的通勤范围"
             f"（约{round(check.reach_km)}公里）"
         )
+    if not check.channel_ok:
+        rules.append("channel")
+        details.append("岗位渠道限制：" + "；".join(check.channel_reasons))
     if not check.able:
         labels = "、".join(ASSESSMENT_DIMENSIONS.label(d) for d in check.incapacities)
         rules.append("incapacity")
