@@ -47,6 +47,9 @@ def test_city() -> City:
     return build_city(51, SCALES["test"], date(2026, 11, 1))
 
 
+test_city.__test__ = False  # type: ignore[attr-defined]  # a fixture-like helper, not a test
+
+
 def fill_database(url: str) -> None:
     """Make the database at ``url`` a migrated copy of the test city with the users (a copy of a
     template written once per test session; engines on ``url`` must have been disposed)."""

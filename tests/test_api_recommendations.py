@@ -61,6 +61,9 @@ def test_a_counselor_gets_ranked_lines_with_reasons(
         assert all(CHINESE.search(text) for text in item["reasons"] + item["cautions"])
         assert item["plain_rank"] >= 1
     assert isinstance(body["assessment_missing"], bool)
+    listed = {item["vacancy_id"] for item in body["items"]}
+    for course in body["skill_courses"]:
+        assert CHINESE.search(course["advice_zh"]) and set(course["vacancy_ids"]) <= listed
 
 
 def test_a_person_never_assessed_is_told_so(served: tuple[TestClient, pl.DataFrame]) -> None:

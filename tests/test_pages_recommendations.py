@@ -4,6 +4,7 @@ person page's chart and timeline; CSRF, county scope and the 503 page without mo
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -62,6 +63,11 @@ def test_the_page_shows_what_the_api_returns(client: TestClient) -> None:
             assert item["congestion_note"] in page.text
         assert f'name="shown_rank" value="{rank}"' in page.text
     assert f'name="model_version" value="{body["model_version"]}"' in page.text
+    skill_courses = body["skill_courses"]
+    assert isinstance(skill_courses, list)
+    assert ("补足技能的培训" in page.text) == bool(skill_courses)
+    for course in skill_courses:
+        assert html.escape(course["advice_zh"], quote=False) in page.text
 
 
 def test_refer_records_rank_and_model_version(client: TestClient) -> None:

@@ -30,6 +30,7 @@ from serving.api.schemas.recommendations import (
     course_item,
     job_item,
     next_step_item,
+    skill_course_items,
     why_not_answer,
 )
 from serving.runtime.models import ModelHolder
@@ -98,6 +99,7 @@ def job_answer(sources: Sources, caller: Caller, person_id: int, k: int) -> JobR
         assessment_note_zh=None if answer.assessed else UNASSESSED_ZH,
         items=[job_item(line) for line in answer.lines],
         next_steps=steps,
+        skill_courses=skill_course_items(answer.lines, answer.skill_courses),
     )
 
 

@@ -17,6 +17,7 @@ from features.schema import JOB_FEATURE_SET
 from serving.runtime.models import ServedModel
 from serving.runtime.snapshot import ServingSnapshot
 from serving.services.recommend_core import MAX_REASONS, Order, explain, rank, reasons_of
+from serving.services.skill_courses import SkillCourse, skill_courses
 from training.baselines import job_rule_scores
 
 __all__ = [
@@ -63,6 +64,7 @@ class JobList:
     degraded: bool
     assessed: bool  # whether the snapshot holds an assessment of the person
     lines: list[JobLine] = field(default_factory=list)
+    skill_courses: list[SkillCourse] = field(default_factory=list)  # beside the lines
 
     @property
     def no_eligible_vacancy(self) -> bool:
@@ -104,6 +106,9 @@ def recommend_jobs(
                 plain_rank=plain_rank,
             )
         )
+    county = lookups.person_counties.get(person_id)
+    listed = [line.vacancy_id for line in result.lines]
+    result.skill_courses.extend(skill_courses(lookups, person_id, county, listed, at.date()))
     return result
 
 

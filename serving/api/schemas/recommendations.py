@@ -6,9 +6,11 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
+from matching.codes import COUNTIES
 from serving.services.recommend import JobLine
 from serving.services.recommend_courses import CourseLine
 from serving.services.recommend_next import NearbyVacancy, NextStep, StepKind
+from serving.services.skill_courses import SkillCourse
 from serving.services.why_not import Rule as WhyRule
 from serving.services.why_not import Verdict as WhyVerdict
 from serving.services.why_not import WhyNot
@@ -60,6 +62,17 @@ class NextStepItem(BaseModel):
     vacancies: list[NearbyVacancyItem]
 
 
+class SkillCourseItem(BaseModel):
+    course_id: int
+    title: str
+    training_base: str
+    county: str = Field(description="the training base's county, in Chinese")
+    next_intake: date | None
+    skills: list[str] = Field(description="skills the listed vacancies ask for that it teaches")
+    vacancy_ids: list[int] = Field(description="the listed vacancies that ask for them")
+    advice_zh: str
+
+
 class JobRecommendations(BaseModel):
     person_id: int
     model_version: str
@@ -75,6 +88,10 @@ class JobRecommendations(BaseModel):
     items: list[JobItem]
     next_steps: list[NextStepItem] = Field(
         description="filled only when no vacancy passes eligibility"
+    )
+    skill_courses: list[SkillCourseItem] = Field(
+        description="open courses teaching skills that the listed vacancies ask for and the "
+        "person's latest assessment does not list, most vacancies unlocked first"
     )
 
 
@@ -98,6 +115,23 @@ def job_item(line: JobLine) -> JobItem:
         congestion_note=line.congestion,
         plain_rank=line.plain_rank,
     )
+
+
+def skill_course_items(lines: list[JobLine], found: list[SkillCourse]) -> list[SkillCourseItem]:
+    titles = {line.vacancy_id: line.title for line in lines}
+    return [
+        SkillCourseItem(
+            course_id=item.course.course_id,
+            title=item.course.title,
+            training_base=item.course.base,
+            county=COUNTIES.label(item.course.county) if item.course.county in COUNTIES else "",
+            next_intake=item.course.next_intake,
+            skills=item.skills,
+            vacancy_ids=item.vacancies,
+            advice_zh=item.advice(titles),
+        )
+        for item in found
+    ]
 
 
 def course_item(line: CourseLine) -> CourseItem:
