@@ -39,6 +39,8 @@ UNASSESSED_ZH = (
     "此人尚无职业能力评估：能力匹配暂按同类别、同等级残疾人的一般情况估计，只用于排序，"
     "不据此排除任何岗位。请尽快安排评估。"
 )
+# The feature whose contribution says a line is held down by skills the person lacks.
+SKILLS_SHARED = "x_skills_overlap"
 # What the rule ranking weighs, phrased as reasons when no model scored the line.
 RULE_FEATURES = ("x_distance_km", "x_accommodation_coverage", "x_mode_fit")
 
@@ -86,11 +88,18 @@ def recommend_jobs(
     served_order = congestion_order(snapshot, rows, features, names, k)
     ranked = rank(model, rows, names, job_rule_scores, k, features=features, order=served_order)
     needed = lookups.accommodations_needed.get(person_id, [])
+    held_back: list[int] = []  # lines the skills in common hold down
     for position, row in enumerate(ranked.rows):
         vacancy = lookups.vacancies[row["vacancy_id"]]
         reasons, cautions = explain(
             model, row, ranked.contributions[position], names, RULE_FEATURES
         )
+        if model.booster is not None:
+            short = ranked.contributions[position][names.index(SKILLS_SHARED)] < 0
+        else:
+            short = bool(vacancy.wanted) and not row[SKILLS_SHARED]
+        if short:
+            held_back.append(int(row["vacancy_id"]))
         plain_rank = int(ranked.plain_ranks[position])
         note = load_note(snapshot, row, plain_rank, position + 1)
         result.lines.append(
@@ -107,8 +116,7 @@ def recommend_jobs(
             )
         )
     county = lookups.person_counties.get(person_id)
-    listed = [line.vacancy_id for line in result.lines]
-    result.skill_courses.extend(skill_courses(lookups, person_id, county, listed, at.date()))
+    result.skill_courses.extend(skill_courses(lookups, person_id, county, held_back, at.date()))
     return result
 
 

@@ -1,9 +1,12 @@
-"""Courses beside jobs (issue 19 §4): when a person's best vacancies ask for skills the person
-does not hold and an open course teaches them, the jobs answer names the course, whether or not
-other vacancies are eligible.
+"""Courses beside jobs (issue 19 §4): when a person's best vacancies are held down by skills the
+person does not hold and an open course teaches them, the jobs answer names the course, whether
+or not other vacancies are eligible.
 
-"Best vacancies" are the lines of the person's list. A course is offered when it teaches at
-least one skill that one of them asks for and the person's latest assessment does not list.
+The vacancies are the lines of the person's list that the skills in common hold down: the
+model's contribution of ``x_skills_overlap`` is negative (under the rule ranking: the person
+holds none of the skills the line asks for; ``serving.services.recommend``). A course is
+offered when it teaches at least one skill that one of them asks for and the person's latest
+assessment does not list.
 Courses that unlock more of the list come first, then those of the person's own county, then
 the earliest intake; a course whose intake has passed is left out. A person never assessed
 holds no recorded skill, so every skill a line asks for counts as missing.
