@@ -13,7 +13,11 @@ import asks it. Two questions, answered from one table each:
   - ``reveal`` the full ID and certificate numbers: admin, counselor, case worker;
   - ``fair`` (register a person for a fair, see them in its lists, record a contact made at
     the fair as a referral with ``source`` ``fair``): admin, counselor, case worker, fair
-    organiser.
+    organiser;
+  - ``progress`` (the plan's figures as aggregates, within ``sees_county``; the lists of
+    persons behind a figure need ``read`` as well): admin, analyst, counselor, case worker;
+  - ``outreach`` (employers below the quota, their levy and the persons fitting their
+    vacancies, within ``sees_county``): admin, analyst, counselor.
 - **Which persons** (``reaches``): admins, and analysts and fair organisers without a county, are
   city-wide; everyone else reaches the persons of their own county only (a counselor or case
   worker without a county reaches nobody); a graduates' case worker reaches university
@@ -65,6 +69,8 @@ class Act(StrEnum):
     LEDGER = "ledger"
     REVEAL = "reveal"
     FAIR = "fair"
+    PROGRESS = "progress"
+    OUTREACH = "outreach"
 
 
 _PERSON_STAFF = ("counselor", "case_worker", "admin")
@@ -75,6 +81,8 @@ ROLES_FOR: dict[Act, tuple[str, ...]] = {
     Act.LEDGER: _PERSON_STAFF,
     Act.REVEAL: _PERSON_STAFF,
     Act.FAIR: ("fair_organizer", *_PERSON_STAFF),
+    Act.PROGRESS: ("analyst", *_PERSON_STAFF),
+    Act.OUTREACH: ("analyst", "counselor", "admin"),
 }
 """The roles that may do each act to anyone (routes admit these; ``Caller.require_act``)."""
 CONFLICT_ROLES: tuple[str, ...] = ("admin",)
