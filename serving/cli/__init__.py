@@ -9,6 +9,7 @@ import typer
 from matching.errors import JobmatchError
 from matching.logs import configure_logging
 from matching.storage import make_engine, upgrade_database
+from serving.cli.batch import batch_app
 from serving.cli.evaluate import evaluate_app
 from serving.cli.features import features_app
 from serving.cli.imports import import_command, template_command
@@ -30,6 +31,7 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(features_app, name="features")
 app.add_typer(evaluate_app, name="evaluate")
+app.add_typer(batch_app, name="batch")
 app.add_typer(users_app, name="user")
 app.command("import")(import_command)
 app.command("template")(template_command)

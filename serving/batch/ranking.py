@@ -1,0 +1,112 @@
+"""What a batch worker does with one block: rank every person's jobs and courses with the served
+champions, by the functions the API answers with (``serving.services.recommend``,
+``recommend_courses``), so the night's lists are the lists a counselor would have seen.
+
+Each process builds the serving state (snapshot and champions) once per ``BatchSource`` and keeps
+it for the blocks it is given next: a Dask worker reads the database once, not once per block.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+import polars as pl
+
+from features.congestion import recent_load
+from matching.storage import make_engine
+from serving.batch.blocks import Block
+from serving.runtime.state import ServiceState
+from serving.services.recommend import recommend_jobs
+from serving.services.recommend_courses import recommend_courses
+
+__all__ = ["ROW_SCHEMA", "BatchSource", "rank_block", "write_block"]
+
+ROW_SCHEMA: dict[str, pl.DataType] = {
+    "batch_at": pl.Datetime("us", "UTC"),
+    "person_id": pl.Int64(),
+    "county": pl.String(),
+    "kind": pl.String(),
+    "rank": pl.Int32(),
+    "item_id": pl.Int64(),
+    "title": pl.String(),
+    "score": pl.Float64(),
+    "reasons": pl.List(pl.String()),
+    "cautions": pl.List(pl.String()),
+    "note": pl.String(),
+    "model_version": pl.String(),
+    "feature_set": pl.String(),
+}
+
+
+@dataclass(frozen=True)
+class BatchSource:
+    """Where a worker reads the city and the champions, and the moment the night ranks at."""
+
+    database_url: str
+    tracking_uri: str
+    data_dir: str
+    at: datetime
+    jobs_k: int = 10
+    courses_k: int = 5
+
+
+_STATES: dict[BatchSource, ServiceState] = {}
+_LOCK = threading.Lock()
+
+
+def serving_state(source: BatchSource) -> ServiceState:
+    """The serving state of ``source`` in this process, read once."""
+    with _LOCK:
+        state = _STATES.get(source)
+        if state is None:
+            state = ServiceState()
+            state.load(make_engine(source.database_url), source.tracking_uri, Path(source.data_dir))
+            if state.snapshot is None:
+                raise RuntimeError("the database holds no snapshot to rank (no persons?)")
+            # the load on each vacancy as of the night's moment, not of when this process read
+            # it: every worker then prices the lists alike (features.congestion)
+            referrals = state.snapshot.context.snapshot.referrals
+            state.snapshot = replace(state.snapshot, load=recent_load(referrals, source.at))
+            _STATES.clear()  # one night at a time per process: memory stays bounded
+            _STATES[source] = state
+        return state
+
+
+def rank_block(source: BatchSource, block: Block) -> pl.DataFrame:
+    """Every person of the block: top jobs, then top courses, one row per line."""
+    state = serving_state(source)
+    snapshot = state.snapshot
+    assert snapshot is not None and state.jobs is not None and state.courses is not None
+    jobs_model, courses_model = state.jobs.loaded, state.courses.loaded
+    rows: list[tuple[object, ...]] = []
+    for person_id in block.person_ids:
+        if not snapshot.holds(person_id):
+            continue
+        jobs = recommend_jobs(snapshot, jobs_model, person_id, source.at, source.jobs_k)
+        for rank, line in enumerate(jobs.lines, start=1):
+            rows.append(
+                (source.at, person_id, block.county, "jobs", rank, line.vacancy_id, line.title,
+                 line.score, line.reasons, line.cautions, line.congestion, jobs.model,
+                 jobs.feature_set)
+            )  # fmt: skip
+        courses = recommend_courses(snapshot, courses_model, person_id, source.at, source.courses_k)
+        for rank, course in enumerate(courses.lines, start=1):
+            rows.append(
+                (source.at, person_id, block.county, "courses", rank, course.course_id,
+                 course.title, course.score, course.reasons, course.cautions, course.congestion,
+                 courses.model, courses.feature_set)
+            )  # fmt: skip
+    return pl.DataFrame(rows, schema=ROW_SCHEMA, orient="row")
+
+
+def write_block(source: BatchSource, block: Block, folder: str) -> str:
+    """Rank the block and write its part file (written under a temporary name, then renamed:
+    a part that exists is complete, which is what resuming trusts)."""
+    path = Path(folder) / block.name
+    partial = path.with_suffix(".partial")
+    rank_block(source, block).write_parquet(partial)
+    partial.replace(path)
+    return str(path)
