@@ -18,6 +18,7 @@ from matching.errors import ConfigError
 from matching.synth.city import City, Scale, build_city
 from training.config import TrainConfig
 from training.constraints import JOB_MONOTONE
+from training.kinds import RANKER_KINDS
 from training.pipeline import TrainResult, train
 from training.promotion import gate, promote, rollback, usable_champion
 from training.ranker import LambdaRanker
@@ -97,6 +98,18 @@ def test_a_config_file_is_checked(tmp_path: Path) -> None:
             TrainConfig.from_toml(bad)
 
 
+def test_a_kind_sets_its_own_defaults_and_a_config_file_overrides_them(tmp_path: Path) -> None:
+    courses = RANKER_KINDS["courses"].train_settings
+    assert TrainConfig.from_toml(None, defaults=courses).num_leaves == 3
+    assert (
+        TrainConfig.from_toml(None, defaults=RANKER_KINDS["jobs"].train_settings) == TrainConfig()
+    )
+    wider = tmp_path / "wider.toml"
+    wider.write_text("num_leaves = 7\nn_estimators = 50\n")
+    config = TrainConfig.from_toml(wider, defaults=courses)
+    assert (config.num_leaves, config.n_estimators) == (7, 50)
+
+
 def test_training_on_a_small_city_beats_the_rule_baseline(result: TrainResult) -> None:
     """Judged where it is served: each person's whole candidate set, true expected grades."""
     ndcg = {name: values["ndcg@10"] for name, values in result.metrics.items()}
@@ -124,7 +137,8 @@ def test_the_jobs_ranker_keeps_the_declared_directions(
 
 
 def test_courses_are_judged_on_whole_candidate_sets(context: FeatureContext, city: City) -> None:
-    courses = train("courses", context, SMALL, latents=city.latents)
+    served = replace(SMALL, **RANKER_KINDS["courses"].train_settings)  # as `jobmatch train` does
+    courses = train("courses", context, served, latents=city.latents)
     ndcg = {name: values["ndcg@10"] for name, values in courses.metrics.items()}
     assert ndcg["candidates/oracle"] == pytest.approx(1.0)
     assert ndcg["candidates/ranker"] > ndcg["candidates/rule"] > ndcg["candidates/popularity"]

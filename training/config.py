@@ -12,14 +12,18 @@ noise, so it stopped at a random point (138 trees on one city, where 540 ranked 
 sets clearly better). With it on, the model is fit on the training months, stopped on the
 validation months and, with ``refit_on_valid``, fit again on both with the trees found.
 ``position_bias`` (LightGBM's unbiased lambdarank) needs ``lambdarank``;
-``experiments/configs/lambdarank.toml`` is the earlier default with it.
+``experiments/configs/lambdarank.toml`` is the earlier default with it. A ranker kind may set
+its own defaults (``training.kinds.RankerKind.train_settings``: the courses ranker's trees are
+smaller); a TOML file overrides both.
 """
 
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import Any
 
 from matching.errors import ConfigError
 from training.ranker import OBJECTIVES
@@ -61,9 +65,14 @@ class TrainConfig:
             )
 
     @classmethod
-    def from_toml(cls, path: Path | None) -> TrainConfig:
+    def from_toml(
+        cls, path: Path | None, *, defaults: Mapping[str, Any] | None = None
+    ) -> TrainConfig:
+        """The settings of the file at ``path`` over ``defaults`` (a ranker kind's own,
+        ``training.kinds.RankerKind.train_settings``) over the code's."""
+        start = replace(cls(), **(defaults or {}))
         if path is None:
-            return cls()
+            return start
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError) as error:
@@ -72,16 +81,15 @@ class TrainConfig:
         unknown = sorted(set(data) - set(known))
         if unknown:
             raise ConfigError(f"{path}: unknown settings {unknown}; allowed: {sorted(known)}")
-        defaults = cls()
         values = {}
         for key, value in data.items():
-            expected = type(getattr(defaults, key))
+            expected = type(getattr(start, key))
             if expected is float and isinstance(value, int):
                 value = float(value)
             if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
                 raise ConfigError(f"{path}: {key} must be {expected.__name__}, got {value!r}")
             values[key] = value
         try:
-            return replace(defaults, **values)
+            return replace(start, **values)
         except ConfigError as error:
             raise ConfigError(f"{path}: {error}") from None

@@ -78,7 +78,7 @@ def train_command(
     settings = load_settings()
     if if_no_champion and _has_champion(settings, chosen):
         return
-    settings_config = TrainConfig.from_toml(config)
+    settings_config = TrainConfig.from_toml(config, defaults=RANKER_KINDS[chosen].train_settings)
     console = Console(stderr=as_json)
     truth_dir = settings.data_dir / "ground_truth"
     latents = load_latents(truth_dir) if (truth_dir / "manifest.json").is_file() else None
