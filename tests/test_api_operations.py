@@ -71,7 +71,7 @@ def test_a_serving_city_is_ready_and_measured(engine: Engine, tmp_path: Path) ->
             assert client.get(f"/api/persons/{own}/recommendations/jobs", headers=auth).is_success
         hidden = client.get(f"/api/persons/{other}/recommendations/jobs", headers=auth)
         assert hidden.status_code == 404
-        assert client.get("/api/no/such/route/4242").status_code == 404
+        assert client.get("/api/no/such/route/xyzzy-unmatched").status_code == 404
         found = samples(client)
         metrics_text = client.get("/metrics").text
 
@@ -80,7 +80,7 @@ def test_a_serving_city_is_ready_and_measured(engine: Engine, tmp_path: Path) ->
     assert value(found, count, method="GET", route=JOBS_ROUTE, status="404") == 1
     assert value(found, count, method="GET", route="<unmatched>", status="404") == 1
     assert value(found, count, method="GET", route="/readyz", status="200") == 1
-    assert f"/api/persons/{own}" not in metrics_text and "4242" not in metrics_text
+    assert f"/api/persons/{own}" not in metrics_text and "xyzzy-unmatched" not in metrics_text
     uses = "jobmatch_recommendations_total"
     assert value(found, uses, kind="jobs", source="champion") == 2  # the 404 ranked nothing
     assert value(found, uses, kind="jobs", source="rule") == 0
