@@ -38,8 +38,15 @@ class Settings(BaseSettings):
         description="Address of the MLflow UI (`make mlflow-ui`) the models page links runs to; "
         "empty: no links.",
     )
-    working_age_min: int = Field(default=16, ge=0, le=100)
-    working_age_max: int = Field(default=59, ge=0, le=100)
+    working_age_min: int = Field(
+        default=16, ge=0, le=100, description="Youngest age of the employment rate's persons."
+    )
+    working_age_max: int = Field(
+        default=59,
+        ge=0,
+        le=100,
+        description="Oldest age (inclusive) of the employment rate's persons.",
+    )
     quota_rate: str = Field(default="0.015", description="Shandong quota rate (Decimal text).")
     load_models: bool = Field(
         default=True, description="Load the snapshot and models at start-up (off in unit tests)."
@@ -155,6 +162,11 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _consistent_limits(self) -> Settings:
+        if self.working_age_min > self.working_age_max:
+            raise ValueError(
+                f"JOBMATCH_WORKING_AGE_MIN ({self.working_age_min}) must not exceed "
+                f"JOBMATCH_WORKING_AGE_MAX ({self.working_age_max})"
+            )
         if self.session_max_minutes < self.token_minutes:
             raise ValueError(
                 f"JOBMATCH_SESSION_MAX_MINUTES ({self.session_max_minutes}) must be at least "
