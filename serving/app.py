@@ -22,6 +22,7 @@ from serving.api.routers import (
     health,
     ledgers,
     person_conflicts,
+    progress,
     recommendations,
     records,
     referrals,
@@ -81,6 +82,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(reveal.router, prefix="/api")
     app.include_router(person_conflicts.router, prefix="/api")
     app.include_router(fairs.router, prefix="/api")
+    app.include_router(progress.router, prefix="/api")
     install_pages(app)
     return app
 
