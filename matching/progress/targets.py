@@ -133,7 +133,7 @@ class PlanTargets:
                 "the plan's base target names the counties, not the functional zones",
                 "培训基地目标针对各县（市、区），功能区未设定",
             )
-        return TargetLine(target.total, "at least one base", "至少1处", target.source)
+        return TargetLine(float(target.total), "at least one base", "至少1处", target.source)
 
 
 DEFAULT_PLAN = PlanTargets()
