@@ -27,6 +27,7 @@ __all__ = [
     "QUOTA_RATE",
     "SMALL_ENTERPRISE_MAX_STAFF",
     "Levy",
+    "LocalWage",
     "QuotaStatus",
     "levy_due",
     "quota_status",
@@ -155,6 +156,15 @@ def quota_status(
         meets_quota=disabled >= required,
         must_employ_one=must_employ_one,
     )
+
+
+@dataclass(frozen=True)
+class LocalWage:
+    """Last year's local urban average annual wage (the levy's cap is twice it) and where the
+    figure comes from; set by ``JOBMATCH_LEVY_LOCAL_AVERAGE_WAGE`` and ``..._SOURCE``."""
+
+    amount: Decimal
+    source: str
 
 
 @dataclass(frozen=True)

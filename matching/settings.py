@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import os
 import secrets
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from matching.errors import ConfigError
+from matching.quota import LocalWage
 
 DEFAULT_DATA_DIR = Path("var")
 SECRET_KEY_MIN_LENGTH = 32
 SECRET_KEY_FILE = "secret_key"
+MAX_LOCAL_WAGE = Decimal(10_000_000)
 
 
 class Settings(BaseSettings):
@@ -48,6 +51,16 @@ class Settings(BaseSettings):
         description="Oldest age (inclusive) of the employment rate's persons.",
     )
     quota_rate: str = Field(default="0.015", description="Shandong quota rate (Decimal text).")
+    levy_local_average_wage: str = Field(
+        default="",
+        description="Last year's local urban average annual wage in yuan, the levy's wage cap "
+        "(docs/domain.md, The levy); empty: the levy is not computed and says why.",
+    )
+    levy_local_average_wage_source: str = Field(
+        default="",
+        description="Where levy_local_average_wage comes from (bulletin, year), shown beside "
+        "every levy figure; required when the wage is set.",
+    )
     load_models: bool = Field(
         default=True, description="Load the snapshot and models at start-up (off in unit tests)."
     )
@@ -160,12 +173,35 @@ class Settings(BaseSettings):
             )
         return value
 
+    @field_validator("levy_local_average_wage")
+    @classmethod
+    def _wage_amount(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            return value
+        try:
+            amount = Decimal(value)
+        except InvalidOperation:
+            amount = Decimal("NaN")
+        if not amount.is_finite() or not 0 < amount <= MAX_LOCAL_WAGE:
+            raise ValueError(
+                "JOBMATCH_LEVY_LOCAL_AVERAGE_WAGE must be an amount in yuan between 0 and "
+                f"{MAX_LOCAL_WAGE} (e.g. 85000), got {value[:30]!r}"
+            )
+        return value
+
     @model_validator(mode="after")
     def _consistent_limits(self) -> Settings:
         if self.working_age_min > self.working_age_max:
             raise ValueError(
                 f"JOBMATCH_WORKING_AGE_MIN ({self.working_age_min}) must not exceed "
                 f"JOBMATCH_WORKING_AGE_MAX ({self.working_age_max})"
+            )
+        if self.levy_local_average_wage and not self.levy_local_average_wage_source.strip():
+            raise ValueError(
+                "JOBMATCH_LEVY_LOCAL_AVERAGE_WAGE_SOURCE must name where the local average wage "
+                "comes from (e.g. the city's statistical bulletin and year) when "
+                "JOBMATCH_LEVY_LOCAL_AVERAGE_WAGE is set"
             )
         if self.session_max_minutes < self.token_minutes:
             raise ValueError(
@@ -200,6 +236,15 @@ class Settings(BaseSettings):
                 "delete the file to have a new one generated, or set JOBMATCH_SECRET_KEY"
             )
         return key
+
+    @property
+    def local_average_wage(self) -> LocalWage | None:
+        """The levy's local urban average wage with its source, or None when not set."""
+        if not self.levy_local_average_wage:
+            return None
+        return LocalWage(
+            Decimal(self.levy_local_average_wage), self.levy_local_average_wage_source.strip()
+        )
 
     @property
     def resolved_database_url(self) -> str:

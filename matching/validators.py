@@ -27,6 +27,7 @@ __all__ = [
     "make_resident_id",
     "make_uscc",
     "mask_certificate",
+    "mask_name",
     "mask_resident_id",
     "mask_sensitive",
     "parse_certificate",
@@ -312,6 +313,13 @@ def mask_certificate(text: str) -> str:
         return "*" * len(s)
     end = min(18, len(s) - 2)
     return "".join(ch if i < 6 or 14 <= i < end else "*" for i, ch in enumerate(s))
+
+
+def mask_name(name: str) -> str:
+    """The first character (the surname, for most Chinese names) and a star for each other one:
+    for papers that leave the service, such as a letter to an employer (王** for 王小明)."""
+    s = name.strip()
+    return s[:1] + "*" * max(1, len(s) - 1) if s else ""
 
 
 # 15-20 ID-like characters (14 digits, then digits or X) not touching other digits.

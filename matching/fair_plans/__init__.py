@@ -7,7 +7,7 @@ pairs with the served ranker happens in the serving layer, which hands in probab
 """
 
 from matching.fair_plans.assemble import RunInfo, assemble
-from matching.fair_plans.excel import SHEETS, XLSX_MEDIA_TYPE, Export, export_prematch
+from matching.fair_plans.excel import SHEETS, export_prematch
 from matching.fair_plans.fairs import (
     MAX_CAPACITY,
     MAX_FAIR_CANDIDATES,
@@ -54,6 +54,7 @@ from matching.fair_plans.rules import (
     venue_reason,
 )
 from matching.fair_plans.store import load_prematch, load_visible_prematch, save_prematch
+from matching.workbook import XLSX_MEDIA_TYPE, Export
 
 __all__ = [
     "CANDIDATE_STATUSES",

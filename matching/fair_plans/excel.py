@@ -9,15 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from io import BytesIO
 
 from sqlalchemy.orm import Session
 
 from matching import codes
 from matching.fair_plans.result import CANDIDATE_STATUSES, PrematchResult
 from matching.storage import Fair, append_audit
+from matching.workbook import Export, TableSheet, table_workbook, workbook_bytes
 
-XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEETS = ("候选人安排", "企业面试名单", "对比")
 CANDIDATE_HEADERS = (
     "人员编号", "姓名", "身份证号（脱敏）", "县（市、区）", "安排状态", "展位号", "岗位",
@@ -32,12 +31,6 @@ COMPARISON_HEADERS = (
     "未获面试的求职者占比",
 )  # fmt: skip
 Cell = str | int | float | None
-
-
-@dataclass(frozen=True, slots=True)
-class Export:
-    filename: str
-    content: bytes
 
 
 @dataclass(frozen=True)
@@ -131,32 +124,6 @@ def _county(code: str) -> str:
 
 
 def _workbook(sheets: Sequence[_Sheet]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    book.remove(book.active)
-    for spec in sheets:
-        sheet = book.create_sheet(spec.title)
-        sheet.append(list(spec.headers))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        widths = [2 * len(h) + 4 for h in spec.headers]
-        for values in spec.rows:
-            sheet.append([None] * len(values))
-            row = sheet.max_row
-            for column, value in enumerate(values):
-                cell = sheet.cell(row=row, column=column + 1)
-                cell.value = value
-                if isinstance(value, str):
-                    cell.data_type = "s"  # text, never a formula
-                    if column < len(widths):
-                        widths[column] = max(widths[column], min(60, 2 * len(value) + 2))
-                elif isinstance(value, float) and column in spec.percent_columns:
-                    cell.number_format = "0.0%"
-        for column, width in enumerate(widths, start=1):
-            sheet.column_dimensions[sheet.cell(row=1, column=column).column_letter].width = width
-        sheet.freeze_panes = "A2"
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(
+        table_workbook([TableSheet(s.title, s.headers, s.rows, s.percent_columns) for s in sheets])
+    )

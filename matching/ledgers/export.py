@@ -9,9 +9,7 @@ starting with "=" cannot run in the reader's Excel.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
-from io import BytesIO
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -30,6 +28,7 @@ from matching.ledgers.records import LedgerRow
 from matching.ledgers.summary import LedgerSummary, ledger_summary, summary_ledgers
 from matching.ledgers.views import LedgerView, label_or_code, ledger_view, mask_phone
 from matching.storage import append_audit
+from matching.workbook import XLSX_MEDIA_TYPE, Export, TableSheet, table_workbook, workbook_bytes
 
 __all__ = [
     "ACTION_HEADERS",
@@ -46,7 +45,6 @@ __all__ = [
     "summary_workbook",
 ]
 
-XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LEDGER_SHEETS = ("基本信息", "服务计划", "跟踪记录", "状态变更")
 SUMMARY_SHEETS = ("汇总", "按状态", "按服务项目", "按毕业年份", "台账清单")
 PAIR_HEADERS = ("项目", "内容")
@@ -66,12 +64,6 @@ LIST_HEADERS = (
     "台账编号", "姓名", "县（市、区）", "学校", "专业", "学历", "毕业年份", "当前状态",
     "最近联系日期",
 )  # fmt: skip
-
-
-@dataclass(frozen=True, slots=True)
-class Export:
-    filename: str
-    content: bytes
 
 
 def export_ledger(
@@ -246,30 +238,4 @@ Sheet = tuple[str, Sequence[str], Iterable[Sequence[Any]]]
 
 
 def _workbook(sheets: Sequence[Sheet]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    first = workbook.active
-    assert first is not None
-    workbook.remove(first)
-    for title, headers, rows in sheets:
-        sheet = workbook.create_sheet(title)
-        sheet.append(list(headers))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        widths = [2 * len(h) + 4 for h in headers]
-        for row in rows:
-            sheet.append(list(row))
-            for column, cell in enumerate(sheet[sheet.max_row]):
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"  # text, never a formula
-                    widths[column] = max(widths[column], min(60, 2 * len(cell.value) + 2))
-                elif isinstance(cell.value, date):
-                    cell.number_format = "yyyy-mm-dd"
-                    widths[column] = max(widths[column], 12)
-        for column, width in enumerate(widths, start=1):
-            sheet.column_dimensions[sheet.cell(row=1, column=column).column_letter].width = width
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(table_workbook([TableSheet(*sheet) for sheet in sheets]))
