@@ -17,7 +17,8 @@ import asks it. Two questions, answered from one table each:
   - ``progress`` (the plan's figures as aggregates, within ``sees_county``; the lists of
     persons behind a figure need ``read`` as well): admin, analyst, counselor, case worker;
   - ``outreach`` (employers below the quota, their levy and the persons fitting their
-    vacancies, within ``sees_county``): admin, analyst, counselor.
+    vacancies, within ``sees_county``; the persons themselves need ``read`` as well, so
+    analysts get their count only: ``matching.outreach``): admin, analyst, counselor.
 - **Which persons** (``reaches``): admins, and analysts and fair organisers without a county, are
   city-wide; everyone else reaches the persons of their own county only (a counselor or case
   worker without a county reaches nobody); a graduates' case worker reaches university

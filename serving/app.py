@@ -23,6 +23,7 @@ from serving.api.routers import (
     ledgers,
     person_conflicts,
     progress,
+    quota,
     recommendations,
     records,
     referrals,
@@ -83,6 +84,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(person_conflicts.router, prefix="/api")
     app.include_router(fairs.router, prefix="/api")
     app.include_router(progress.router, prefix="/api")
+    app.include_router(quota.router, prefix="/api")
     install_pages(app)
     return app
 

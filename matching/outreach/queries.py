@@ -26,10 +26,11 @@ __all__ = ["below_quota", "open_vacancies", "outreach_county", "persons_visible"
 
 
 def outreach_county(caller: Caller, county: str | None) -> str | None:
-    """The county code asked for (None: every county the caller sees); 404 for one not seen."""
+    """The county code asked for, or the caller's own when they see one county only (None: the
+    city-wide caller's every county); 404 for a county the caller does not see."""
     caller.require_act(Act.OUTREACH)
     if county is None or not county.strip():
-        return None
+        return None if caller.city_wide else caller.county
     try:
         code = COUNTIES.parse(county)
     except UnknownCodeError as error:
