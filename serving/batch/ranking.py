@@ -13,12 +13,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from features.congestion import recent_load
 from matching.storage import make_engine
 from serving.batch.blocks import Block
 from serving.runtime.state import ServiceState
+from serving.services.fair_calibration import fit_calibration
 from serving.services.recommend import recommend_jobs
 from serving.services.recommend_courses import recommend_courses
 
@@ -33,6 +35,7 @@ ROW_SCHEMA: dict[str, pl.DataType] = {
     "item_id": pl.Int64(),
     "title": pl.String(),
     "score": pl.Float64(),
+    "probability": pl.Float64(),  # jobs: calibrated P(hire) of a referral; courses: null
     "reasons": pl.List(pl.String()),
     "cautions": pl.List(pl.String()),
     "note": pl.String(),
@@ -81,23 +84,26 @@ def rank_block(source: BatchSource, block: Block) -> pl.DataFrame:
     snapshot = state.snapshot
     assert snapshot is not None and state.jobs is not None and state.courses is not None
     jobs_model, courses_model = state.jobs.loaded, state.courses.loaded
+    calibration = snapshot.per_model(fit_calibration, jobs_model)
     rows: list[tuple[object, ...]] = []
     for person_id in block.person_ids:
         if not snapshot.holds(person_id):
             continue
         jobs = recommend_jobs(snapshot, jobs_model, person_id, source.at, source.jobs_k)
-        for rank, line in enumerate(jobs.lines, start=1):
+        scores = np.array([line.score for line in jobs.lines], np.float64)
+        chances = calibration.referral_probability(scores).tolist()
+        for rank, (line, chance) in enumerate(zip(jobs.lines, chances, strict=True), start=1):
             rows.append(
                 (source.at, person_id, block.county, "jobs", rank, line.vacancy_id, line.title,
-                 line.score, line.reasons, line.cautions, line.congestion, jobs.model,
+                 line.score, chance, line.reasons, line.cautions, line.congestion, jobs.model,
                  jobs.feature_set)
             )  # fmt: skip
         courses = recommend_courses(snapshot, courses_model, person_id, source.at, source.courses_k)
         for rank, course in enumerate(courses.lines, start=1):
             rows.append(
                 (source.at, person_id, block.county, "courses", rank, course.course_id,
-                 course.title, course.score, course.reasons, course.cautions, course.congestion,
-                 courses.model, courses.feature_set)
+                 course.title, course.score, None, course.reasons, course.cautions,
+                 course.congestion, courses.model, courses.feature_set)
             )  # fmt: skip
     return pl.DataFrame(rows, schema=ROW_SCHEMA, orient="row")
 

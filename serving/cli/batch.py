@@ -8,11 +8,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
+import polars as pl
 import typer
 from rich.progress import Progress
+from sqlalchemy.orm import Session
 
 from features.sources import read_table
 from matching.storage import make_engine, upgrade_database
+from serving.batch.alerts import promised_persons, write_alerts
 from serving.batch.blocks import person_blocks
 from serving.batch.ranking import BatchSource
 from serving.batch.run import Engine, run_night
@@ -56,7 +59,9 @@ def recommend_command(
     as_json: Annotated[bool, typer.Option("--json", help="End with one JSON line.")] = False,
 ) -> None:
     """Rank jobs and courses for every registered person with the served champions; a night's
-    lists go to <out>/<date>/, one part per block. Run it again to resume a stopped night."""
+    lists go to <out>/<date>/, one part per block. Run it again to resume a stopped night. A
+    complete night is compared with the one before: its new-match alerts go beside it and to
+    the counselors' home pages."""
     if engine not in ("local", "dask"):
         raise typer.BadParameter("engine must be local or dask", param_hint="--engine")
     chosen: Engine = "dask" if engine == "dask" else "local"
@@ -68,6 +73,8 @@ def recommend_command(
     try:
         with database.connect() as connection:
             registered = read_table(connection, "persons").select("id", "county")
+        with Session(database) as session:
+            promised = promised_persons(session)
     finally:
         database.dispose()
     blocks = person_blocks(registered, block_size, limit)
@@ -88,11 +95,14 @@ def recommend_command(
             scheduler=scheduler,
             progress=lambda done, _all: bar.update(task, completed=done),
         )
+    alerts = write_alerts(folder, promised)
     count = sum(len(block.person_ids) for block in blocks)
     message = (
         f"{count} persons in {night.blocks} blocks, {night.ranked} ranked now "
         f"({night.blocks - night.ranked} were done): {night.folder}"
     )
+    if alerts is not None:
+        message += f"; new-match alerts against the night before: {pl.read_parquet(alerts).height}"
     typer.echo(message, err=as_json)
     if as_json:
         summary = {
@@ -102,5 +112,6 @@ def recommend_command(
             "folder": str(night.folder),
             "engine": chosen,
             "at": moment.isoformat(),
+            "alerts": None if alerts is None else pl.read_parquet(alerts).height,
         }
         typer.echo(json.dumps(summary, ensure_ascii=False))

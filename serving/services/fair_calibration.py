@@ -67,8 +67,16 @@ class Calibration:
 
     def probability(self, scores: FloatArray) -> FloatArray:
         """P(hire | score) for a contact at a fair."""
+        return self._logistic(scores, self.info.fair_offset)
+
+    def referral_probability(self, scores: FloatArray) -> FloatArray:
+        """P(hire | score) for a counselor's referral (no fair intercept): the nightly
+        batch's new-match alerts compare these."""
+        return self._logistic(scores, 0.0)
+
+    def _logistic(self, scores: FloatArray, offset: float) -> FloatArray:
         info = self.info
-        z = info.slope * np.asarray(scores, np.float64) + info.intercept + info.fair_offset
+        z = info.slope * np.asarray(scores, np.float64) + info.intercept + offset
         p = 1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0)))
         return np.clip(p, PROBABILITY_FLOOR, 1.0 - PROBABILITY_FLOOR)
 
