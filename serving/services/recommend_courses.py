@@ -60,7 +60,9 @@ def recommend_courses(
     names = COURSE_FEATURE_SET.names
     result = CourseList(person_id, model.label, COURSE_FEATURE_SET.version, model.degraded)
     context = snapshot.context
-    rows = course_request(snapshot.frames, person_id, at)
+    # by course id, so that tied scores keep one order in every process (the frame's own order
+    # comes from joins that do not keep one)
+    rows = course_request(snapshot.frames, person_id, at).sort("course_id")
     if rows.height == 0:
         return result
     ranked = rank(model, rows, names, course_rule_scores, k)
