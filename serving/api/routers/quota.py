@@ -15,22 +15,26 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from matching.access import ROLES_FOR, Act, Caller
+from matching.codes import COUNTIES
 from matching.outreach import OutreachExport, OutreachRow, export_outreach, outreach_county
 from matching.pages import DEFAULT_PAGE_SIZE, Page, check_page, offset_of
 from serving.api.deps import ServiceDep, SessionsDep, SettingsDep, SnapshotOrNoneDep
 from serving.api.paging import PageNumber, PageSize, page_fields
 from serving.api.routers.allow_route import AllowRoute
 from serving.api.routers.ledger_support import XLSX_RESPONSES, XlsxResponse, xlsx
-from serving.api.schemas.common import error_responses
+from serving.api.schemas.common import OneOf, error_responses
 from serving.api.schemas.quota import OutreachPage, employer_out, wage_fields
 from serving.api.security import require_roles
 from serving.services.outreach import outreach_list, served_jobs_model
 
 router = APIRouter(prefix="/quota", tags=["quota"], route_class=AllowRoute)
 Outreacher = Annotated[Caller, Depends(require_roles(*ROLES_FOR[Act.OUTREACH]))]
+# Codes and Chinese names, both listed in the schema so a client knows every value it may send.
+COUNTY_SPELLINGS = (*COUNTIES.codes, *(item.zh for item in COUNTIES))
 CountyQuery = Annotated[
     str | None,
-    Query(max_length=40, description="county code or name; default: every county you see"),
+    OneOf(COUNTY_SPELLINGS),
+    Query(description="county code or Chinese name; default: every county you see"),
 ]
 
 
