@@ -1,15 +1,13 @@
 """The quota outreach list: employers below the quota (``matching.outreach``) with the persons of
 their county who fit their open vacancies best, from the served jobs ranker.
 
-Who fits: a registered person of the employer's county who is seeking work (求职中) and passes
-candidate generation's hard rules for one of its open vacancies (open now, age limits, the
-channel rules, no assessed incapacity left unclosed, workplace within reach:
-``serving.services.fair_scoring.eligible_pair_features``, as a fair's pre-match does, without the
-pre-score cut). Each pair is scored by the served jobs model (the champion, the last good model,
-or the rule ranking when none: ``serving.runtime.models``); a person's score for the employer is
-their best over its vacancies, and the top ``TOP_CANDIDATES`` are listed. Ranking persons for a
-vacancy by the raw score gives the order the fair pre-match's calibrated probabilities give
-(``serving.services.fair_calibration``: one increasing function of the score).
+Who fits: a registered person of the employer's county who is seeking work and passes the hard
+rules for one of its open vacancies, scored by the served jobs model
+(``serving.services.seeker_pairs``, the scoring a vacancy's candidates share); a person's score
+for the employer is their best over its vacancies, and the top ``TOP_CANDIDATES`` are listed.
+Ranking persons for a vacancy by the raw score gives the order the fair pre-match's calibrated
+probabilities give (``serving.services.fair_calibration``: one increasing function of the
+score).
 
 The pairs are computed per county, in one batch per county, for every employer below the quota
 in the snapshot, once per snapshot and served model (``ServingSnapshot.per_model``); a request
@@ -44,9 +42,13 @@ from matching.validators import mask_resident_id
 from serving.runtime.models import ServedModel, own_copy
 from serving.runtime.scoring_threads import at_low_priority
 from serving.runtime.snapshot import ServingSnapshot
-from serving.runtime.state import ServiceState
-from serving.services.fair_calibration import scores_of
-from serving.services.fair_scoring import eligible_pair_features
+from serving.services.seeker_pairs import (
+    PAIR_SCHEMA,
+    SEEKING,
+    score_pairs,
+    seekers,
+    served_jobs_model,
+)
 
 __all__ = [
     "SEEKING",
@@ -56,8 +58,6 @@ __all__ = [
     "outreach_pairs",
     "served_jobs_model",
 ]
-
-SEEKING = "seeking"  # codes.EMPLOYMENT_STATUSES: the persons an employer can be offered
 
 
 @dataclass(frozen=True)
@@ -79,23 +79,17 @@ def outreach_pairs(model: ServedModel, context: FeatureContext) -> OutreachPairs
     vacancies = context.open_vacancies.select("vacancy_id", "employer_id").filter(
         pl.col("employer_id").is_in(list(county_of))
     )
-    seeking = context.persons.filter(pl.col("employment_status") == SEEKING)
+    seeking = seekers(context.persons)
     scorer = own_copy(model)  # a heavy job scores on a Booster of its own
     parts = []
     for county in sorted(set(county_of.values())):
         ids = [e for e, c in county_of.items() if c == county]
         vacancy_ids = vacancies.filter(pl.col("employer_id").is_in(ids))["vacancy_id"].to_list()
         person_ids = seeking.filter(pl.col("county") == county)["id"].to_list()
-        rows = eligible_pair_features(context, person_ids, vacancy_ids, at)
-        if rows.height == 0:
-            continue
-        parts.append(
-            rows.select("vacancy_id", "person_id").with_columns(
-                score=pl.Series(scores_of(scorer, rows), dtype=pl.Float64)
-            )
-        )
-    schema = {"vacancy_id": pl.Int64, "person_id": pl.Int64, "score": pl.Float64}
-    pairs = pl.concat(parts) if parts else pl.DataFrame(schema=schema)
+        scored = score_pairs(scorer, context, person_ids, vacancy_ids, at)
+        if scored.rows.height > 0:
+            parts.append(scored.ids)
+    pairs = pl.concat(parts) if parts else pl.DataFrame(schema=PAIR_SCHEMA)
     pairs = pairs.join(vacancies, on="vacancy_id", how="left").select(
         "employer_id", "vacancy_id", "person_id", "score"
     )
@@ -187,10 +181,3 @@ def outreach_list(
         fits = fits_of(found, employers)
     rows = rank_outreach(employers, fits)
     return rows if persons_visible(caller) else without_persons(rows)
-
-
-def served_jobs_model(state: ServiceState) -> ServedModel:
-    """The jobs model the service ranks with now (the rule ranking before any is loaded)."""
-    if state.jobs is None:
-        return ServedModel("jobs", "rule", None, None)
-    return state.jobs.current
