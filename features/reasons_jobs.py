@@ -161,38 +161,42 @@ def _same_county(row: Row, supportive: bool) -> str | None:
     return f"{'同县' if same else '跨县'}，{trip_text(km)}"
 
 
-def pay_vs_expectation(row: Row, supportive: bool) -> str | None:
+# ``whose``: said before what is the person's (期望, 可承受, 意愿) where the reader may not take it
+# for the person's own: "本人" on a vacancy's list of candidates (``features.reasons_candidates``).
+
+
+def pay_vs_expectation(row: Row, supportive: bool, *, whose: str = "") -> str | None:
     ratio = num(row, "x_pay_vs_expectation")
     if ratio is None or (ratio > -PAY_SAME) != supportive:
         return None
     if not supportive:
-        return f"月薪低于期望约{percent(min(-ratio, 1), 0)}"
+        return f"月薪低于{whose}期望约{percent(min(-ratio, 1), 0)}"
     if ratio < PAY_SAME:
-        return "月薪与期望相当"
-    return f"月薪高于期望约{percent(ratio, 0)}" if ratio <= 2 else "月薪远高于期望"
+        return f"月薪与{whose}期望相当"
+    return f"月薪高于{whose}期望约{percent(ratio, 0)}" if ratio <= 2 else f"月薪远高于{whose}期望"
 
 
-def hours_excess(row: Row, supportive: bool) -> str | None:
+def hours_excess(row: Row, supportive: bool, *, whose: str = "") -> str | None:
     excess = num(row, "x_hours_excess")
     if excess is None or (excess <= 0) != supportive:
         return None
     if supportive:
-        return "每日工时在可承受范围内"
+        return f"每日工时在{whose}可承受范围内"
     half_hours = round(excess * 2) / 2
     return (
-        f"每日工时超出可承受时长{decimal_text(half_hours)}小时"
+        f"每日工时超出{whose}可承受时长{decimal_text(half_hours)}小时"
         if half_hours
-        else "每日工时略超可承受时长"
+        else f"每日工时略超{whose}可承受时长"
     )
 
 
-def mode_fit(row: Row, supportive: bool) -> str | None:
+def mode_fit(row: Row, supportive: bool, *, whose: str = "") -> str | None:
     fit, mode = flag(row, "x_mode_fit"), code_label(codes.WORK_MODES, row, "v_work_mode")
     if fit is None or fit != supportive:
         return None
     if supportive:
-        return f"工作方式符合意愿（{mode}）" if mode else "工作方式符合意愿"
-    return f"工作方式（{mode}）与意愿不符" if mode else "工作方式与意愿不符"
+        return f"工作方式符合{whose}意愿（{mode}）" if mode else f"工作方式符合{whose}意愿"
+    return f"工作方式（{mode}）与{whose}意愿不符" if mode else f"工作方式与{whose}意愿不符"
 
 
 def _congestion(row: Row, supportive: bool) -> str | None:

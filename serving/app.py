@@ -18,6 +18,7 @@ from serving.api.login_throttle import LoginThrottle
 from serving.api.metrics import Metrics, RequestMetrics
 from serving.api.routers import (
     auth,
+    candidates,
     fairs,
     health,
     ledgers,
@@ -77,6 +78,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(health.router, prefix="/api")
     app.include_router(auth.router, prefix="/api")
     app.include_router(recommendations.router, prefix="/api")
+    app.include_router(candidates.router, prefix="/api")
     app.include_router(records.router, prefix="/api")
     app.include_router(ledgers.router, prefix="/api")
     app.include_router(referrals.router, prefix="/api")

@@ -77,10 +77,15 @@ class ServiceState:
         """Make sure the snapshot holds ``person_id``, known to be in the database since before
         ``missed_at`` (a monotonic time): wait for the refresh in flight, and start one only if
         that did not bring the person in. False when no refresh could be done in time."""
+        return self.refresh_until(lambda snapshot: snapshot.holds(person_id), missed_at)
+
+    def refresh_until(self, holds: Callable[[ServingSnapshot], bool], missed_at: float) -> bool:
+        """``refresh_for`` for any record: make sure the snapshot ``holds`` what the database
+        has held since before ``missed_at`` (a new person, a vacancy opened since the read)."""
         if self.engine is None or not self._refresh_lock.acquire(timeout=REFRESH_WAIT_SECONDS):
             return False
         try:
-            known = self.snapshot is not None and self.snapshot.holds(person_id)
+            known = self.snapshot is not None and holds(self.snapshot)
             if known or self.read_started >= missed_at:
                 return True
             return self._refresh(force=True)

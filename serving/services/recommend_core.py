@@ -5,17 +5,17 @@ LightGBM feature contributions (``pred_contrib``)."""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 import polars as pl
 
 from features.arrays import matrix
-from features.reasons import explainable, phrase
+from features.reasons import Reason, explainable, phrase
 from features.schema import DIMENSIONS
 from serving.runtime.models import ServedModel
 from serving.runtime.scoring_threads import CONTRIBUTIONS, LIGHTGBM_THREADS
@@ -25,6 +25,16 @@ FloatArray = npt.NDArray[np.float64]
 RuleScores = Callable[[pl.DataFrame], FloatArray]
 # The order a list is served in, from its scores (the congestion prices): row indices, best first.
 Order = Callable[[FloatArray], npt.NDArray[np.intp]]
+
+
+class Say(Protocol):
+    """A phrasing of one feature's contribution (``features.reasons.phrase``'s signature)."""
+
+    def __call__(
+        self, feature: str, row: Mapping[str, object], *, supportive: bool
+    ) -> Reason | None: ...
+
+
 # Features that speak about the same thing: one phrase per topic on a line.
 TOPICS = {
     "x_distance_km": "distance",
@@ -139,6 +149,22 @@ def rank(
     return Ranked(top_rows(rows, features, top, names), scores[top], contributions, plain_rank[top])
 
 
+def explained(
+    model: ServedModel, rows: pl.DataFrame, names: list[str]
+) -> tuple[list[dict[str, Any]], FloatArray]:
+    """Rows a list has chosen already (scored elsewhere), as dicts of their values as ``rank``
+    gives them, with their contributions (zeros under the rule)."""
+    if model.booster is None or rows.height == 0:
+        return rows.to_dicts(), np.zeros((rows.height, len(names) + 1))
+    features = matrix(rows, names)
+    with CONTRIBUTIONS:
+        contributions = np.asarray(
+            model.booster.predict(features, pred_contrib=True, num_threads=LIGHTGBM_THREADS),
+            np.float64,
+        )
+    return top_rows(rows, features, np.arange(rows.height, dtype=np.intp), names), contributions
+
+
 @dataclass(frozen=True)
 class Standing:
     """Where one row stands among all the rows ``rank`` would score: its 1-based rank (ties keep
@@ -189,10 +215,19 @@ def _topics(names: tuple[str, ...]) -> tuple[str | None, ...]:
 
 
 def reasons_of(
-    row: dict[str, Any], contributions: FloatArray, names: list[str], *, against_only: bool = False
+    row: dict[str, Any],
+    contributions: FloatArray,
+    names: list[str],
+    *,
+    against_only: bool = False,
+    say: Say = phrase,
+    moved_only: bool = False,
 ) -> tuple[list[str], list[str]]:
     """Up to three phrases: the strongest explainable contributions, for and against (only
-    against with ``against_only``: what held a line down)."""
+    against with ``against_only``: what held a line down). ``say``: the phrasing
+    (``features.reasons.phrase``, or a list's own, e.g. ``candidate_phrase``); ``moved_only``:
+    no phrase for a feature that did not move the score (when ``say`` leaves few to speak, a
+    zero would otherwise read as a caution)."""
     order = np.argsort(-np.abs(contributions[: len(names)]))
     topic_of = _topics(tuple(names))
     reasons: list[str] = []
@@ -202,10 +237,12 @@ def reasons_of(
         topic = topic_of[index]
         if topic is None or topic in topics:
             continue
+        if moved_only and contributions[index] == 0:
+            break  # the rest, by size, did not move it either
         supportive = bool(contributions[index] > 0)
         if against_only and supportive:
             continue
-        found = phrase(names[index], row, supportive=supportive)
+        found = say(names[index], row, supportive=supportive)
         if found is not None and found.text not in reasons + cautions:
             (reasons if supportive else cautions).append(found.text)
             topics.add(topic)
