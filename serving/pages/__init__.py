@@ -25,6 +25,7 @@ from serving.pages import (
     recommendations,
     referrals,
     reveal,
+    vacancies,
 )
 from serving.pages.headers import PageHeaders
 from serving.pages.session import LoginRequired, login_redirect
@@ -43,6 +44,7 @@ ROUTERS = (
     models.router,
     recommendations.router,
     referrals.router,
+    vacancies.router,
 )
 
 

@@ -39,6 +39,7 @@ ALL_ROLES = frozenset(USER_ROLES.codes)
 MENU: tuple[MenuItem, ...] = (
     MenuItem("/", "首页", ALL_ROLES),
     MenuItem("/persons", "求职登记人员", frozenset({"counselor", "case_worker", "admin"})),
+    MenuItem("/vacancies", "岗位", frozenset(ROLES_FOR[Act.READ])),
     MenuItem("/ledgers", "离校不断线", frozenset({"case_worker", "admin"})),
     MenuItem("/imports", "数据导入", frozenset(ROLES_FOR[Act.EDIT])),
     MenuItem("/fairs", "招聘会", frozenset(FAIR_READERS)),
