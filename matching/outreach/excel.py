@@ -30,6 +30,7 @@ __all__ = [
     "EMPLOYER_HEADERS",
     "SHEETS",
     "OutreachExport",
+    "employer_rows",
     "export_outreach",
     "outreach_workbook",
 ]
@@ -94,7 +95,7 @@ def outreach_workbook(
     rows: Sequence[OutreachRow], about: OutreachExport, *, persons: bool
 ) -> bytes:
     """The sheets of ``SHEETS`` (without 推荐人选 when ``persons`` is False)."""
-    tables = [TableSheet(SHEETS[0], EMPLOYER_HEADERS, _employer_rows(rows))]
+    tables = [TableSheet(SHEETS[0], EMPLOYER_HEADERS, employer_rows(rows))]
     if persons:
         tables.append(TableSheet(SHEETS[1], CANDIDATE_HEADERS, _candidate_rows(rows)))
     book = table_workbook(tables)
@@ -119,7 +120,8 @@ def _wage(wage: LocalWage | None) -> str:
     return f"{wage.amount}元（来源：{wage.source}）"
 
 
-def _employer_rows(rows: Sequence[OutreachRow]) -> list[tuple[Any, ...]]:
+def employer_rows(rows: Sequence[OutreachRow]) -> list[tuple[Any, ...]]:
+    """The 单位清单 rows of ``rows`` in ``EMPLOYER_HEADERS`` order (the report reuses them)."""
     out = []
     for index, row in enumerate(rows, start=1):
         e = row.employer

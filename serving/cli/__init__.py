@@ -14,6 +14,7 @@ from serving.cli.evaluate import evaluate_app
 from serving.cli.features import features_app
 from serving.cli.imports import import_command, template_command
 from serving.cli.quota import quota_app
+from serving.cli.report import report_app
 from serving.cli.settings import load_settings
 from serving.cli.synth import stats_command, synth_command
 from serving.cli.training import promote_command, rollback_command, train_command
@@ -35,6 +36,7 @@ app.add_typer(evaluate_app, name="evaluate")
 app.add_typer(batch_app, name="batch")
 app.add_typer(users_app, name="user")
 app.add_typer(quota_app, name="quota")
+app.add_typer(report_app, name="report")
 app.command("import")(import_command)
 app.command("template")(template_command)
 app.command("synth")(synth_command)

@@ -14,10 +14,12 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy import Engine
 
 from matching.access import Caller
 from matching.outreach import OutreachExport, OutreachRow, export_outreach, outreach_county
 from matching.outreach.letters import number
+from matching.settings import Settings
 from matching.storage import make_engine, make_sessionmaker, upgrade_database
 from serving.api.schemas.quota import employer_out
 from serving.cli.settings import load_settings
@@ -48,9 +50,7 @@ def outreach_command(
     settings = load_settings()
     engine = make_engine(settings.resolved_database_url)
     upgrade_database(engine)
-    state = ServiceState()
-    bound_registry_waits()
-    state.load(engine, settings.resolved_mlflow_tracking_uri, settings.data_dir)
+    state = served_state(engine, settings)
     wage = settings.local_average_wage
     today = date.today()
     model = served_jobs_model(state)
@@ -78,6 +78,15 @@ def outreach_command(
     console.print(f"{len(rows)} 家单位未达比例；推荐模型 {model.label}")
     if out is not None:
         console.print(f"已写入 {out}")
+
+
+def served_state(engine: Engine, settings: Settings) -> ServiceState:
+    """The snapshot and models as ``jobmatch serve`` loads them (champion, last good model,
+    rule ranking), for commands that rank persons."""
+    state = ServiceState()
+    bound_registry_waits()
+    state.load(engine, settings.resolved_mlflow_tracking_uri, settings.data_dir)
+    return state
 
 
 def outreach_table(rows: list[OutreachRow]) -> Table:
