@@ -43,6 +43,8 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("/ledgers", "离校不断线", frozenset({"case_worker", "admin"})),
     MenuItem("/imports", "数据导入", frozenset(ROLES_FOR[Act.EDIT])),
     MenuItem("/fairs", "招聘会", frozenset(FAIR_READERS)),
+    MenuItem("/progress", "就业进度", frozenset(ROLES_FOR[Act.PROGRESS])),
+    MenuItem("/outreach", "按比例就业", frozenset(ROLES_FOR[Act.OUTREACH])),
     MenuItem("/models", "模型", frozenset({"analyst", "admin"})),
 )
 
