@@ -156,6 +156,13 @@ def test_the_breakdown_table_has_every_group(client: TestClient) -> None:
         assert f'<th scope="row">{group["label_zh"]}</th>' in text
 
 
+def test_a_breakdown_with_a_measure_that_cannot_be_computed(client: TestClient) -> None:
+    # September is over: the employment rate has no figure (and no groups), and says why.
+    text = page(client, "admin", "/progress", year=2026, month=9, breakdown="county")
+    assert "各项指标按县（市、区）分组" in text
+    assert "无法计算的原因：" in text and "只能统计包含今天的统计期" in text
+
+
 def test_the_report_download_is_the_reports_workbook(client: TestClient) -> None:
     log_in(client, "county_a")
     answer = client.get("/progress/report.xlsx", params={"year": 2026, "month": 10})

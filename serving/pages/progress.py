@@ -28,6 +28,7 @@ from matching.progress import (
     MEASURES,
     RECORDS_PATH,
     MeasureProgress,
+    ProgressReport,
     Unit,
     progress_records,
 )
@@ -219,15 +220,23 @@ def dashboard(
     return render(request, "progress.html", context, caller=caller)
 
 
-def _group_rows(report: Any) -> list[dict[str, Any]]:
-    """Rows of the breakdown table: a group and its year-to-date figure of every measure."""
-    measures = report.measures
-    if not measures or not measures[0].groups:
+def _group_rows(report: ProgressReport) -> list[dict[str, Any]]:
+    """Rows of the breakdown table: a group and its figure of every measure. A measure that
+    cannot be computed at all has no groups: each of its cells gives the measure's reason."""
+    shaped = next((m for m in report.measures if m.groups), None)
+    if shaped is None:
         return []
     rows = []
-    for index, group in enumerate(measures[0].groups):
+    for index, group in enumerate(shaped.groups):
         cells = []
-        for m in measures:
+        for m in report.measures:
+            if not m.groups:
+                reason = m.year_to_date.reason
+                text = figure_zh(m.unit, None)
+                cells.append(
+                    {"text": text, "reason": reason.message_zh if reason else None, "link": None}
+                )
+                continue
             g = m.groups[index]
             reason = g.year_to_date.reason
             cells.append(
