@@ -16,10 +16,12 @@ built for itself.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
+import numpy as np
 import polars as pl
 
 from features.one_person import OnePerson
@@ -81,6 +83,19 @@ class Moment:
         rows = pl.LazyFrame([query_ids]).with_columns(pl.lit(at).first())
         columns = [c for c in self.people.frame.columns if c not in ("query_id", "at")]
         return self._with_person(rows, person_id, columns).drop("_person_row")
+
+    def people_rows(self, person_ids: Sequence[int], times: int, at: pl.Series) -> pl.LazyFrame:
+        """``person_rows`` of several persons of the snapshot in one frame: each person's row
+        ``times`` times in a row, query ids 1, 2, … through all of them (``at`` one row)."""
+        person_rows = np.repeat(np.array([self.rows[p] for p in person_ids], np.int64), times)
+        rows = pl.LazyFrame(
+            [pl.Series("query_id", np.arange(1, person_rows.size + 1), pl.Int64)]
+        ).with_columns(
+            pl.lit(at).first(),
+            pl.Series("_person_row", person_rows).cast(ROW),
+        )
+        columns = [c for c in self.people.frame.columns if c not in ("query_id", "at")]
+        return self.people.attach(rows, "_person_row", columns).drop("_person_row")
 
     def _with_person(
         self, rows: pl.LazyFrame, person_id: int, columns: list[str] | tuple[str, ...]

@@ -7,7 +7,7 @@ referral's moment). ``tests/test_features.py`` checks both give the same numbers
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final
@@ -239,6 +239,40 @@ def course_request(frames: RequestFrames, person_id: int, at: datetime) -> pl.Da
         items,
         lambda people, rows: course_features(courses.lazy(), context.course_history, people, rows),
     )
+
+
+def course_requests(
+    frames: RequestFrames, person_ids: Sequence[int], at: datetime
+) -> dict[int, pl.DataFrame]:
+    """``course_request`` of several persons at once, by person: one query for all of those the
+    snapshot holds (each person's rows are the rows of their own request), one each for others."""
+    context = frames.context
+    courses = context.courses
+    items = courses.filter(pl.col("_c_status") == "open").select("course_id")
+    moment = moment_of(frames, at)
+    held = [person_id for person_id in person_ids if person_id in moment.rows]
+    found = {
+        person_id: course_request(frames, person_id, at)
+        for person_id in person_ids
+        if person_id not in moment.rows or items.height == 0
+    }
+    if not held or items.height == 0:
+        return found
+    people = moment.people_rows(held, items.height, moment_column(at))
+    queries = pl.Series("query_id", range(1, items.height * len(held) + 1), pl.Int64)
+    repeated = [pl.concat([column] * len(held)) for column in items.get_columns()]
+    rows = collect(
+        course_features(
+            courses.lazy(),
+            context.course_history,
+            people,
+            pl.DataFrame([queries, *repeated]).lazy(),
+        )
+    ).sort("query_id")
+    one = pl.lit(1, pl.Int64).alias("query_id")
+    for index, person_id in enumerate(held):
+        found[person_id] = rows.slice(index * items.height, items.height).with_columns(one)
+    return found
 
 
 def _for_items(

@@ -17,8 +17,10 @@ import polars as pl
 import pytest
 
 from serving.batch.blocks import person_blocks
-from serving.batch.ranking import BatchSource, rank_block
+from serving.batch.ranking import BatchSource, rank_block, serving_state
 from serving.batch.run import night_folder, read_night, run_night
+from serving.services.recommend import recommend_jobs
+from serving.services.recommend_courses import recommend_courses
 from tests import api_city
 from tests.api_models import served_settings
 
@@ -66,6 +68,30 @@ def test_a_block_holds_each_persons_jobs_and_courses(source: BatchSource) -> Non
         assert lines["rank"].sort().to_list() == list(range(1, lines.height + 1))
         assert lines.height <= source.jobs_k
     assert rows.filter(pl.col("kind") == "courses").height > 0
+
+
+def test_a_block_gives_each_person_the_lists_of_their_own_request(source: BatchSource) -> None:
+    block = _blocks(12, 12)[0]
+    rows = rank_block(source, block)
+    state = serving_state(source)
+    snapshot, jobs_model, courses_model = state.snapshot, state.jobs, state.courses
+    assert snapshot is not None and jobs_model is not None and courses_model is not None
+    for person_id in block.person_ids:
+        mine = rows.filter(pl.col("person_id") == person_id)
+        jobs = recommend_jobs(snapshot, jobs_model.loaded, person_id, source.at, source.jobs_k)
+        courses = recommend_courses(
+            snapshot, courses_model.loaded, person_id, source.at, source.courses_k
+        )
+        for kind, lines, ids in (
+            ("jobs", jobs.lines, [line.vacancy_id for line in jobs.lines]),
+            ("courses", courses.lines, [line.course_id for line in courses.lines]),
+        ):
+            got = mine.filter(pl.col("kind") == kind)
+            assert got["item_id"].to_list() == ids, (person_id, kind)
+            assert got["score"].to_list() == [line.score for line in lines]
+            assert got["reasons"].to_list() == [line.reasons for line in lines]
+            assert got["note"].to_list() == [line.congestion for line in lines]
+    assert rows.filter(pl.col("kind") == "courses")["person_id"].n_unique() == len(block.person_ids)
 
 
 def test_a_stopped_night_is_resumed_block_by_block(source: BatchSource, tmp_path: Path) -> None:

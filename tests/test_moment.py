@@ -14,7 +14,7 @@ from features.context import FeatureContext
 from features.course import course_features
 from features.jobs import job_features, people_at
 from features.moment import DAY_MICROS, micros_of, window
-from features.request import course_request, job_request, moment_of
+from features.request import course_request, course_requests, job_request, moment_of
 from features.sources import UTC_MICROS, snapshot_from_frames
 from features.tables import History
 from matching.synth.city import SCALES, build_city
@@ -131,6 +131,20 @@ def test_another_moment_does_not_push_out_the_days_frames(context: FeatureContex
     assert (
         moment_of(frames_of(context), NOW + timedelta(hours=2)) is not today
     )  # only a few are kept
+
+
+@pytest.mark.parametrize("hours", [0, 30])
+def test_course_requests_of_many_persons_equal_each_ones_request(
+    context: FeatureContext, hours: int
+) -> None:
+    at = NOW + timedelta(hours=hours)
+    persons = [*context.persons["id"].sample(25, seed=hours + 400).to_list(), 10_000_000]
+    found = course_requests(frames_of(context), persons, at)
+    assert sorted(found) == sorted(persons)
+    for person in persons:  # the last one, not in the snapshot, asked alone
+        alone = course_request(frames_of(context), person, at).sort("course_id")
+        assert alone.height > 0
+        assert found[person].sort("course_id").equals(alone, null_equal=True), person
 
 
 def test_courses_come_from_the_same_person_row(context: FeatureContext) -> None:

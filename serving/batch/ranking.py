@@ -17,12 +17,13 @@ import numpy as np
 import polars as pl
 
 from features.congestion import recent_load
+from features.request import course_requests
 from matching.storage import make_engine
 from serving.batch.blocks import Block
 from serving.runtime.state import ServiceState
 from serving.services.fair_calibration import fit_calibration
 from serving.services.recommend import recommend_jobs
-from serving.services.recommend_courses import recommend_courses
+from serving.services.recommend_courses import course_facts, recommend_courses
 
 __all__ = ["ROW_SCHEMA", "BatchSource", "rank_block", "write_block"]
 
@@ -85,11 +86,15 @@ def rank_block(source: BatchSource, block: Block) -> pl.DataFrame:
     assert snapshot is not None and state.jobs is not None and state.courses is not None
     jobs_model, courses_model = state.jobs.loaded, state.courses.loaded
     calibration = snapshot.per_model(fit_calibration, jobs_model)
+    held = [person_id for person_id in block.person_ids if snapshot.holds(person_id)]
+    # the course rows of the whole block in one query, each person's as their own request's
+    course_rows = course_requests(snapshot.frames, held, source.at)
+    facts = course_facts(snapshot.context, source.at)
     rows: list[tuple[object, ...]] = []
-    for person_id in block.person_ids:
-        if not snapshot.holds(person_id):
-            continue
-        jobs = recommend_jobs(snapshot, jobs_model, person_id, source.at, source.jobs_k)
+    for person_id in held:
+        jobs = recommend_jobs(
+            snapshot, jobs_model, person_id, source.at, source.jobs_k, with_skill_courses=False
+        )
         scores = np.array([line.score for line in jobs.lines], np.float64)
         chances = calibration.referral_probability(scores).tolist()
         for rank, (line, chance) in enumerate(zip(jobs.lines, chances, strict=True), start=1):
@@ -98,7 +103,15 @@ def rank_block(source: BatchSource, block: Block) -> pl.DataFrame:
                  line.score, chance, line.reasons, line.cautions, line.congestion, jobs.model,
                  jobs.feature_set)
             )  # fmt: skip
-        courses = recommend_courses(snapshot, courses_model, person_id, source.at, source.courses_k)
+        courses = recommend_courses(
+            snapshot,
+            courses_model,
+            person_id,
+            source.at,
+            source.courses_k,
+            rows=course_rows[person_id],
+            facts=facts,
+        )
         for rank, course in enumerate(courses.lines, start=1):
             rows.append(
                 (source.at, person_id, block.county, "courses", rank, course.course_id,

@@ -74,8 +74,17 @@ class JobList:
 
 
 def recommend_jobs(
-    snapshot: ServingSnapshot, model: ServedModel, person_id: int, at: datetime, k: int = 10
+    snapshot: ServingSnapshot,
+    model: ServedModel,
+    person_id: int,
+    at: datetime,
+    k: int = 10,
+    *,
+    with_skill_courses: bool = True,
 ) -> JobList:
+    """The person's ``k`` best vacancies in the served order, explained; and the courses that
+    teach what holds them down (``with_skill_courses``: a caller that keeps only the lines, as
+    the nightly batch, leaves them out)."""
     names = JOB_FEATURE_SET.names
     # A model reads the input matrix only, which the NumPy engine makes without the frame.
     lookups, frames = snapshot.lookups, snapshot.frames
@@ -115,6 +124,8 @@ def recommend_jobs(
                 plain_rank=plain_rank,
             )
         )
+    if not with_skill_courses:
+        return result
     county = lookups.person_counties.get(person_id)
     result.skill_courses.extend(skill_courses(lookups, person_id, county, held_back, at.date()))
     return result

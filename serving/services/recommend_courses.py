@@ -19,7 +19,7 @@ from serving.runtime.snapshot import ServingSnapshot
 from serving.services.recommend_core import explain, rank
 from training.baselines import course_rule_scores
 
-__all__ = ["CourseLine", "CourseList", "recommend_courses"]
+__all__ = ["CourseFacts", "CourseLine", "CourseList", "course_facts", "recommend_courses"]
 
 # The congestion note counts referrals of about one intake cycle (intakes open every few
 # months): the feature ``y_congestion`` counts them since the course began, which on a course
@@ -52,23 +52,49 @@ class CourseList:
     lines: list[CourseLine] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class CourseFacts:
+    """What course lines show besides their features, for some courses (or all): title, base,
+    county, next intake and accessibility by course id, and the referrals of the last
+    ``RECENT_DAYS`` before the moment asked."""
+
+    details: dict[int, dict[str, Any]]
+    recent: dict[int, int]
+
+
+def course_facts(
+    context: FeatureContext, at: datetime, course_ids: list[int] | None = None
+) -> CourseFacts:
+    """The facts of ``course_ids`` (None: every course) at ``at``."""
+    return CourseFacts(_details(context, course_ids), _recent_referrals(context, course_ids, at))
+
+
 def recommend_courses(
-    snapshot: ServingSnapshot, model: ServedModel, person_id: int, at: datetime, k: int = 5
+    snapshot: ServingSnapshot,
+    model: ServedModel,
+    person_id: int,
+    at: datetime,
+    k: int = 5,
+    *,
+    rows: pl.DataFrame | None = None,
+    facts: CourseFacts | None = None,
 ) -> CourseList:
     """The ``k`` best open courses for the person at ``at`` (every open course is a candidate:
-    there are a few hundred at most)."""
+    there are a few hundred at most). A caller ranking many persons passes each one's ``rows``
+    (``features.request.course_requests``) and the ``facts`` of every course, made once."""
     names = COURSE_FEATURE_SET.names
     result = CourseList(person_id, model.label, COURSE_FEATURE_SET.version, model.degraded)
-    context = snapshot.context
+    if rows is None:
+        rows = course_request(snapshot.frames, person_id, at)
     # by course id, so that tied scores keep one order in every process (the frame's own order
     # comes from joins that do not keep one)
-    rows = course_request(snapshot.frames, person_id, at).sort("course_id")
+    rows = rows.sort("course_id")
     if rows.height == 0:
         return result
     ranked = rank(model, rows, names, course_rule_scores, k)
-    chosen = [int(row["course_id"]) for row in ranked.rows]
-    details = _details(context, chosen)
-    recent = _recent_referrals(context, chosen, at)
+    if facts is None:
+        facts = course_facts(snapshot.context, at, [int(row["course_id"]) for row in ranked.rows])
+    details, recent = facts.details, facts.recent
     needed = snapshot.lookups.accommodations_needed.get(person_id, [])
     for position, row in enumerate(ranked.rows):
         course = details[row["course_id"]]
@@ -106,9 +132,12 @@ def recommend_courses(
     return result
 
 
-def _details(context: FeatureContext, course_ids: list[int]) -> dict[int, dict[str, Any]]:
+def _details(context: FeatureContext, course_ids: list[int] | None) -> dict[int, dict[str, Any]]:
     snapshot = context.snapshot
-    courses = snapshot.courses.filter(pl.col("id").is_in(course_ids)).join(
+    courses = snapshot.courses
+    if course_ids is not None:
+        courses = courses.filter(pl.col("id").is_in(course_ids))
+    courses = courses.join(
         snapshot.bases.select(
             pl.col("id").alias("base_id"),
             pl.col("name").alias("base"),
@@ -130,15 +159,18 @@ def _details(context: FeatureContext, course_ids: list[int]) -> dict[int, dict[s
 
 
 def _recent_referrals(
-    context: FeatureContext, course_ids: list[int], at: datetime
+    context: FeatureContext, course_ids: list[int] | None, at: datetime
 ) -> dict[int, int]:
     """Referrals to each course in the ``RECENT_DAYS`` before ``at``."""
     since = at - timedelta(days=RECENT_DAYS)
+    asked = (
+        pl.col("course_id").is_not_null()
+        if course_ids is None
+        else pl.col("course_id").is_in(course_ids)
+    )
     recent = (
         context.snapshot.referrals.filter(
-            pl.col("course_id").is_in(course_ids)
-            & (pl.col("referred_at") >= since)
-            & (pl.col("referred_at") <= at)
+            asked & (pl.col("referred_at") >= since) & (pl.col("referred_at") <= at)
         )
         .group_by("course_id")
         .len()
