@@ -18,7 +18,11 @@ import asks it. Two questions, answered from one table each:
     persons behind a figure need ``read`` as well): admin, analyst, counselor, case worker;
   - ``outreach`` (employers below the quota, their levy and the persons fitting their
     vacancies, within ``sees_county``; the persons themselves need ``read`` as well, so
-    analysts get their count only: ``matching.outreach``): admin, analyst, counselor.
+    analysts get their count only: ``matching.outreach``): admin, analyst, counselor;
+  - ``organise`` fairs (create them, add booths, run the pre-match in the request or as a
+    background job): admin, fair organiser;
+  - ``operate`` (run the nightly batch and rebuild the serving snapshot as background jobs):
+    admin.
 - **Which persons** (``reaches``): admins, and analysts and fair organisers without a county, are
   city-wide; everyone else reaches the persons of their own county only (a counselor or case
   worker without a county reaches nobody); a graduates' case worker reaches university
@@ -72,6 +76,8 @@ class Act(StrEnum):
     FAIR = "fair"
     PROGRESS = "progress"
     OUTREACH = "outreach"
+    ORGANISE = "organise"
+    OPERATE = "operate"
 
 
 _PERSON_STAFF = ("counselor", "case_worker", "admin")
@@ -84,6 +90,8 @@ ROLES_FOR: dict[Act, tuple[str, ...]] = {
     Act.FAIR: ("fair_organizer", *_PERSON_STAFF),
     Act.PROGRESS: ("analyst", *_PERSON_STAFF),
     Act.OUTREACH: ("analyst", "counselor", "admin"),
+    Act.ORGANISE: ("fair_organizer", "admin"),
+    Act.OPERATE: ("admin",),
 }
 """The roles that may do each act to anyone (routes admit these; ``Caller.require_act``)."""
 CONFLICT_ROLES: tuple[str, ...] = ("admin",)
@@ -149,8 +157,11 @@ class Caller:
             return True
         return self.county is not None and county == self.county
 
-    def county_filter(self, column: InstrumentedAttribute[str]) -> ColumnElement[bool]:
-        """A WHERE clause keeping the rows of visible counties."""
+    def county_filter(
+        self, column: InstrumentedAttribute[str] | InstrumentedAttribute[str | None]
+    ) -> ColumnElement[bool]:
+        """A WHERE clause keeping the rows of visible counties (a row without a county, such as
+        a city-wide job, only for city-wide callers)."""
         if self.city_wide:
             return true()
         if self.county is None:

@@ -88,6 +88,17 @@ class Settings(BaseSettings):
         description="Longest a recommendation request may wait for its turn; one expected to "
         "wait longer is refused at once with 503 + Retry-After (0: never queue).",
     )
+    dask_scheduler: str = Field(
+        default="",
+        description="Address of the Dask scheduler (tcp://host:8786) that runs background jobs "
+        "(fair pre-match, nightly batch, snapshot rebuild); empty: a LocalCluster of one worker "
+        "process, started at the first job.",
+    )
+    dask_local_processes: bool = Field(
+        default=True,
+        description="The LocalCluster's worker is a process of its own (off: a thread of the app "
+        "process, for tests only: a job then competes with requests for the interpreter).",
+    )
     secret_key: str = Field(
         default="",
         repr=False,

@@ -21,6 +21,7 @@ from serving.api.routers import (
     candidates,
     fairs,
     health,
+    jobs,
     ledgers,
     person_conflicts,
     progress,
@@ -32,6 +33,7 @@ from serving.api.routers import (
 )
 from serving.pages import install_pages
 from serving.pages.templating import error_page, too_large_page
+from serving.runtime.job_runner import JobRunner
 from serving.runtime.models import bound_registry_waits
 from serving.runtime.state import ServiceState
 
@@ -52,10 +54,17 @@ def create_app(settings: Settings) -> FastAPI:
             service.poll(settings.model_poll_seconds)
             service.watch(settings.snapshot_refresh_seconds)
         app.state.service = service
+        app.state.jobs = JobRunner(
+            app.state.sessions,
+            settings.dask_scheduler,
+            processes=settings.dask_local_processes,
+        )
+        app.state.jobs.forget_orphans()
         try:
             yield
         finally:
             service.stop.set()
+            app.state.jobs.close()
             write_summaries(app.state.sessions, app.state.refusal_limiter.flush())
             engine.dispose()
 
@@ -85,6 +94,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(reveal.router, prefix="/api")
     app.include_router(person_conflicts.router, prefix="/api")
     app.include_router(fairs.router, prefix="/api")
+    app.include_router(jobs.router, prefix="/api")
     app.include_router(progress.router, prefix="/api")
     app.include_router(quota.router, prefix="/api")
     install_pages(app)

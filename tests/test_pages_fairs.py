@@ -5,8 +5,10 @@ per candidate and per booth, the Excel; CSRF and roles refused, another county's
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from io import BytesIO
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -23,7 +25,8 @@ from tests.test_pages_session import log_in, page_csrf
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     folder = tmp_path_factory.mktemp("fair-pages")
-    settings = served_settings(folder)
+    # jobs on a worker thread of this process: no worker process to start in a unit test
+    settings = served_settings(folder).model_copy(update={"dask_local_processes": False})
     with TestClient(create_app(settings)) as running:
         yield running
 
@@ -52,6 +55,24 @@ def upload(client: TestClient, fair_id: int, text: str) -> str:
     )
     assert answer.status_code == 200, answer.text
     return str(answer.text)
+
+
+def followed_job(client: TestClient, location: str) -> Any:
+    """The job's page once the job has ended: it asks the browser to reload (``Refresh``)
+    until then, and never after."""
+    assert re.fullmatch(r"/jobs/\d+", location), location
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        page = client.get(location)
+        assert page.status_code == 200, page.text
+        if "正在运行" not in page.text and "排队等待" not in page.text:
+            assert "refresh" not in page.headers
+            return page
+        assert page.headers["refresh"] == "3" and "停止自动刷新" in page.text
+        still = client.get(location + "?auto=0")
+        assert "refresh" not in still.headers or "任务已完成" in still.text
+        time.sleep(0.2)
+    raise AssertionError(f"{location} did not end")
 
 
 def test_a_fair_form_says_each_problem_next_to_its_field(client: TestClient) -> None:
@@ -107,8 +128,15 @@ def test_the_whole_fair_on_pages(client: TestClient) -> None:
         },
         follow_redirects=False,
     )
-    assert run.status_code == 303 and run.headers["location"] == f"/fairs/{fair_id}/prematch?done=1"
-    result = client.get(run.headers["location"])
+    assert run.status_code == 303
+    job_page = followed_job(client, run.headers["location"])
+    assert "任务已完成" in job_page.text and "安排了" in job_page.text
+    link = re.search(r'<a href="(/fairs/\d+/prematch\?done=1)">查看预匹配结果</a>', job_page.text)
+    assert link and link.group(1) == f"/fairs/{fair_id}/prematch?done=1"
+    fair_page = client.get(f"/fairs/{fair_id}")
+    assert "最近一次预匹配任务：已完成" in fair_page.text
+    assert f'href="{run.headers["location"]}"' in fair_page.text
+    result = client.get(link.group(1))
     assert result.status_code == 200 and "预匹配已完成" in result.text
     assert "预匹配（本系统）" in result.text and "已安排面试" in result.text
     assert re.search(r"09:[345]\d–", result.text), "interview times per candidate"
@@ -124,6 +152,7 @@ def test_the_whole_fair_on_pages(client: TestClient) -> None:
     log_in(client, "county_b")
     assert client.get(f"/fairs/{fair_id}").status_code == 404  # a county A fair
     log_in(client, "county_a")
+    assert client.get(run.headers["location"]).status_code == 404  # not theirs to follow
     mine = client.get(f"/fairs/{fair_id}/prematch")
     assert mine.status_code == 200 and "重新预匹配" not in mine.text
     assert "<td>临清市</td>" not in mine.text and "<td>东昌府区</td>" in mine.text

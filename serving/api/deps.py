@@ -23,12 +23,14 @@ from matching.errors import UnavailableError
 from matching.settings import Settings
 from serving.api.login_throttle import LoginThrottle
 from serving.api.metrics import Metrics
+from serving.runtime.job_runner import JobRunner
 from serving.runtime.snapshot import ServingSnapshot
 from serving.runtime.state import ServiceState
 
 __all__ = [
     "NOT_READY_ZH",
     "EngineDep",
+    "JobsDep",
     "LoginThrottleDep",
     "MetricsDep",
     "ServiceDep",
@@ -76,6 +78,12 @@ async def current_snapshot(snapshot: SnapshotOrNoneDep) -> ServingSnapshot:
     return snapshot
 
 
+async def jobs(request: Request) -> JobRunner:
+    """The runner of background jobs (``serving.runtime.job_runner``)."""
+    found: JobRunner = request.app.state.jobs
+    return found
+
+
 async def login_throttle(request: Request) -> LoginThrottle:
     found: LoginThrottle = request.app.state.login_throttle
     return found
@@ -92,5 +100,6 @@ SessionsDep = Annotated[sessionmaker[Session], Depends(sessions)]
 ServiceDep = Annotated[ServiceState, Depends(service)]
 SnapshotOrNoneDep = Annotated[ServingSnapshot | None, Depends(snapshot_or_none)]
 SnapshotDep = Annotated[ServingSnapshot, Depends(current_snapshot)]
+JobsDep = Annotated[JobRunner, Depends(jobs)]
 LoginThrottleDep = Annotated[LoginThrottle, Depends(login_throttle)]
 MetricsDep = Annotated[Metrics, Depends(metrics)]

@@ -25,7 +25,7 @@ import polars as pl
 from serving.batch.blocks import Block
 from serving.batch.ranking import BatchSource, write_block
 
-__all__ = ["Engine", "NightRun", "night_folder", "read_night", "run_night"]
+__all__ = ["Engine", "NightRun", "dask_client", "night_folder", "read_night", "run_night"]
 
 Engine = Literal["local", "dask"]
 Progress = Callable[[int, int], None]  # (blocks done, blocks in all)
@@ -65,7 +65,7 @@ def run_night(
             done += 1
             report(done, len(blocks))
     else:
-        with _client(scheduler) as client:
+        with dask_client(scheduler) as client:
             as_completed = importlib.import_module("distributed").as_completed
             futures = client.map(
                 write_block, [source] * len(todo), todo, [str(folder)] * len(todo),
@@ -80,15 +80,27 @@ def run_night(
 
 
 @contextmanager
-def _client(scheduler: str | None) -> Iterator[Any]:
-    """A client of the scheduler at ``scheduler``, or of a LocalCluster started for the run."""
+def dask_client(
+    scheduler: str | None,
+    *,
+    workers: int = LOCAL_WORKERS,
+    processes: bool = True,
+    dashboard: bool = True,
+) -> Iterator[Any]:
+    """A client of the scheduler at ``scheduler``, or of a LocalCluster of ``workers`` workers
+    of one thread each (``processes`` False: threads of this process; ``dashboard`` False: no
+    web dashboard) started for the client's lifetime. The background jobs' runner
+    (``serving.runtime.job_runner``) uses it too."""
     dask: Any = importlib.import_module("distributed")  # untyped; imported only when used
     with ExitStack() as stack:
         if scheduler:
             yield stack.enter_context(dask.Client(scheduler))
             return
+        options: dict[str, Any] = {} if dashboard else {"dashboard_address": None}
         cluster = stack.enter_context(
-            dask.LocalCluster(n_workers=LOCAL_WORKERS, threads_per_worker=1, processes=True)
+            dask.LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=processes, **options
+            )
         )
         yield stack.enter_context(dask.Client(cluster))
 

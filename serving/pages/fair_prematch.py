@@ -1,6 +1,7 @@
-"""The fair's pre-match on pages: run it (synchronously: a few seconds, then the result page),
-read it per candidate (which booths, at what times) and per booth (who, when, which
-interviewer), and download it as the same Excel as ``GET /api/fairs/{id}/prematch.xlsx``.
+"""The fair's pre-match on pages: run it (a background job, whose page follows it and links the
+result: ``serving.pages.jobs``), read it per candidate (which booths, at what times) and per
+booth (who, when, which interviewer), and download it as the same Excel as
+``GET /api/fairs/{id}/prematch.xlsx``.
 
 Running is for organisers (``ORGANISERS``); reading and the Excel for the roles that may see
 persons, each seeing only the persons of their scope (``load_visible_prematch``), as in the API.
@@ -8,15 +9,14 @@ persons, each seeing only the persons of their scope (``load_visible_prematch``)
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError as SchemaError
 
-from matching.fair_plans import export_prematch, get_fair
-from serving.api.deps import ServiceDep, SessionsDep, SnapshotOrNoneDep
+from matching.fair_plans import export_prematch
+from serving.api.deps import JobsDep, SessionsDep, SettingsDep
 from serving.api.routers.fairs import ORGANISERS, PERSON_READERS, visible_prematch
 from serving.api.routers.fairs_answers import XlsxResponse, day_of, fair_out, prematch_out, xlsx
 from serving.api.schemas.common import RecordId
@@ -24,7 +24,7 @@ from serving.api.schemas.fairs import PrematchIn
 from serving.pages.fairs import allow, fair_page
 from serving.pages.session import CheckedForm, PageCaller
 from serving.pages.templating import render
-from serving.services.fair_prematch import run_prematch
+from serving.services.job_tasks import submit_prematch
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
@@ -64,28 +64,19 @@ def run_prematch_form(
     form: CheckedForm,
     sessions: SessionsDep,
     fair_id: RecordId,
-    state: ServiceDep,
-    snapshot: SnapshotOrNoneDep,
+    settings: SettingsDep,
+    runner: JobsDep,
 ) -> Response:
-    """Run the pre-match as ``POST /api/fairs/{id}/prematch`` does, then show it."""
+    """Queue the pre-match as ``POST /api/fairs/{id}/prematch/jobs`` does, then follow it."""
     allow(caller, ORGANISERS)
-    settings, errors = prematch_settings(form)
-    if settings is None:
+    checked, errors = prematch_settings(form)
+    if checked is None:
         return fair_page(request, caller, sessions, fair_id, errors=errors, prematch_values=form)
-    day, rule = day_of(settings)
-    with sessions.begin() as session:
-        fair = get_fair(session, fair_id, caller)
-        run_prematch(
-            session,
-            state,
-            snapshot,
-            fair,
-            day,
-            rule,
-            actor=caller.username,
-            now=datetime.now(UTC),
-        )
-    return RedirectResponse(f"/fairs/{fair_id}/prematch?done=1", status_code=303)
+    day, rule = day_of(checked)
+    job = submit_prematch(
+        sessions, runner, settings, caller, fair_id, day, rule, checked.model_dump(mode="json")
+    )
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
 View = Literal["candidates", "booths"]

@@ -23,6 +23,7 @@ from starlette.datastructures import UploadFile
 
 from matching import codes
 from matching.access import Caller
+from matching.background_jobs import STATUS_ZH, latest_job
 from matching.errors import ConflictError, ForbiddenError, ImportFileError, NotFoundError
 from matching.fair_plans import (
     BoothRequest,
@@ -130,7 +131,11 @@ def fair_context(session: Any, fair_id: int, caller: Caller) -> dict[str, Any]:
     latest pre-match's figures."""
     fair = get_fair(session, fair_id, caller)
     latest = load_prematch(session, fair_id)
+    job = latest_job(session, "prematch", fair_id, caller)
     return {
+        "prematch_job": None
+        if job is None
+        else {"id": job.id, "status": job.status, "status_zh": STATUS_ZH[job.status]},
         "fair": fair_out(fair),
         "booths": [asdict(booth) for booth in fair_booths(session, fair_id)],
         "candidates": candidate_count(session, fair_id, caller),

@@ -1,6 +1,8 @@
 """Journey 5 (fair organiser): the fairs list, a new fair (first with a mistake, said at the
-field), booths, candidates registered by upload, the pre-match, the views per candidate and per
-booth with times, the Excel. Every page passes axe-core and is saved as a screenshot.
+field), booths, candidates registered by upload, the pre-match as a background job (its page
+reloads itself until the job is done, then links the result: reached with the keyboard), the
+views per candidate and per booth with times, the Excel. Every page passes axe-core and is saved
+as a screenshot.
 
 The fair is the test's own (the live server is shared by every browser test)."""
 
@@ -15,7 +17,7 @@ from playwright.sync_api import Page, expect
 
 from matching.fair_plans import SHEETS
 from tests.api_city import COUNTY_A, COUNTY_B, persons_of
-from tests.browser.checks import check_page
+from tests.browser.checks import check_page, tab_to
 from tests.browser.conftest import log_in
 from tests.test_api_fairs import FAIR_DAY, open_vacancies, seekers
 
@@ -70,6 +72,16 @@ def test_organiser_runs_a_fair_from_creation_to_the_excel(page: Page, tmp_path: 
 
     page.get_by_label("面试开始时间").fill("09:30")
     page.get_by_role("button", name="开始预匹配").click()
+    expect(page.locator("h1")).to_contain_text("招聘会预匹配（后台任务")
+    if page.get_by_text("本页每3秒自动刷新").count():  # caught before the job ended
+        check_page(page, "organiser-prematch-job-running")
+    # the live server's jobs run on a LocalCluster it starts at this first job
+    done = page.get_by_role("status").filter(has_text="任务已完成")
+    expect(done).to_be_visible(timeout=120_000)
+    expect(page.get_by_text("本页每3秒自动刷新")).to_have_count(0)
+    check_page(page, "organiser-prematch-job-done")
+    tab_to(page, "a[href$='/prematch?done=1']")
+    page.keyboard.press("Enter")
     expect(page.locator("h1")).to_contain_text("预匹配结果")
     expect(page.get_by_role("status")).to_contain_text("预匹配已完成")
     plans = page.get_by_role("table", name=re.compile("求职者面试安排"))
@@ -93,4 +105,12 @@ def test_organiser_runs_a_fair_from_creation_to_the_excel(page: Page, tmp_path: 
 
     page.get_by_role("link", name=re.compile("返回东昌府区助残就业专场招聘会")).click()
     expect(page.get_by_role("table", name=re.compile("比较"))).to_contain_text("预匹配（本系统）")
+    expect(page.get_by_text("最近一次预匹配任务：已完成")).to_be_visible()
+    page.get_by_role("link", name=re.compile("查看预匹配任务")).click()
+    expect(page.locator("h1")).to_contain_text("后台任务")
+    page.get_by_role("link", name="全部后台任务").click()
+    expect(page.get_by_role("table", name=re.compile("后台任务"))).to_contain_text("招聘会预匹配")
+    check_page(page, "organiser-jobs")
+    page.go_back()
+    page.go_back()
     check_page(page, "organiser-fair-prematched")

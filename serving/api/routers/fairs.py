@@ -69,7 +69,7 @@ from serving.api.security import require_roles
 from serving.services.fair_prematch import run_prematch
 
 router = APIRouter(prefix="/fairs", tags=["fairs"], route_class=AllowRoute)
-ORGANISERS = ("fair_organizer", "admin")
+ORGANISERS = ROLES_FOR[Act.ORGANISE]
 REGISTRARS = ROLES_FOR[Act.FAIR]
 PERSON_READERS = REGISTRARS
 READERS = (*REGISTRARS, "analyst")

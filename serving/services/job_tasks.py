@@ -1,0 +1,153 @@
+"""What a Dask worker does for a background job (``serving.runtime.job_runner``): the same
+service code as the request path, fed from a serving state the worker process keeps.
+
+A worker reads the snapshot from the database and the champions from MLflow once
+(``worker_state``), and before each later job only checks the database's fingerprint and the
+champion aliases, as the app's own refresh loops do (``serving.runtime.state``): a second job
+on an unchanged city starts at once. Each task writes its job's status itself
+(``matching.background_jobs``): running, then done with a small result, or failed with the
+Chinese message of a ``JobmatchError`` (any other error: its type, never its values).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from matching.access import Caller
+from matching.background_jobs import finish_job, start_job, submit_job
+from matching.errors import JobmatchError, NotFoundError
+from matching.fair_plans import Day, get_fair
+from matching.fair_plans.fairs import FAIR_NOT_FOUND_ZH
+from matching.settings import Settings
+from matching.storage import BackgroundJob, Fair, make_engine, make_sessionmaker
+from serving.runtime.job_runner import FAILED_ZH, JobRunner
+from serving.runtime.models import bound_registry_waits
+from serving.runtime.state import ServiceState
+from serving.services.fair_prematch import CapacityRule, run_prematch
+
+__all__ = ["JobPlace", "prematch_task", "submit_prematch", "worker_state"]
+
+log = logging.getLogger(__name__)
+Work = Callable[[sessionmaker[Session]], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class JobPlace:
+    """Where a worker reads the city and the champions (the app's settings, resolved)."""
+
+    database_url: str
+    tracking_uri: str
+    data_dir: str
+
+
+def job_place(settings: Settings) -> JobPlace:
+    return JobPlace(
+        settings.resolved_database_url,
+        settings.resolved_mlflow_tracking_uri,
+        str(settings.data_dir),
+    )
+
+
+_STATES: dict[JobPlace, ServiceState] = {}
+_LOCK = threading.Lock()
+
+
+def worker_state(place: JobPlace) -> ServiceState:
+    """The serving state of ``place`` in this process: read once, then refreshed only where the
+    database or a champion alias changed."""
+    with _LOCK:
+        state = _STATES.get(place)
+        if state is None:
+            bound_registry_waits()
+            state = ServiceState()
+            state.load(make_engine(place.database_url), place.tracking_uri, Path(place.data_dir))
+            _STATES.clear()  # one city per worker process: memory stays bounded
+            _STATES[place] = state
+            return state
+        state.refresh_snapshot()
+        for holder in (state.jobs, state.courses):
+            if holder is not None:
+                holder.refresh()
+        return state
+
+
+def run_job(place: JobPlace, job_id: int, work: Work, total: int | None = None) -> None:
+    """Mark the job running, do ``work`` and record its outcome."""
+    engine = make_engine(place.database_url)
+    sessions = make_sessionmaker(engine)
+    try:
+        with sessions.begin() as session:
+            start_job(session, job_id, total)
+        try:
+            result = work(sessions)
+        except JobmatchError as error:
+            outcome: dict[str, Any] = {"failure_zh": error.message_zh}
+        except Exception as error:  # the job says it failed; values unlogged
+            log.warning("job %d failed (%s)", job_id, type(error).__name__)
+            outcome = {"failure_zh": FAILED_ZH.format(kind=type(error).__name__)}
+        else:
+            outcome = {"result": result}
+        with sessions.begin() as session:
+            finish_job(session, job_id, **outcome)
+    finally:
+        engine.dispose()
+
+
+def prematch_task(
+    place: JobPlace, job_id: int, fair_id: int, day: Day, rule: CapacityRule | None, actor: str
+) -> None:
+    """Pre-match the fair as ``POST /api/fairs/{id}/prematch`` does and store the result as its
+    latest (the caller's right to was checked when the job was submitted)."""
+
+    def work(sessions: sessionmaker[Session]) -> dict[str, Any]:
+        state = worker_state(place)
+        with sessions.begin() as session:
+            fair = session.get(Fair, fair_id)
+            if fair is None:  # deleted since the job was submitted
+                raise NotFoundError(f"fair {fair_id} not found", FAIR_NOT_FOUND_ZH)
+            result = run_prematch(
+                session, state, state.snapshot, fair, day, rule, actor=actor, now=datetime.now(UTC)
+            )
+        return {
+            "fair_id": fair_id,
+            "candidates": len(result.candidates),
+            "vacancies": len(result.vacancies),
+            "interviews": result.optimal.interviews,
+            "expected_hires": round(result.optimal.expected_hires, 2),
+            "model_version": result.model_version,
+        }
+
+    run_job(place, job_id, work)
+
+
+def submit_prematch(
+    sessions: sessionmaker[Session],
+    runner: JobRunner,
+    settings: Settings,
+    caller: Caller,
+    fair_id: int,
+    day: Day,
+    rule: CapacityRule | None,
+    parameters: dict[str, Any],
+) -> BackgroundJob:
+    """Queue the fair's pre-match (404 for a fair the caller does not see); while one is queued
+    or running for the fair, that job is answered instead of a second."""
+    with sessions.begin() as session:
+        fair = get_fair(session, fair_id, caller)
+        job, new = submit_job(
+            session, "prematch", caller, county=fair.county, subject_id=fair.id,
+            parameters=parameters,
+        )  # fmt: skip
+    if new:  # after the commit: the worker must find the row
+        runner.submit(
+            job.id, prematch_task, job_place(settings), job.id, fair_id, day, rule, caller.username
+        )
+    return job
