@@ -27,9 +27,9 @@ from typing import Any
 from features.sources import read_table
 from matching.storage import make_engine
 from serving.batch.blocks import person_blocks
+from serving.batch.night import BLOCK_SIZE
 from serving.batch.ranking import BatchSource
 from serving.batch.run import LOCAL_WORKERS, run_night
-from serving.cli.batch import BLOCK_SIZE
 
 
 def _rss() -> int:

@@ -1,10 +1,12 @@
 """Closed-loop load on top-10 jobs for one person: requests/s and latency at 1/4/16/64 clients,
-alone, during a fair pre-match of 3,000 × 500, or during snapshot re-reads.
+alone, during a fair pre-match of 3,000 × 500 (in the request, or as a background job on Dask),
+during the nightly batch as a background job, or during snapshot re-reads.
 
 Usage (from the repository root, after `make run`'s steps up to `serve` have filled `var/`):
 
     .venv/bin/python experiments/load_benchmark.py --data-dir var [--tree /path/to/other/code]
         [--clients 1,4,16,64] [--seconds 20] [--scenario plain|prematch|snapshot] [--repeat 1]
+        [--scenario plain,prematch-job,batch-job] [--batch-persons N]
 
 Starts one `jobmatch serve` (as `make run` serves: one uvicorn process) with ``PYTHONPATH``
 selecting the code tree to measure (``--tree``; default: this one), logs in as the demo
@@ -19,6 +21,15 @@ Scenarios:
 - ``prematch``: a fair of 3,000 seeking persons × 500 open vacancies (created once in the
   database, named ``LOAD_FAIR``) is pre-matched back to back by the demo fair organiser
   (`POST /api/fairs/{id}/prematch`) for the whole window;
+- ``prematch-job``: the same fair pre-matched back to back as a background job
+  (`POST /api/fairs/{id}/prematch/jobs`, then `GET /api/jobs/{id}` every 0.5 s until it ends),
+  on the server's LocalCluster (one worker process at nice +10, started by a warm-up job
+  before the first level, which also has the worker read the city once);
+- ``batch-job``: the nightly batch back to back as a background job by the demo admin
+  (`POST /api/batch/jobs`), the night's part files removed before each run so that each ranks
+  every block (``--batch-persons``: only the first N persons);
+- several scenarios, comma-separated, run one after the other against one server, so their
+  levels are measured side by side in one run;
 - ``snapshot``: the server re-checks the database every 2 s and a person row is touched every
   2 s, so the feature snapshot is re-read again and again during the window.
 """
@@ -58,6 +69,9 @@ from matching.storage import (
 COUNTY = "371502"
 LOAD_FAIR = "负载测试招聘会"
 ORGANISER = "demo_fair_organizer"
+ADMIN = "demo_admin"
+JOB_SCENARIOS = ("prematch-job", "batch-job")
+SCENARIOS = ("plain", "prematch", "snapshot", *JOB_SCENARIOS)
 sys.path.insert(0, str(Path(__file__).parent))
 from serving_latency_benchmark import (  # noqa: E402
     cpu_probe_ms,
@@ -80,6 +94,7 @@ class Level:
     client_cpu: float = 0.0  # CPU seconds this (client) process used in the window
     probe: list[float] = field(default_factory=list)  # GET /healthz every 0.1 s, ms
     server_cpu: float = 0.0  # CPU seconds the server process used in the window
+    jobs_cpu: float = 0.0  # CPU seconds the server's child processes (Dask) used in the window
 
     def line(self, load: str) -> str:
         ordered = sorted(self.ok) or [float("nan")]
@@ -87,6 +102,8 @@ class Level:
         heavy = ""
         if self.heavy_runs:
             heavy = f" | {len(self.heavy_runs)} × {statistics.median(self.heavy_runs):.1f} s"
+        if self.jobs_cpu:
+            heavy += f", Dask processes {self.jobs_cpu / self.seconds:.2f} cores"
         return (
             f"| {self.clients} | {len(self.ok) / self.seconds:.1f} "
             f"| {statistics.median(ordered):.0f} | {p99:.0f} | {self.shed} "
@@ -142,6 +159,32 @@ def cpu_seconds(pid: int) -> float:
     """User + system CPU of a process, all its threads (/proc/<pid>/stat)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (the LocalCluster's nanny and worker of a server)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+    found, frontier = [], [pid]
+    while frontier:
+        children = [child for child, parent in parents.items() if parent in frontier]
+        found += children
+        frontier = children
+    return found
+
+
+def children_cpu(pid: int) -> float:
+    total = 0.0
+    for child in descendants(pid):
+        try:
+            total += cpu_seconds(child)
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
 
 
 def load_average() -> str:
@@ -225,6 +268,37 @@ def load_fair(settings: Settings) -> int:
         return int(fair.id)
 
 
+def token_of(http: httpx.Client, data_dir: Path, username: str) -> None:
+    login = {"username": username, "password": password_of(data_dir, username)}
+    token = http.post("/api/auth/token", data=login).json()["access_token"]
+    http.headers["Authorization"] = f"Bearer {token}"
+
+
+def job_once(http: httpx.Client, scenario: str, fair_id: int | None, data_dir: Path) -> float:
+    """Submit one background job and poll it until it ends: seconds from submission to end."""
+    started = time.perf_counter()
+    if scenario == "prematch-job":
+        answer = http.post(f"/api/fairs/{fair_id}/prematch/jobs", json={})
+    else:
+        night = data_dir / "batch" / f"{datetime.now(UTC):%Y-%m-%d}"
+        for part in night.glob("part-*"):  # every run ranks every block
+            part.unlink()
+        answer = http.post("/api/batch/jobs", json=BATCH_BODY)
+    if answer.status_code != 202:
+        raise RuntimeError(f"{scenario} answered {answer.status_code}: {answer.text[:300]}")
+    url = answer.json()["url"]
+    while True:
+        time.sleep(0.5)
+        job = http.get(url).json()
+        if job["status"] == "failed":
+            raise RuntimeError(f"{scenario} failed: {job['message_zh']}")
+        if job["status"] == "done":
+            return time.perf_counter() - started
+
+
+BATCH_BODY: dict[str, int] = {}
+
+
 def heavy_loop(
     scenario: str,
     api: str,
@@ -250,6 +324,17 @@ def heavy_loop(
                     stop.wait(1)
                     continue
                 level_of[-1].heavy_runs.append(time.perf_counter() - started)
+    elif scenario in JOB_SCENARIOS:
+        with httpx.Client(base_url=api, timeout=60) as http:
+            token_of(http, data_dir, ORGANISER if scenario == "prematch-job" else ADMIN)
+            while not stop.is_set():
+                try:
+                    took = job_once(http, scenario, fair_id, data_dir)
+                except RuntimeError as error:
+                    print(error)
+                    stop.wait(1)
+                    continue
+                level_of[-1].heavy_runs.append(took)
     elif scenario == "snapshot":
         engine = make_engine(settings.resolved_database_url)
         with engine.connect() as connection:
@@ -274,24 +359,31 @@ def main() -> None:
     parser.add_argument("--tree", type=Path, default=Path(__file__).resolve().parents[1])
     parser.add_argument("--clients", default="1,4,16,64")
     parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--scenario", choices=("plain", "prematch", "snapshot"), default="plain")
+    parser.add_argument("--scenario", default="plain", help=", ".join(SCENARIOS) + "; a list")
+    parser.add_argument("--batch-persons", type=int, default=0, help="0: all")
     parser.add_argument("--ignore-retry-after", action="store_true")
     parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
+    scenarios = args.scenario.split(",")
+    if not set(scenarios) <= set(SCENARIOS):
+        parser.error(f"--scenario: choose from {', '.join(SCENARIOS)}")
+    if args.batch_persons:
+        BATCH_BODY["persons"] = args.batch_persons
     data_dir = args.data_dir.resolve()
     settings = Settings(data_dir=data_dir)
     engine = make_engine(settings.resolved_database_url)
     with engine.connect() as connection:
         county = connection.scalars(select(Person.id).where(Person.county == COUNTY)).all()
     persons = random.Random(1).sample(sorted(county), 500)
-    fair_id = load_fair(settings) if args.scenario == "prematch" else None
+    wants_fair = {"prematch", "prematch-job"} & set(scenarios)
+    fair_id = load_fair(settings) if wants_fair else None
     port = free_port()
     api = f"http://127.0.0.1:{port}"
     env = os.environ | {
         "JOBMATCH_DATA_DIR": str(data_dir),
         "PYTHONPATH": str(args.tree.resolve()),
     }
-    if args.scenario == "snapshot":
+    if "snapshot" in scenarios:
         env["JOBMATCH_SNAPSHOT_REFRESH_SECONDS"] = "2"
     command = [str(Path(sys.executable).parent / "jobmatch"), "serve", "--port", str(port)]
     commit = subprocess.run(
@@ -315,41 +407,8 @@ def main() -> None:
         for person in persons[:30]:
             http.get(f"/api/persons/{person}/recommendations/jobs?k=10")
         print(f"server RSS after warm-up: {rss_mb(pid):.0f} MB")
-        print(
-            "| clients | requests/s (200) | p50 ms | p99 ms | 503 | other errors "
-            "| server p50/p99 ms | /healthz p99 ms | client CPU | server CPU ms per 200 "
-            "| load 1/5/15 |"
-        )
-        print("|---|---|---|---|---|---|---|---|---|---|---|")
-        levels: list[Level] = []
-        stop = threading.Event()
-        heavy = None
-        for _ in range(args.repeat):
-            for clients in (int(c) for c in args.clients.split(",")):
-                levels.append(Level(clients, args.seconds))
-                if heavy is None and args.scenario != "plain":
-                    heavy = threading.Thread(
-                        target=heavy_loop,
-                        args=(args.scenario, api, data_dir, settings, fair_id, stop, levels),
-                        daemon=True,
-                    )
-                    heavy.start()
-                    time.sleep(2)
-                before, cpu = buckets(http), time.process_time()
-                served_cpu = cpu_seconds(pid)
-                probe_stop = threading.Event()
-                probe = threading.Thread(target=probe_loop, args=(port, levels[-1], probe_stop))
-                probe.start()
-                asyncio.run(
-                    closed_loop(api, token, persons, levels[-1], not args.ignore_retry_after)
-                )
-                probe_stop.set()
-                probe.join()
-                levels[-1].client_cpu = time.process_time() - cpu
-                levels[-1].server_cpu = cpu_seconds(pid) - served_cpu
-                levels[-1].server = server_quantiles(before, buckets(http))
-                print(levels[-1].line(load_average()), flush=True)
-        stop.set()
+        for scenario in scenarios:
+            measure(scenario, args, api, port, pid, http, token, persons, settings, fair_id)
         print(f"server RSS at the end: {rss_mb(pid):.0f} MB")
         shed = http.get("/metrics").text
         print(
@@ -357,8 +416,63 @@ def main() -> None:
                 line for line in shed.splitlines() if "shed" in line and not line.startswith("#")
             )
         )
-        if heavy is not None:
-            heavy.join(timeout=300)
+
+
+def measure(
+    scenario: str,
+    args: argparse.Namespace,
+    api: str,
+    port: int,
+    pid: int,
+    http: httpx.Client,
+    token: str,
+    persons: list[int],
+    settings: Settings,
+    fair_id: int | None,
+) -> None:
+    """Every client level of one scenario, its heavy work running back to back meanwhile."""
+    data_dir = settings.data_dir
+    print(f"\nscenario {scenario}, load {load_average()}")
+    if scenario in JOB_SCENARIOS:  # start the cluster and have its worker read the city
+        with httpx.Client(base_url=api, timeout=60) as warm:
+            token_of(warm, data_dir, ORGANISER if scenario == "prematch-job" else ADMIN)
+            print(f"warm-up {scenario}: {job_once(warm, scenario, fair_id, data_dir):.1f} s")
+    print(
+        "| clients | requests/s (200) | p50 ms | p99 ms | 503 | other errors "
+        "| server p50/p99 ms | /healthz p99 ms | client CPU | server CPU ms per 200 "
+        "| load 1/5/15 |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    levels: list[Level] = []
+    stop = threading.Event()
+    heavy = None
+    for _ in range(args.repeat):
+        for clients in (int(c) for c in args.clients.split(",")):
+            levels.append(Level(clients, args.seconds))
+            if heavy is None and scenario != "plain":
+                heavy = threading.Thread(
+                    target=heavy_loop,
+                    args=(scenario, api, data_dir, settings, fair_id, stop, levels),
+                    daemon=True,
+                )
+                heavy.start()
+                time.sleep(2)
+            before, cpu = buckets(http), time.process_time()
+            served_cpu, jobs_cpu = cpu_seconds(pid), children_cpu(pid)
+            probe_stop = threading.Event()
+            probe = threading.Thread(target=probe_loop, args=(port, levels[-1], probe_stop))
+            probe.start()
+            asyncio.run(closed_loop(api, token, persons, levels[-1], not args.ignore_retry_after))
+            probe_stop.set()
+            probe.join()
+            levels[-1].client_cpu = time.process_time() - cpu
+            levels[-1].server_cpu = cpu_seconds(pid) - served_cpu
+            levels[-1].jobs_cpu = children_cpu(pid) - jobs_cpu
+            levels[-1].server = server_quantiles(before, buckets(http))
+            print(levels[-1].line(load_average()), flush=True)
+    stop.set()
+    if heavy is not None:
+        heavy.join(timeout=600)
 
 
 if __name__ == "__main__":

@@ -183,12 +183,21 @@ def finish_job(
     return bool(changed.rowcount)  # type: ignore[attr-defined]
 
 
-def fail_unfinished(session: Session, job_id: int | None, reason_zh: str) -> int:
-    """Mark as failed the unfinished job ``job_id`` (None: every unfinished job, as at start-up
-    when no worker of the old app can still be writing); the number of jobs marked."""
+def fail_unfinished(
+    session: Session,
+    job_id: int | None,
+    reason_zh: str,
+    *,
+    created_before: datetime | None = None,
+) -> int:
+    """Mark as failed the unfinished job ``job_id`` (None: every unfinished job asked for before
+    ``created_before``, as when an app starts: the jobs of the app before it lost their
+    cluster); the number of jobs marked."""
     query = update(BackgroundJob).where(BackgroundJob.status.in_(UNFINISHED))
     if job_id is not None:
         query = query.where(BackgroundJob.id == job_id)
+    if created_before is not None:
+        query = query.where(BackgroundJob.created_at < created_before)
     changed = session.execute(
         query.values(status="failed", message_zh=reason_zh[:500], finished_at=utcnow())
     )

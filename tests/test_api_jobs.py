@@ -134,10 +134,52 @@ def test_jobs_follow_the_access_policy(served: Served) -> None:
     assert unknown.status_code == 404
 
 
-def test_a_fair_without_candidates_fails_its_job_with_the_reason(served: Served) -> None:
+def test_a_fair_without_candidates_is_refused_before_any_job(served: Served) -> None:
     empty = served.new_fair()
     auth = served.auth("organiser")
-    job = served.client.post(f"/api/fairs/{empty}/prematch/jobs", json={}, headers=auth).json()
-    ended = wait_for(served.client, job["url"], auth)
-    assert ended["status"] == "failed" and "请先登记" in ended["message_zh"]
-    assert ended["result"] is None and ended["result_url"] is None
+    refused = served.client.post(f"/api/fairs/{empty}/prematch/jobs", json={}, headers=auth)
+    assert refused.status_code == 409 and "请先登记" in refused.json()["message_zh"]
+    listed = served.client.get("/api/jobs", headers=auth).json()["items"]
+    assert all(job["subject_id"] != empty for job in listed)
+
+
+def test_the_nightly_batch_runs_as_a_job_on_the_same_cluster(served: Served) -> None:
+    client, admin = served.client, served.auth("admin")
+    refused = client.post("/api/batch/jobs", json={}, headers=served.auth("organiser"))
+    assert refused.status_code == 403
+    assert client.post("/api/batch/jobs", json={"persons": 0}, headers=admin).status_code == 422
+    queued = client.post("/api/batch/jobs", json={"persons": 300}, headers=admin)
+    assert queued.status_code == 202, queued.text
+    job = queued.json()
+    assert job["kind"] == "batch" and job["county"] is None
+    assert job["parameters"]["persons"] == 300
+    ended = wait_for(client, job["url"], admin)
+    assert ended["status"] == "done", ended
+    blocks = ended["result"]["blocks"]
+    assert ended["done"] == ended["total"] == blocks >= 2  # blocks of 250 by county
+    assert ended["result"]["persons"] == 300 and ended["result"]["ranked"] == blocks
+    settings = client.app.state.settings  # type: ignore[attr-defined]
+    night = Path(settings.data_dir) / "batch" / ended["result"]["night"]
+    assert len(list(night.glob("part-*.parquet"))) == blocks
+    for user in ("organiser", "county_a"):  # the batch is the operators' to follow
+        assert client.get(job["url"], headers=served.auth(user)).status_code == 404, user
+    again = wait_for(
+        client,
+        client.post("/api/batch/jobs", json={"persons": 300}, headers=admin).json()["url"],
+        admin,
+    )
+    assert again["status"] == "done" and again["result"]["ranked"] == 0  # resumed: all written
+
+
+def test_a_snapshot_rebuild_reads_on_dask_and_swaps_the_new_snapshot_in(served: Served) -> None:
+    client, admin = served.client, served.auth("admin")
+    state = client.app.state.service  # type: ignore[attr-defined]
+    before, refreshes = state.snapshot, state.refreshes
+    assert client.post("/api/snapshot/jobs", headers=served.auth("organiser")).status_code == 403
+    queued = client.post("/api/snapshot/jobs", headers=admin)
+    assert queued.status_code == 202, queued.text
+    ended = wait_for(client, queued.json()["url"], admin)
+    assert ended["status"] == "done", ended
+    assert ended["result"] == {"persons": before.context.persons.height, "swapped": True}
+    assert state.snapshot is not before and state.refreshes == refreshes + 1
+    assert state.snapshot.context.persons.equals(before.context.persons)

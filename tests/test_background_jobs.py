@@ -4,6 +4,8 @@ worker can still finish) and who may follow which job."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -68,7 +70,14 @@ def test_start_up_fails_every_unfinished_job_with_a_reason(
         ended = submit_job(session, "prematch", ORGANISER, county=COUNTY_A, subject_id=2)[0].id
         finish_job(session, ended, result={})
     with sessions.begin() as session:
-        assert fail_unfinished(session, None, "服务重新启动") == 2
+        session.get(BackgroundJob, running).created_at = datetime(2026, 12, 1, tzinfo=UTC)  # type: ignore[union-attr]
+        session.get(BackgroundJob, queued).created_at = datetime(2026, 12, 1, tzinfo=UTC)  # type: ignore[union-attr]
+        later = submit_job(session, "snapshot", ADMIN, county=None)[0]  # the new app's own
+        later.created_at = datetime(2026, 12, 3, tzinfo=UTC)
+    restart = datetime(2026, 12, 2, tzinfo=UTC)
+    with sessions.begin() as session:
+        assert fail_unfinished(session, None, "服务重新启动", created_before=restart) == 2
+        assert session.get(BackgroundJob, later.id).status == "queued"  # type: ignore[union-attr]
     with sessions() as session:
         statuses = {
             job_id: (found.status, found.message_zh)

@@ -28,9 +28,11 @@ from tests.api_city import COUNTY_A, COUNTY_B, headers, served_city, test_city
 PERSON_SCOPED = {"person_id", "assessment_id", "referral_id", "ledger_id", "action_id"}
 # Path parameters naming records that are not person data (readable city-wide by staff), or
 # that only city-wide roles reach at all (``conflict_id``: the admins' cross-county queue, 403
-# for everyone else, tests/test_person_conflicts_api.py).
+# for everyone else, tests/test_person_conflicts_api.py), or scoped by a policy of their own
+# (``job_id``: a background job, followed per ``matching.background_jobs``, whose county test is
+# tests/test_background_jobs.py and tests/test_api_jobs.py).
 NOT_PERSON_SCOPED = {
-    "vacancy_id", "employer_id", "course_id", "fair_id", "entity", "kind", "conflict_id",
+    "vacancy_id", "employer_id", "course_id", "fair_id", "entity", "kind", "conflict_id", "job_id",
 }  # fmt: skip
 # Valid bodies for operations with a person-scoped path, so that only the scope can refuse them.
 ASSESSMENT = {

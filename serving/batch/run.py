@@ -51,8 +51,10 @@ def run_night(
     engine: Engine = "local",
     scheduler: str | None = None,
     progress: Progress | None = None,
+    client: Any | None = None,
 ) -> NightRun:
-    """Rank and write every block whose part is missing."""
+    """Rank and write every block whose part is missing; ``client``: a Dask client to use
+    (a background job's, from ``distributed.worker_client``) instead of one of ``scheduler``."""
     folder = night_folder(out, source)
     folder.mkdir(parents=True, exist_ok=True)
     todo = [block for block in blocks if not (folder / block.name).exists()]
@@ -65,7 +67,9 @@ def run_night(
             done += 1
             report(done, len(blocks))
     else:
-        with dask_client(scheduler) as client:
+        with ExitStack() as stack:
+            if client is None:
+                client = stack.enter_context(dask_client(scheduler))
             as_completed = importlib.import_module("distributed").as_completed
             futures = client.map(
                 write_block, [source] * len(todo), todo, [str(folder)] * len(todo),

@@ -11,19 +11,13 @@ from typing import Annotated
 import polars as pl
 import typer
 from rich.progress import Progress
-from sqlalchemy.orm import Session
 
-from features.sources import read_table
-from matching.storage import make_engine, upgrade_database
-from serving.batch.alerts import promised_persons, write_alerts
-from serving.batch.blocks import person_blocks
+from serving.batch.night import BLOCK_SIZE, plan_night, rank_night
 from serving.batch.ranking import BatchSource
-from serving.batch.run import Engine, run_night
+from serving.batch.run import Engine
 from serving.cli.settings import load_settings
 
 batch_app = typer.Typer(help="The nightly city batch.", no_args_is_help=True)
-
-BLOCK_SIZE = 250
 
 
 def _persons(value: str) -> int | None:
@@ -68,16 +62,8 @@ def recommend_command(
     limit = _persons(persons)
     moment = _moment(at)
     settings = load_settings()
-    database = make_engine(settings.resolved_database_url)
-    upgrade_database(database)
-    try:
-        with database.connect() as connection:
-            registered = read_table(connection, "persons").select("id", "county")
-        with Session(database) as session:
-            promised = promised_persons(session)
-    finally:
-        database.dispose()
-    blocks = person_blocks(registered, block_size, limit)
+    plan = plan_night(settings.resolved_database_url, block_size, limit)
+    blocks = plan.blocks
     source = BatchSource(
         database_url=settings.resolved_database_url,
         tracking_uri=settings.resolved_mlflow_tracking_uri,
@@ -87,15 +73,15 @@ def recommend_command(
     folder = out or settings.data_dir / "batch"
     with Progress(transient=True, disable=as_json) as bar:
         task = bar.add_task("排序中…", total=len(blocks))
-        night = run_night(
+        done = rank_night(
             source,
-            blocks,
+            plan,
             folder,
             engine=chosen,
             scheduler=scheduler,
             progress=lambda done, _all: bar.update(task, completed=done),
         )
-    alerts = write_alerts(folder, promised)
+    night, alerts = done.run, done.alerts
     count = sum(len(block.person_ids) for block in blocks)
     message = (
         f"{count} persons in {night.blocks} blocks, {night.ranked} ranked now "

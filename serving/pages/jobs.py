@@ -1,5 +1,6 @@
-"""Background jobs on pages: a job's status page, which reloads itself until the job ends, and
-the list of the jobs the caller may follow (``matching.background_jobs``).
+"""Background jobs on pages: a job's status page, which reloads itself until the job ends, the
+list of the jobs the caller may follow (``matching.background_jobs``), and for administrators
+the buttons that run tonight's batch or rebuild the serving snapshot now.
 
 The page reloads through the HTTP ``Refresh`` header, without script, every
 ``REFRESH_SECONDS`` while the job is queued or running; ``?auto=0`` (a link on the page) turns
@@ -14,20 +15,25 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
+from matching.access import ROLES_FOR, Act, Caller
 from matching.background_jobs import get_job, list_jobs
-from serving.api.deps import SessionsDep
+from matching.errors import ForbiddenError
+from serving.api.deps import JobsDep, ServiceDep, SessionsDep, SettingsDep
 from serving.api.schemas.common import RecordId
 from serving.api.schemas.jobs import job_out
-from serving.pages.session import PageCaller
+from serving.pages.session import CheckedForm, PageCaller
 from serving.pages.templating import date_zh, render
+from serving.services.job_tasks import submit_batch, submit_snapshot
 
 router = APIRouter(include_in_schema=False)
 REFRESH_SECONDS = 3
 PAGE_SIZE = 20
 RESULT_PAGES = {"prematch": ("/fairs/{subject_id}/prematch?done=1", "查看预匹配结果")}
 BACK_PAGES = {"prematch": ("/fairs/{subject_id}#prematch", "返回招聘会")}
+OPERATORS = ROLES_FOR[Act.OPERATE]
+OPERATORS_ONLY_ZH = "仅管理员可以运行全市夜间批量推荐或重建推荐数据"
 CHINA = timezone(timedelta(hours=8), "CST")  # times as the office reads them
 
 
@@ -93,5 +99,40 @@ def jobs_page(
         "pages": max(1, -(-found.total // PAGE_SIZE)),
         "total": found.total,
         "local_time": local_time,
+        "operator": caller.role in OPERATORS,
     }
     return render(request, "jobs.html", context, caller=caller)
+
+
+def _operator(caller: Caller) -> None:
+    if caller.role not in OPERATORS:
+        raise ForbiddenError(f"role {caller.role} may not run operations jobs", OPERATORS_ONLY_ZH)
+
+
+@router.post("/jobs/batch")
+def queue_batch_form(
+    caller: PageCaller,
+    form: CheckedForm,
+    sessions: SessionsDep,
+    settings: SettingsDep,
+    runner: JobsDep,
+) -> Response:
+    """Tonight's batch for every registered person, as ``POST /api/batch/jobs``."""
+    _operator(caller)
+    at = datetime.now(UTC).replace(microsecond=0)
+    job = submit_batch(sessions, runner, settings, caller, None, at)
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
+
+@router.post("/jobs/snapshot")
+def queue_snapshot_form(
+    caller: PageCaller,
+    form: CheckedForm,
+    sessions: SessionsDep,
+    runner: JobsDep,
+    state: ServiceDep,
+) -> Response:
+    """Rebuild the serving snapshot now, as ``POST /api/snapshot/jobs``."""
+    _operator(caller)
+    job = submit_snapshot(sessions, runner, state, caller)
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)

@@ -46,6 +46,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("/progress", "就业进度", frozenset(ROLES_FOR[Act.PROGRESS])),
     MenuItem("/outreach", "按比例就业", frozenset(ROLES_FOR[Act.OUTREACH])),
     MenuItem("/models", "模型", frozenset({"analyst", "admin"})),
+    MenuItem("/jobs", "后台任务", frozenset(ROLES_FOR[Act.ORGANISE] + ROLES_FOR[Act.OPERATE])),
 )
 
 

@@ -24,6 +24,7 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -73,15 +74,22 @@ class JobRunner:
         """Run ``task(*args)`` on the cluster for job ``job_id``; returns at once."""
         self._handing.submit(self._hand_over, job_id, task, args)
 
-    def forget_orphans(self) -> int:
-        """At start-up: jobs left queued or running by an earlier app are failed (its cluster,
-        and the futures that kept their tasks, went with it)."""
-        try:
-            with self._sessions.begin() as session:
-                return fail_unfinished(session, None, RESTARTED_ZH)
-        except SQLAlchemyError as error:  # no table yet, or no database: nothing to forget
-            log.warning("unfinished jobs not checked (%s)", type(error).__name__)
-            return 0
+    def forget_orphans(self) -> threading.Thread:
+        """At start-up, in the background (a database that is down must not delay the start):
+        jobs left queued or running by an earlier app are failed (its cluster, and the futures
+        that kept their tasks, went with it); jobs asked for since this app started are not."""
+        started = datetime.now(UTC)
+
+        def forget() -> None:
+            try:
+                with self._sessions.begin() as session:
+                    fail_unfinished(session, None, RESTARTED_ZH, created_before=started)
+            except SQLAlchemyError as error:  # no table yet, or no database: nothing to do
+                log.warning("unfinished jobs not checked (%s)", type(error).__name__)
+
+        thread = threading.Thread(target=forget, name="forget-orphan-jobs", daemon=True)
+        thread.start()
+        return thread
 
     def close(self) -> None:
         """Stop handing over, then close the client and the LocalCluster if started."""
@@ -98,7 +106,13 @@ class JobRunner:
             self._client = None
 
     def client(self) -> Any:
-        """The Dask client, started on first use."""
+        """The Dask client, started on first use (on the hand-over thread: a Dask client's
+        exit at ``close`` must run in the context its entry ran in)."""
+        if self._client is not None:
+            return self._client
+        return self._handing.submit(self._start_client).result()
+
+    def _start_client(self) -> Any:
         with self._lock:
             if self._client is None:
                 if self._closed:
@@ -118,7 +132,7 @@ class JobRunner:
     ) -> None:
         key = f"job-{job_id}-{uuid.uuid4().hex[:8]}"
         try:
-            future = self.client().submit(task, *args, key=key, pure=False)
+            future = self._start_client().submit(task, *args, key=key, pure=False)
         except Exception as error:  # no cluster: say so on the job, values unlogged
             log.warning("job %d not started (%s)", job_id, type(error).__name__)
             self._fail(job_id, NO_CLUSTER_ZH)

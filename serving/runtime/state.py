@@ -26,7 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from features.context import FeatureContext
 from features.schema import FeatureSet
-from features.sources import TABLES, read_snapshot
+from features.sources import TABLES, Snapshot, read_snapshot
 from matching.storage import Base
 from serving.runtime.models import ModelHolder
 from serving.runtime.scoring_threads import lower_this_thread
@@ -65,13 +65,20 @@ class ServiceState:
         self._cache_dir = data_dir / "models"
         self.refresh_snapshot(force=True)
 
-    def refresh_snapshot(self, *, force: bool = False, elsewhere: bool = False) -> bool:
+    def refresh_snapshot(
+        self,
+        *,
+        force: bool = False,
+        elsewhere: bool = False,
+        read: Callable[[str], Snapshot] | None = None,
+    ) -> bool:
         """Re-read the snapshot if the database changed (``force``: whatever it says); False
         when the database could not be read, and the old snapshot stays. ``elsewhere``: read
         the rows in a child process (``serving.runtime.snapshot_reader``), as the background
-        loop does."""
+        loop does; ``read``: read them with this function of the database URL (a Dask worker's,
+        for a rebuild job) and build the snapshot here."""
         with self._refresh_lock:
-            return self._refresh(force=force, elsewhere=elsewhere)
+            return self._refresh(force=force, elsewhere=elsewhere, read=read)
 
     def refresh_for(self, person_id: int, missed_at: float) -> bool:
         """Make sure the snapshot holds ``person_id``, known to be in the database since before
@@ -121,7 +128,13 @@ class ServiceState:
         thread.start()
         return thread
 
-    def _refresh(self, *, force: bool, elsewhere: bool = False) -> bool:
+    def _refresh(
+        self,
+        *,
+        force: bool,
+        elsewhere: bool = False,
+        read: Callable[[str], Snapshot] | None = None,
+    ) -> bool:
         """The refresh itself; the caller holds ``_refresh_lock``."""
         if self.engine is None:
             return False
@@ -134,8 +147,10 @@ class ServiceState:
                     self.snapshot.prepare(datetime.now(UTC))
                 return True
             begun = time.perf_counter()
-            if elsewhere:
-                url = self.engine.url.render_as_string(hide_password=False)
+            url = self.engine.url.render_as_string(hide_password=False)
+            if read is not None:
+                tables = read(url)
+            elif elsewhere:
                 _child, tables = read_snapshot_elsewhere(url)
             else:
                 tables = read_snapshot(self.engine)

@@ -105,11 +105,7 @@ def _run_prematch(
     candidates = load_candidates(session, fair.id)
     vacancies = load_vacancies(session, fair.id)
     if not candidates or not vacancies:
-        raise ConflictError(
-            f"fair {fair.id} has {len(candidates)} candidates and {len(vacancies)} vacancies; "
-            "register both before pre-matching",
-            "该招聘会还没有登记求职者或参会岗位，请先登记再预匹配",
-        )
+        raise nothing_to_match(fair.id, len(candidates), len(vacancies))
     snapshot, holder = _ready(state, loaded, [c.person_id for c in candidates])
     context = snapshot.context
     model = own_copy(holder.current)  # LightGBM's contributions are not thread-safe on one Booster
@@ -170,6 +166,15 @@ def _run_prematch(
         model.label,
     )
     return result
+
+
+def nothing_to_match(fair_id: int, candidates: int, vacancies: int) -> ConflictError:
+    """The answer for a fair without candidates or without booths (409)."""
+    return ConflictError(
+        f"fair {fair_id} has {candidates} candidates and {vacancies} vacancies; "
+        "register both before pre-matching",
+        "该招聘会还没有登记求职者或参会岗位，请先登记再预匹配",
+    )
 
 
 def _ready(

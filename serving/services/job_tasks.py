@@ -11,6 +11,7 @@ Chinese message of a ``JobmatchError`` (any other error: its type, never its val
 
 from __future__ import annotations
 
+import importlib
 import logging
 import threading
 from collections.abc import Callable
@@ -19,23 +20,44 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from features.sources import Snapshot, read_snapshot
 from matching.access import Caller
-from matching.background_jobs import finish_job, start_job, submit_job
+from matching.background_jobs import finish_job, record_progress, start_job, submit_job
 from matching.errors import JobmatchError, NotFoundError
 from matching.fair_plans import Day, get_fair
 from matching.fair_plans.fairs import FAIR_NOT_FOUND_ZH
 from matching.settings import Settings
-from matching.storage import BackgroundJob, Fair, make_engine, make_sessionmaker
+from matching.storage import (
+    BackgroundJob,
+    Fair,
+    FairCandidate,
+    FairVacancy,
+    make_engine,
+    make_sessionmaker,
+)
+from serving.batch.night import BLOCK_SIZE, plan_night, rank_night
+from serving.batch.ranking import BatchSource
 from serving.runtime.job_runner import FAILED_ZH, JobRunner
 from serving.runtime.models import bound_registry_waits
+from serving.runtime.scoring_threads import lower_this_thread
 from serving.runtime.state import ServiceState
-from serving.services.fair_prematch import CapacityRule, run_prematch
+from serving.services.fair_prematch import CapacityRule, nothing_to_match, run_prematch
 
-__all__ = ["JobPlace", "prematch_task", "submit_prematch", "worker_state"]
+__all__ = [
+    "JobPlace",
+    "batch_task",
+    "prematch_task",
+    "submit_batch",
+    "submit_prematch",
+    "submit_snapshot",
+    "worker_state",
+]
 
 log = logging.getLogger(__name__)
+READ_FAILED_ZH = "未能读取数据库，推荐数据没有更新，请稍后重试"
 Work = Callable[[sessionmaker[Session]], dict[str, Any]]
 
 
@@ -79,13 +101,13 @@ def worker_state(place: JobPlace) -> ServiceState:
         return state
 
 
-def run_job(place: JobPlace, job_id: int, work: Work, total: int | None = None) -> None:
+def run_job(place: JobPlace, job_id: int, work: Work) -> None:
     """Mark the job running, do ``work`` and record its outcome."""
     engine = make_engine(place.database_url)
     sessions = make_sessionmaker(engine)
     try:
         with sessions.begin() as session:
-            start_job(session, job_id, total)
+            start_job(session, job_id)
         try:
             result = work(sessions)
         except JobmatchError as error:
@@ -138,10 +160,17 @@ def submit_prematch(
     rule: CapacityRule | None,
     parameters: dict[str, Any],
 ) -> BackgroundJob:
-    """Queue the fair's pre-match (404 for a fair the caller does not see); while one is queued
-    or running for the fair, that job is answered instead of a second."""
+    """Queue the fair's pre-match (404 for a fair the caller does not see, 409 for one without
+    candidates or booths); while one is queued or running for the fair, that job is answered
+    instead of a second."""
     with sessions.begin() as session:
         fair = get_fair(session, fair_id, caller)
+        counts = [
+            session.scalar(select(func.count()).where(table.fair_id == fair.id)) or 0
+            for table in (FairCandidate, FairVacancy)
+        ]
+        if not all(counts):  # said now (409), not by a failed job
+            raise nothing_to_match(fair.id, *counts)
         job, new = submit_job(
             session, "prematch", caller, county=fair.county, subject_id=fair.id,
             parameters=parameters,
@@ -151,3 +180,102 @@ def submit_prematch(
             job.id, prematch_task, job_place(settings), job.id, fair_id, day, rule, caller.username
         )
     return job
+
+
+def batch_task(place: JobPlace, job_id: int, at: datetime, limit: int | None) -> None:
+    """The night's batch as ``jobmatch batch recommend --engine dask`` runs it, on the cluster
+    this task runs on: it secedes from its worker thread (``distributed.worker_client``) while
+    its blocks run as tasks of their own, and counts the blocks written as its progress."""
+
+    def work(sessions: sessionmaker[Session]) -> dict[str, Any]:
+        plan = plan_night(place.database_url, BLOCK_SIZE, limit)
+        source = BatchSource(place.database_url, place.tracking_uri, place.data_dir, at)
+
+        def progress(done: int, total: int) -> None:
+            with sessions.begin() as session:
+                record_progress(session, job_id, done, total)
+
+        distributed: Any = importlib.import_module("distributed")
+        with distributed.worker_client() as client:
+            night = rank_night(
+                source, plan, Path(place.data_dir) / "batch", engine="dask",
+                progress=progress, client=client,
+            )  # fmt: skip
+        return {
+            "persons": plan.persons,
+            "blocks": night.run.blocks,
+            "ranked": night.run.ranked,
+            "night": night.run.folder.name,
+            "alerts": night.alerts is not None,
+        }
+
+    run_job(place, job_id, work)
+
+
+def submit_batch(
+    sessions: sessionmaker[Session],
+    runner: JobRunner,
+    settings: Settings,
+    caller: Caller,
+    limit: int | None,
+    at: datetime,
+) -> BackgroundJob:
+    """Queue tonight's batch (``limit``: the first persons by county and id only); while one
+    is queued or running, that job is answered instead of a second."""
+    parameters = {"persons": limit, "at": at.isoformat()}
+    with sessions.begin() as session:
+        job, new = submit_job(session, "batch", caller, county=None, parameters=parameters)
+    if new:
+        runner.submit(job.id, batch_task, job_place(settings), job.id, at, limit)
+    return job
+
+
+def read_rows_task(database_url: str) -> Snapshot:
+    """On a worker: the snapshot's rows, sent back as frames (polars pickles them as Arrow)."""
+    engine = make_engine(database_url)
+    try:
+        return read_snapshot(engine)
+    finally:
+        engine.dispose()
+
+
+def submit_snapshot(
+    sessions: sessionmaker[Session], runner: JobRunner, state: ServiceState, caller: Caller
+) -> BackgroundJob:
+    """Queue a rebuild of the app's serving snapshot: the rows are read on a Dask worker, the
+    features and the snapshot built in a low-priority thread of the app, which swaps it in
+    (building it on the worker would not be cheaper for the app: experiments/load.md). While
+    one is queued or running, that job is answered instead."""
+    with sessions.begin() as session:
+        job, new = submit_job(session, "snapshot", caller, county=None)
+    if new:
+        threading.Thread(
+            target=_rebuild, args=(sessions, runner, state, job.id), name="snapshot-rebuild",
+            daemon=True,
+        ).start()  # fmt: skip
+    return job
+
+
+def _rebuild(
+    sessions: sessionmaker[Session], runner: JobRunner, state: ServiceState, job_id: int
+) -> None:
+    lower_this_thread()  # the build holds the interpreter lock for seconds: requests go first
+    with sessions.begin() as session:
+        start_job(session, job_id)
+
+    def read(url: str) -> Snapshot:
+        rows: Snapshot = runner.client().submit(read_rows_task, url, pure=False).result()
+        return rows
+
+    before = state.refreshes
+    read_ok = state.refresh_snapshot(force=True, read=read)
+    snapshot = state.snapshot
+    result = {
+        "persons": 0 if snapshot is None else snapshot.context.persons.height,
+        "swapped": state.refreshes > before,
+    }
+    with sessions.begin() as session:
+        if read_ok:
+            finish_job(session, job_id, result=result)
+        else:
+            finish_job(session, job_id, failure_zh=READ_FAILED_ZH)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from matching.background_jobs import KIND_ZH, STATUS_ZH
 from matching.storage import BackgroundJob
+from serving.api.schemas.common import Number
 
 RESULT_PATHS = {"prematch": "/api/fairs/{subject_id}/prematch"}
 
@@ -34,6 +35,14 @@ class JobOut(BaseModel):
     message_zh: str | None = Field(description="why it failed, in Chinese")
     url: str = Field(description="this job's status")
     result_url: str | None = Field(description="where the whole result is read, once done")
+
+
+class BatchIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    persons: Annotated[int, Field(ge=1, le=10_000_000), Number] | None = Field(
+        default=None, description="rank the first N persons by county and id (default: all)"
+    )
 
 
 class JobPage(BaseModel):
