@@ -40,7 +40,7 @@ from matching.storage import (
 )
 from serving.batch.night import BLOCK_SIZE, plan_night, rank_night
 from serving.batch.ranking import BatchSource
-from serving.runtime.job_runner import FAILED_ZH, JobRunner
+from serving.runtime.job_runner import CANCELLED_ZH, FAILED_ZH, JobRunner
 from serving.runtime.models import bound_registry_waits
 from serving.runtime.scoring_threads import lower_this_thread
 from serving.runtime.state import ServiceState
@@ -113,8 +113,11 @@ def run_job(place: JobPlace, job_id: int, work: Work) -> None:
         except JobmatchError as error:
             outcome: dict[str, Any] = {"failure_zh": error.message_zh}
         except Exception as error:  # the job says it failed; values unlogged
-            log.warning("job %d failed (%s)", job_id, type(error).__name__)
-            outcome = {"failure_zh": FAILED_ZH.format(kind=type(error).__name__)}
+            kind = type(error).__name__
+            log.warning("job %d failed (%s)", job_id, kind)
+            # its sub-tasks cancelled: the app that held them shut down
+            reason = CANCELLED_ZH if "Cancelled" in kind else FAILED_ZH.format(kind=kind)
+            outcome = {"failure_zh": reason}
         else:
             outcome = {"result": result}
         with sessions.begin() as session:
