@@ -77,3 +77,21 @@ def test_a_worker_that_dies_leaves_a_failed_job(sessions: sessionmaker[Session])
         runner.close()
     assert job.status == "failed"
     assert job.message_zh == "后台计算进程意外退出，任务没有完成，请重新提交"
+
+
+def test_jobs_still_running_at_shutdown_are_failed_as_interrupted(
+    sessions: sessionmaker[Session],
+) -> None:
+    runner = JobRunner(sessions, processes=False)
+    job_id = new_job(sessions)
+    try:
+        runner.submit(job_id, time.sleep, 2)  # a thread: the close waits for it
+        deadline = time.monotonic() + 30
+        while not runner.started or not runner._futures:  # handed over
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    finally:
+        runner.close()
+    job = wait_until_ended(sessions, job_id, 5)
+    assert job.status == "failed" and job.message_zh is not None
+    assert job.message_zh.startswith("服务正在关闭")

@@ -42,6 +42,7 @@ WORKER_LOST_ZH = "后台计算进程意外退出，任务没有完成，请重�
 CANCELLED_ZH = "任务已被取消，没有完成，请重新提交"
 FAILED_ZH = "任务运行出错（{kind}），没有完成，请稍后重试或联系管理员"
 SILENT_ZH = "任务结束时没有留下结果，请重新提交"
+SHUTDOWN_ZH = "服务正在关闭，后台任务已中断，请在服务恢复后重新提交"
 RESTARTED_ZH = "服务重新启动，正在进行的后台任务已中断，请重新提交"
 
 
@@ -62,7 +63,7 @@ class JobRunner:
         self._client: Any = None
         self._closed = False
         self._lock = threading.Lock()
-        self._futures: dict[str, Any] = {}
+        self._futures: dict[str, tuple[int, Any]] = {}  # key: (job id, Dask future)
         self._handing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="job-hand-over")
 
     @property
@@ -101,7 +102,11 @@ class JobRunner:
 
     def _close_client(self) -> None:
         with self._lock:
+            held = list(self._futures.values())
             self._futures.clear()
+        for job_id, _future in held:  # their tasks end with the cluster, unannounced
+            self._fail(job_id, SHUTDOWN_ZH)
+        with self._lock:
             self._stack.close()
             self._client = None
 
@@ -138,7 +143,7 @@ class JobRunner:
             self._fail(job_id, NO_CLUSTER_ZH)
             return
         with self._lock:
-            self._futures[key] = future
+            self._futures[key] = (job_id, future)
         future.add_done_callback(lambda ended: self._ended(job_id, key, ended))
 
     def _ended(self, job_id: int, key: str, future: Any) -> None:
