@@ -90,6 +90,8 @@ def test_a_queued_prematch_runs_on_dask_and_stores_what_the_synchronous_route_wo
     ended = wait_for(client, job["url"], organiser)
     assert ended["status"] == "done", ended
     assert ended["started_at"] and ended["finished_at"] and ended["message_zh"] is None
+    for moment in ("created_at", "started_at", "finished_at"):  # RFC 3339, also from SQLite
+        assert ended[moment].endswith(("Z", "+00:00")), ended[moment]
     assert ended["result_url"] == route
     stored = client.get(route, headers=organiser).json()
     assert stored["computed_by"] == "organiser"
@@ -122,6 +124,11 @@ def test_jobs_follow_the_access_policy(served: Served) -> None:
     missing = client.get("/api/jobs/999999", headers=served.auth("admin"))
     assert missing.status_code == 404 and missing.json()["message_zh"]
     assert client.get("/api/jobs/01", headers=served.auth("admin")).status_code == 422
+    for persons in (True, "300", 0):  # a JSON number from 1 only
+        refused = client.post(
+            "/api/batch/jobs", json={"persons": persons}, headers=served.auth("admin")
+        )
+        assert refused.status_code == 422, persons
     bad = client.post(
         f"/api/fairs/{served.fair_id}/prematch/jobs",
         json={"slots": 99},

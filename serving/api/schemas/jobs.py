@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from matching.background_jobs import KIND_ZH, STATUS_ZH
 from matching.storage import BackgroundJob
-from serving.api.schemas.common import Number
+from serving.api.schemas.common import Stamp
+from serving.api.schemas.fairs import Number  # a JSON number, never text or true/false
 
 RESULT_PATHS = {"prematch": "/api/fairs/{subject_id}/prematch"}
 
@@ -26,9 +26,9 @@ class JobOut(BaseModel):
     county: str | None = Field(description="the scope whose users may follow it; null: city")
     subject_id: int | None = Field(description="what the job is about (a pre-match: the fair)")
     parameters: dict[str, Any]
-    created_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
+    created_at: Stamp
+    started_at: Stamp | None
+    finished_at: Stamp | None
     done: int = Field(description="steps done (the batch: blocks written)")
     total: int | None = Field(description="steps in all, when known")
     result: dict[str, Any] | None = Field(description="a small summary, once done")
