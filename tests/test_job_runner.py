@@ -95,3 +95,19 @@ def test_jobs_still_running_at_shutdown_are_failed_as_interrupted(
     job = wait_until_ended(sessions, job_id, 5)
     assert job.status == "failed" and job.message_zh is not None
     assert job.message_zh.startswith("服务正在关闭")
+
+
+def test_an_unreachable_scheduler_fails_the_job_with_a_reason(
+    sessions: sessionmaker[Session],
+) -> None:
+    dask = pytest.importorskip("dask")
+    runner = JobRunner(sessions, "tcp://127.0.0.1:9")  # nothing listens there
+    job_id = new_job(sessions)
+    try:
+        with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+            runner.submit(job_id, operator.add, 1, 2)
+            job = wait_until_ended(sessions, job_id, 60)
+    finally:
+        runner.close()
+    assert job.status == "failed" and not runner.started
+    assert job.message_zh == "后台计算服务未能启动，任务没有运行，请稍后重试或联系管理员"
