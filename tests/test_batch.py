@@ -17,7 +17,7 @@ import polars as pl
 import pytest
 
 from serving.batch.blocks import person_blocks
-from serving.batch.ranking import BatchSource, rank_block, serving_state
+from serving.batch.ranking import BatchSource, night_state, rank_block, serving_state
 from serving.batch.run import night_folder, read_night, run_night
 from serving.services.recommend import recommend_jobs
 from serving.services.recommend_courses import recommend_courses
@@ -76,6 +76,10 @@ def test_a_block_gives_each_person_the_lists_of_their_own_request(source: BatchS
     state = serving_state(source)
     snapshot, jobs_model, courses_model = state.snapshot, state.jobs, state.courses
     assert snapshot is not None and jobs_model is not None and courses_model is not None
+    # the night scores with compiled trees, the lists below with LightGBM's own
+    night = night_state(source)
+    assert night.jobs.forest is not None and night.courses.forest is not None
+    assert jobs_model.loaded.forest is None
     for person_id in block.person_ids:
         mine = rows.filter(pl.col("person_id") == person_id)
         jobs = recommend_jobs(snapshot, jobs_model.loaded, person_id, source.at, source.jobs_k)

@@ -20,12 +20,13 @@ from features.congestion import recent_load
 from features.request import course_requests
 from matching.storage import make_engine
 from serving.batch.blocks import Block
+from serving.runtime.models import ServedModel
 from serving.runtime.state import ServiceState
 from serving.services.fair_calibration import fit_calibration
 from serving.services.recommend import recommend_jobs
 from serving.services.recommend_courses import course_facts, recommend_courses
 
-__all__ = ["ROW_SCHEMA", "BatchSource", "rank_block", "write_block"]
+__all__ = ["ROW_SCHEMA", "BatchSource", "NightState", "night_state", "rank_block", "write_block"]
 
 ROW_SCHEMA: dict[str, pl.DataType] = {
     "batch_at": pl.Datetime("us", "UTC"),
@@ -57,34 +58,50 @@ class BatchSource:
     courses_k: int = 5
 
 
-_STATES: dict[BatchSource, ServiceState] = {}
+@dataclass(frozen=True)
+class NightState:
+    """A process's serving state for one night, and its models with their trees compiled."""
+
+    state: ServiceState
+    jobs: ServedModel
+    courses: ServedModel
+
+
+_STATES: dict[BatchSource, NightState] = {}
 _LOCK = threading.Lock()
 
 
 def serving_state(source: BatchSource) -> ServiceState:
     """The serving state of ``source`` in this process, read once."""
+    return night_state(source).state
+
+
+def night_state(source: BatchSource) -> NightState:
+    """The state ``source`` is ranked with in this process: read, and its trees compiled, once."""
     with _LOCK:
-        state = _STATES.get(source)
-        if state is None:
+        loaded = _STATES.get(source)
+        if loaded is None:
             state = ServiceState()
             state.load(make_engine(source.database_url), source.tracking_uri, Path(source.data_dir))
-            if state.snapshot is None:
+            if state.snapshot is None or state.jobs is None or state.courses is None:
                 raise RuntimeError("the database holds no snapshot to rank (no persons?)")
             # the load on each vacancy as of the night's moment, not of when this process read
             # it: every worker then prices the lists alike (features.congestion)
             referrals = state.snapshot.context.snapshot.referrals
             state.snapshot = replace(state.snapshot, load=recent_load(referrals, source.at))
+            # the night scores every candidate row of every person: the compiled trees give
+            # LightGBM's scores for less CPU (serving.runtime.forest)
+            loaded = NightState(state, state.jobs.with_forest(), state.courses.with_forest())
             _STATES.clear()  # one night at a time per process: memory stays bounded
-            _STATES[source] = state
-        return state
+            _STATES[source] = loaded
+        return loaded
 
 
 def rank_block(source: BatchSource, block: Block) -> pl.DataFrame:
     """Every person of the block: top jobs, then top courses, one row per line."""
-    state = serving_state(source)
-    snapshot = state.snapshot
-    assert snapshot is not None and state.jobs is not None and state.courses is not None
-    jobs_model, courses_model = state.jobs.loaded, state.courses.loaded
+    night = night_state(source)
+    snapshot, jobs_model, courses_model = night.state.snapshot, night.jobs, night.courses
+    assert snapshot is not None
     calibration = snapshot.per_model(fit_calibration, jobs_model)
     held = [person_id for person_id in block.person_ids if snapshot.holds(person_id)]
     # the course rows of the whole block in one query, each person's as their own request's

@@ -20,9 +20,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 import lightgbm
+import numpy as np
+import numpy.typing as npt
 import polars as pl
 
+from features.arrays import matrix
 from features.schema import FeatureSet
+from serving.runtime.forest import CompiledForest, compile_forest
+from serving.runtime.scoring_threads import LIGHTGBM_THREADS
 from training.promotion import booster_problems
 from training.tracking import CHAMPION, Tracking
 
@@ -50,6 +55,14 @@ class ServedModel:
     source: Source
     version: str | None
     booster: Any | None  # None: the rule ranking
+    forest: CompiledForest | None = None  # the booster's trees compiled (``with_forest``)
+
+    def scores(self, features: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """The booster's scores of ``features`` (rows in the model's feature order)."""
+        if self.forest is not None:
+            return self.forest.scores(features)
+        assert self.booster is not None, "the rule ranking scores rows, not a matrix"
+        return np.asarray(self.booster.predict(features, num_threads=LIGHTGBM_THREADS), np.float64)
 
     @property
     def degraded(self) -> bool:
@@ -108,6 +121,17 @@ class ModelHolder:
     def loaded(self) -> ServedModel:
         """The model held now, without counting a use (readiness, metrics)."""
         return self._served
+
+    def with_forest(self) -> ServedModel:
+        """The model held now, its trees compiled for scoring many rows (the nightly batch):
+        the same scores to the bit, checked on the probe rows (``serving.runtime.forest``); as
+        held when they cannot be compiled or differ."""
+        served = self._served
+        if served.booster is None or served.forest is not None:
+            return served
+        probe = matrix(self.probe, self.feature_set.names)
+        forest = compile_forest(served.booster, probe)
+        return served if forest is None else replace(served, forest=forest)
 
     def uses(self) -> dict[Source, int]:
         """How many requests each rung of the ladder has served since start."""

@@ -138,7 +138,7 @@ def rank(
         return Ranked(chosen, scores[top], np.zeros((top.size, len(names) + 1)), plain_rank[top])
     if features is None:
         features = matrix(rows, names)
-    scores = np.asarray(booster.predict(features, num_threads=LIGHTGBM_THREADS), np.float64)
+    scores = model.scores(features)
     ordered, plain_rank = _order(scores, order)
     top = ordered[:k]
     with CONTRIBUTIONS:
@@ -196,7 +196,7 @@ def standing(
     else:
         if features is None:
             features = matrix(rows, names)
-        scores = np.asarray(booster.predict(features, num_threads=LIGHTGBM_THREADS), np.float64)
+        scores = model.scores(features)
         with CONTRIBUTIONS:
             contributions = np.asarray(
                 booster.predict(features[[index]], pred_contrib=True, num_threads=LIGHTGBM_THREADS),
