@@ -275,8 +275,17 @@ def test_pace_of_a_count_and_of_a_rate(world: World) -> None:
     assert pace.expected == pytest.approx(500)  # 2,000 × 3 / 12
     assert pace.gap == pytest.approx(1997)
     assert pace.per_month == pytest.approx(1997 / 9) and not pace.on_track
+    # the running year stands at today (15 June: 5.5 months), not at its end
     whole = report(world, 2026).measure("newly_employed").pace
-    assert whole is not None and whole.per_month is None and whole.reason is not None
+    assert whole is not None and whole.expected == pytest.approx(2000 * 5.5 / 12)
+    assert whole.per_month == pytest.approx(1997 / 6.5) and whole.reason is None
+    # on 5 December the rest of December is left, not nothing
+    december = report(world, month=12, today=date(2026, 12, 5)).measure("newly_employed").pace
+    assert december is not None and december.per_month == pytest.approx(1997 / (1 - 5 / 31))
+    # a year that is over has no month left
+    over = report(world, 2026, today=date(2027, 1, 3)).measure("newly_employed").pace
+    assert over is not None and over.per_month is None and over.reason is not None
+    assert over.reason.code == "year_over" and over.expected == pytest.approx(2000)
 
     for status in ("employed", "seeking", "seeking", "seeking"):
         world.person(status=status)

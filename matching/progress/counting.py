@@ -116,7 +116,7 @@ def pace_of(measure: Measure, figure: Figure, target: TargetLine, period: Period
         expected = target.value * elapsed / 12
         gap = max(0.0, target.value - figure.value)
         left = 12 - elapsed
-        if left:
+        if left > 0:
             return Pace(expected, gap, figure.value >= expected, gap / left, None)
         return Pace(expected, gap, figure.value >= expected, None, _no_month_left(period.year))
     if measure.shape is Shape.REGISTER:

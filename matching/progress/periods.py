@@ -85,9 +85,14 @@ class Period:
         return self.start <= self.today <= self.end
 
     @property
-    def months_elapsed(self) -> int:
-        """Months of the year up to the period's end (the pace line's share is this / 12)."""
-        return self.month or 12
+    def months_elapsed(self) -> float:
+        """Months of the year up to the period's end (the pace line's share is this / 12); while
+        the period runs, up to the end of today (15 June: 5.5), so the pace line and the months
+        left stand where the year does, not where the period will end."""
+        if not self.holds_today:
+            return float(self.month or 12)
+        days = calendar.monthrange(self.today.year, self.today.month)[1]
+        return self.today.month - 1 + self.today.day / days
 
     @property
     def label_zh(self) -> str:
